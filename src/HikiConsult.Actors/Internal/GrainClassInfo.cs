@@ -1,0 +1,118 @@
+using System.Reflection;
+using HikiConsult.Actors.Concurrency;
+using HikiConsult.Actors.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HikiConsult.Actors.Internal;
+
+/// <summary>What the runtime needs to activate one grain class: its type name, scheduling flags and a factory.</summary>
+internal sealed class GrainClassInfo
+{
+    private readonly ConstructorInfo? _constructor;
+    private readonly Func<ActivationData, object?>[] _arguments = [];
+
+    private GrainClassInfo(string grainType, Type classType, bool reentrant, TimeSpan collectionAge)
+    {
+        GrainType = grainType;
+        ClassType = classType;
+        Reentrant = reentrant;
+        CollectionAge = collectionAge;
+    }
+
+    private GrainClassInfo(Type classType, string grainType, bool reentrant, TimeSpan collectionAge, ConstructorInfo constructor, Func<ActivationData, object?>[] arguments)
+        : this(grainType, classType, reentrant, collectionAge)
+    {
+        _constructor = constructor;
+        _arguments = arguments;
+    }
+
+    public string GrainType { get; }
+    public Type ClassType { get; }
+    public bool Reentrant { get; }
+
+    /// <summary>Idle time before collection; <see cref="Timeout.InfiniteTimeSpan"/> for never.</summary>
+    public TimeSpan CollectionAge { get; }
+
+    /// <summary>Observers: no factory, never collected, one call at a time.</summary>
+    public static readonly GrainClassInfo Observer = new("observer", typeof(object), reentrant: false, Timeout.InfiniteTimeSpan);
+
+    public static string DefaultGrainType(Type classType)
+    {
+        var name = classType.Name;
+        var tick = name.IndexOf('`', StringComparison.Ordinal);
+        if (tick >= 0)
+        {
+            name = name[..tick];
+        }
+
+        if (name.EndsWith("Grain", StringComparison.Ordinal) && name.Length > "Grain".Length)
+        {
+            name = name[..^"Grain".Length];
+        }
+
+        return name.ToLowerInvariant();
+    }
+
+    public static GrainClassInfo Create(Type classType, Configuration.GrainCollectionOptions collection)
+    {
+        var grainType = classType.GetCustomAttribute<GrainTypeAttribute>()?.GrainType ?? DefaultGrainType(classType);
+        var age = classType.GetCustomAttribute<CollectionAgeLimitAttribute>()?.Amount
+            ?? (collection.ClassSpecificCollectionAge.TryGetValue(grainType, out var specific) ? specific : collection.CollectionAge);
+        var constructor = classType.GetConstructors().OrderByDescending(c => c.GetParameters().Length).FirstOrDefault()
+            ?? throw new InvalidOperationException($"Grain class {classType.Name} has no public constructor.");
+        var arguments = constructor.GetParameters().Select(ArgumentFor).ToArray();
+        return new GrainClassInfo(classType, grainType, classType.IsDefined(typeof(ReentrantAttribute), true), age, constructor, arguments);
+    }
+
+    public object CreateInstance(ActivationData activation)
+    {
+        var args = new object?[_arguments.Length];
+        for (var i = 0; i < args.Length; i++)
+        {
+            args[i] = _arguments[i](activation);
+        }
+
+        try
+        {
+            return _constructor!.Invoke(args);
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            throw ex.InnerException;
+        }
+    }
+
+    private static Func<ActivationData, object?> ArgumentFor(ParameterInfo parameter)
+    {
+        var type = parameter.ParameterType;
+        if (parameter.GetCustomAttribute<PersistentStateAttribute>() is { } state)
+        {
+            if (!type.IsGenericType || type.GetGenericTypeDefinition() != typeof(IPersistentState<>))
+            {
+                throw new InvalidOperationException($"Parameter {parameter.Name} has [PersistentState] but is not an IPersistentState<T>.");
+            }
+
+            var create = typeof(PersistentState).GetMethod(nameof(PersistentState.Create))!.MakeGenericMethod(type.GetGenericArguments()[0]);
+            var factory = create.CreateDelegate<Func<ActivationData, PersistentStateAttribute, object>>();
+            return activation => factory(activation, state);
+        }
+
+        if (type == typeof(IGrainContext))
+        {
+            return activation => activation;
+        }
+
+        if (type == typeof(IGrainFactory))
+        {
+            return activation => activation.Runtime;
+        }
+
+        if (parameter.HasDefaultValue)
+        {
+            var fallback = parameter.DefaultValue;
+            return activation => activation.ActivationServices.GetService(type) ?? fallback;
+        }
+
+        return activation => activation.ActivationServices.GetRequiredService(type);
+    }
+}

@@ -1,0 +1,265 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using HikiConsult.Actors.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HikiConsult.Actors.Internal;
+
+/// <summary>
+/// The grain host's runtime: the activation directory (one activation per grain id), message dispatch,
+/// the grain factory, response timeouts and idle collection.
+/// </summary>
+internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
+{
+    private readonly ConcurrentDictionary<GrainId, ActivationData> _directory = new();
+    private readonly ConcurrentDictionary<MethodInfo, GrainMethod> _methods = new();
+    private readonly ConditionalWeakTable<IGrainObserver, ActivationData> _observers = new();
+    private readonly ConcurrentDictionary<ActivationData, byte> _liveObservers = new();
+    private readonly GrainTypeManager _types;
+    private readonly ILogger _logger;
+    private readonly GrainCollectionOptions _collection;
+    private ITimer? _timeoutTimer;
+    private ITimer? _collectionTimer;
+    private volatile bool _stopping;
+
+    public GrainRuntime(
+        IServiceProvider services,
+        GrainTypeManager types,
+        TimeProvider time,
+        IOptions<MessagingOptions> messaging,
+        IOptions<GrainCollectionOptions> collection,
+        IEnumerable<IIncomingGrainCallFilter> callFilters,
+        ILogger<GrainRuntime> logger,
+        GrainHostMetrics metrics)
+    {
+        Services = services;
+        _types = types;
+        Time = time;
+        _logger = logger;
+        _collection = collection.Value;
+        Metrics = metrics;
+        ResponseTimeout = messaging.Value.ResponseTimeout;
+        ResponseTimeoutTicks = ToTicks(ResponseTimeout);
+        ResponseTimeoutCheckPeriod = messaging.Value.ResponseTimeoutCheckPeriod;
+        CallFilters = [.. callFilters];
+        metrics.Observe(this);
+    }
+
+    public IServiceProvider Services { get; }
+    public TimeProvider Time { get; }
+    public GrainHostMetrics Metrics { get; }
+    public IIncomingGrainCallFilter[] CallFilters { get; }
+    public TimeSpan ResponseTimeout { get; }
+    public long ResponseTimeoutTicks { get; }
+    public TimeSpan ResponseTimeoutCheckPeriod { get; }
+    public TimeSpan DeactivationTimeout => _collection.DeactivationTimeout;
+
+    public int ActivationCount => _directory.Count;
+
+    public long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * Time.TimestampFrequency);
+
+    // ---- IGrainFactory -------------------------------------------------------------------------------
+
+    public TGrainInterface GetGrain<TGrainInterface>(string primaryKey) where TGrainInterface : IGrainWithStringKey
+    {
+        ArgumentNullException.ThrowIfNull(primaryKey);
+        return GetGrain<TGrainInterface>(primaryKey, string.Empty);
+    }
+
+    public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey) where TGrainInterface : IGrainWithGuidKey =>
+        GetGrain<TGrainInterface>(primaryKey.ToString("N"), string.Empty);
+
+    public TGrainInterface GetGrain<TGrainInterface>(long primaryKey) where TGrainInterface : IGrainWithIntegerKey =>
+        GetGrain<TGrainInterface>(primaryKey.ToString(CultureInfo.InvariantCulture), string.Empty);
+
+    private TGrainInterface GetGrain<TGrainInterface>(string key, string _)
+    {
+        var classInfo = _types.GetClassFor(typeof(TGrainInterface));
+        return GrainReference.Create<TGrainInterface>(this, new GrainId(classInfo.GrainType, key), classInfo, observer: null);
+    }
+
+    public TGrainObserverInterface CreateObjectReference<TGrainObserverInterface>(IGrainObserver obj) where TGrainObserverInterface : IGrainObserver
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        if (obj is GrainReference)
+        {
+            throw new ArgumentException("Pass the observer object itself, not a reference to it.", nameof(obj));
+        }
+
+        if (obj is not TGrainObserverInterface)
+        {
+            throw new ArgumentException($"{obj.GetType().Name} does not implement {typeof(TGrainObserverInterface).Name}.", nameof(obj));
+        }
+
+        var mailbox = _observers.GetValue(obj, o => new ActivationData(this, new GrainId(GrainClassInfo.Observer.GrainType, Guid.NewGuid().ToString("N")), o));
+        _liveObservers.TryAdd(mailbox, 0);
+        return GrainReference.Create<TGrainObserverInterface>(this, mailbox.GrainId, classInfo: null, mailbox);
+    }
+
+    public void DeleteObjectReference<TGrainObserverInterface>(IGrainObserver obj) where TGrainObserverInterface : IGrainObserver
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        if (_observers.TryGetValue(obj, out var mailbox))
+        {
+            _observers.Remove(obj);
+            _liveObservers.TryRemove(mailbox, out _);
+            mailbox.Detach();
+        }
+    }
+
+    // ---- Dispatch ------------------------------------------------------------------------------------
+
+    public GrainMethod GetMethod(MethodInfo method) =>
+        _methods.TryGetValue(method, out var known) ? known : _methods.GetOrAdd(method, GrainMethod.Create);
+
+    public void Send(GrainReference reference, Message message)
+    {
+        if (reference.Observer is { } observer)
+        {
+            if (!observer.TryEnqueue(message))
+            {
+                throw new ObserverNotAvailableException(reference.GrainId);
+            }
+
+            return;
+        }
+
+        Forward(reference.GrainId, reference.ClassInfo!, message);
+    }
+
+    /// <summary>Queues a message on the grain's one activation, creating it if there is none.</summary>
+    public void Forward(GrainId id, GrainClassInfo classInfo, Message message)
+    {
+        while (true)
+        {
+            if (!_directory.TryGetValue(id, out var activation))
+            {
+                if (_stopping)
+                {
+                    message.Fail(new InvalidOperationException($"The grain host is shutting down; {id} cannot be activated."));
+                    return;
+                }
+
+                activation = _directory.GetOrAdd(id, static (id, state) => new ActivationData(state.Runtime, state.ClassInfo, id), (Runtime: this, ClassInfo: classInfo));
+            }
+
+            if (activation.TryEnqueue(message))
+            {
+                return;
+            }
+
+            _directory.TryRemove(new KeyValuePair<GrainId, ActivationData>(id, activation));
+        }
+    }
+
+    public void RemoveActivation(ActivationData activation) =>
+        _directory.TryRemove(new KeyValuePair<GrainId, ActivationData>(activation.GrainId, activation));
+
+    internal bool TryGetActivation(GrainId id, out ActivationData activation) => _directory.TryGetValue(id, out activation!);
+
+    internal IEnumerable<ActivationData> Activations => _directory.Values;
+
+    // ---- Background duties ---------------------------------------------------------------------------
+
+    public void Start()
+    {
+        _timeoutTimer = Time.CreateTimer(static s => ((GrainRuntime)s!).ExpireMessages(), this, ResponseTimeoutCheckPeriod, ResponseTimeoutCheckPeriod);
+        _collectionTimer = Time.CreateTimer(static s => ((GrainRuntime)s!).CollectIdleActivations(), this, _collection.CollectionQuantum, _collection.CollectionQuantum);
+    }
+
+    /// <summary>Fails calls past <see cref="MessagingOptions.ResponseTimeout"/> with <see cref="TimeoutException"/>.</summary>
+    public int ExpireMessages()
+    {
+        var now = Time.GetTimestamp();
+        var expired = new List<Message>();
+        foreach (var activation in _directory.Values)
+        {
+            activation.ExpireMessages(now, expired);
+        }
+
+        foreach (var observer in _liveObservers.Keys)
+        {
+            observer.ExpireMessages(now, expired);
+        }
+
+        foreach (var message in expired)
+        {
+            message.Fail(new TimeoutException(
+                $"{message.Name} on {message.Activation?.GrainId.ToString() ?? "a grain"} got no response within {ResponseTimeout}. A call cycle between non-reentrant grains (A → B → A) ends this way."));
+        }
+
+        return expired.Count;
+    }
+
+    /// <summary>Deactivates activations idle for longer than their collection age.</summary>
+    public int CollectIdleActivations()
+    {
+        var now = Time.GetTimestamp();
+        var collected = 0;
+        foreach (var activation in _directory.Values)
+        {
+            if (activation.CollectIfIdle(now))
+            {
+                collected++;
+            }
+        }
+
+        return collected;
+    }
+
+    /// <summary>Deactivates every activation (pending turns finish, OnDeactivateAsync runs) and refuses new ones.</summary>
+    public async Task DeactivateAllAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        _timeoutTimer?.Dispose();
+        _collectionTimer?.Dispose();
+        var reason = new DeactivationReason(DeactivationReasonCode.ShuttingDown, "The grain host is shutting down.");
+        var all = _directory.Values.ToArray();
+        foreach (var activation in all)
+        {
+            activation.Deactivate(reason);
+        }
+
+        try
+        {
+            await Task.WhenAll(all.Select(a => a.WhenDeactivated())).WaitAsync(DeactivationTimeout, Time, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            _logger.LogWarning("Shutdown: {Count} activations did not deactivate in time", _directory.Count);
+        }
+    }
+
+    public void Dispose()
+    {
+        _timeoutTimer?.Dispose();
+        _collectionTimer?.Dispose();
+    }
+
+    // ---- Logging (never message bodies or arguments) -------------------------------------------------
+
+    [LoggerMessage(1, LogLevel.Error, "Activation of {GrainId} failed")]
+    private static partial void ActivationFailed(ILogger logger, GrainId grainId, Exception exception);
+
+    [LoggerMessage(2, LogLevel.Warning, "OnDeactivateAsync of {GrainId} failed")]
+    private static partial void DeactivationFailed(ILogger logger, GrainId grainId, Exception exception);
+
+    [LoggerMessage(3, LogLevel.Error, "A timer callback of {GrainId} failed; the timer goes on")]
+    private static partial void TimerFailed(ILogger logger, GrainId grainId, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Warning, "One-way call {Method} failed")]
+    private static partial void OneWayFailed(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Error, "Unhandled exception in a turn of {GrainId}")]
+    private static partial void Unhandled(ILogger logger, GrainId grainId, Exception exception);
+
+    public void LogActivationFailure(GrainId id, Exception ex) => ActivationFailed(_logger, id, ex);
+    public void LogDeactivationFailure(GrainId id, Exception ex) => DeactivationFailed(_logger, id, ex);
+    public void LogTimerFailure(GrainId id, Exception ex) => TimerFailed(_logger, id, ex);
+    public void LogOneWayFailure(string method, Exception ex) => OneWayFailed(_logger, method, ex);
+    public void LogUnhandled(GrainId id, Exception ex) => Unhandled(_logger, id, ex);
+}

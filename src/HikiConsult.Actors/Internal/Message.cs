@@ -1,0 +1,140 @@
+namespace HikiConsult.Actors.Internal;
+
+/// <summary>A unit of work for an activation: a request or a timer tick.</summary>
+internal abstract class Message
+{
+    /// <summary>Timestamp (TimeProvider ticks) after which the caller gets a TimeoutException; 0 for none.</summary>
+    public long Deadline;
+
+    public bool TimedOut;
+
+    /// <summary>Set when the message starts on an activation.</summary>
+    public ActivationData? Activation;
+
+    public long SentTimestamp;
+
+    public abstract string Name { get; }
+    public abstract bool AlwaysInterleave { get; }
+    public abstract bool ReadOnly { get; }
+
+    /// <summary>Whether running it resets the idle clock.</summary>
+    public abstract bool CountsAsActivity { get; }
+
+    /// <summary>Whether it moves to the next activation when this one deactivates before running it.</summary>
+    public abstract bool Forwardable { get; }
+
+    /// <summary>Runs the work on the activation's turn and returns its task.</summary>
+    public abstract Task Invoke(ActivationData activation);
+
+    /// <summary>Reports the finished task to whoever waits for it.</summary>
+    public abstract void Complete(Task task);
+
+    /// <summary>Fails the caller without running (timeout, activation failure, shutdown).</summary>
+    public abstract void Fail(Exception exception);
+}
+
+/// <summary>A call to a grain or observer method.</summary>
+internal sealed class Request<TResult> : Message
+{
+    private readonly GrainMethod _method;
+    private readonly object?[] _args;
+    private readonly TaskCompletionSource<TResult>? _response;
+
+    public Request(GrainMethod method, object?[] args, GrainRuntime runtime)
+    {
+        _method = method;
+        _args = args;
+        SentTimestamp = runtime.Time.GetTimestamp();
+        if (!method.OneWay)
+        {
+            _response = new TaskCompletionSource<TResult>();
+            Deadline = SentTimestamp + runtime.ResponseTimeoutTicks;
+        }
+    }
+
+    public Task<TResult>? ResponseTask => _response?.Task;
+    public GrainMethod Method => _method;
+    public object?[] Arguments => _args;
+    public override string Name => _method.Name;
+    public override bool AlwaysInterleave => _method.AlwaysInterleave;
+    public override bool ReadOnly => _method.ReadOnly;
+    public override bool CountsAsActivity => true;
+    public override bool Forwardable => true;
+
+    public override Task Invoke(ActivationData activation)
+    {
+        var grain = activation.GrainInstance!;
+        if (activation.HasCallFilters)
+        {
+            return new IncomingGrainCallContext(activation, this, grain).InvokeAll<TResult>();
+        }
+
+        return _method.Invoke(grain, _args);
+    }
+
+    public override void Complete(Task task)
+    {
+        if (_response is null)
+        {
+            if (task.IsFaulted)
+            {
+                Activation?.Runtime.LogOneWayFailure(Name, task.Exception!.InnerException!);
+            }
+
+            return;
+        }
+
+        if (task.IsFaulted)
+        {
+            var inner = task.Exception!.InnerExceptions;
+            _response.TrySetException(inner.Count == 1 ? inner[0] : task.Exception);
+        }
+        else if (task.IsCanceled)
+        {
+            _response.TrySetCanceled();
+        }
+        else
+        {
+            _response.TrySetResult(GrainMethod<TResult>.GetResult(task));
+        }
+    }
+
+    public override void Fail(Exception exception)
+    {
+        if (_response is null)
+        {
+            Activation?.Runtime.LogOneWayFailure(Name, exception);
+            return;
+        }
+
+        _response.TrySetException(exception);
+    }
+}
+
+/// <summary>One tick of a grain timer.</summary>
+internal sealed class TimerTick(GrainTimer timer) : Message
+{
+    public override string Name => "timer tick";
+    public override bool AlwaysInterleave => timer.Options.Interleave;
+    public override bool ReadOnly => false;
+    public override bool CountsAsActivity => timer.Options.KeepAlive;
+    public override bool Forwardable => false;
+
+    public override Task Invoke(ActivationData activation) => timer.InvokeCallback();
+
+    public override void Complete(Task task) => timer.OnTickCompleted(task);
+
+    public override void Fail(Exception exception) => timer.OnTickCompleted(Task.FromException(exception));
+}
+
+/// <summary>Finds an exception type inside wrapped and aggregate exceptions.</summary>
+internal static class ExceptionHelper
+{
+    public static bool Contains<TException>(Exception? exception) where TException : Exception => exception switch
+    {
+        null => false,
+        TException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(Contains<TException>),
+        _ => Contains<TException>(exception.InnerException),
+    };
+}

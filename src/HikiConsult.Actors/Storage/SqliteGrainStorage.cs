@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Text.Json;
+using HikiConsult.Actors.Hosting;
+using HikiConsult.Actors.Runtime;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace HikiConsult.Actors.Storage;
+
+/// <summary>
+/// Grain storage in a SQLite database file (WAL). One row per grain type, key and state name; the state is
+/// JSON and the etag is a version number that every write and clear must match.
+/// </summary>
+public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IGrainHostLifecycle>
+{
+    private readonly string _name;
+    private readonly SqliteGrainStorageOptions _options;
+    private readonly ILogger _logger;
+    private readonly string _table;
+    private readonly Lazy<Task> _initialized;
+
+    public SqliteGrainStorage(string name, SqliteGrainStorageOptions options, ILogger<SqliteGrainStorage> logger)
+    {
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            throw new InvalidOperationException($"Grain storage \"{name}\" has no ConnectionString.");
+        }
+
+        if (!System.Text.RegularExpressions.Regex.IsMatch(options.TableName, "^[A-Za-z_][A-Za-z0-9_]*$"))
+        {
+            throw new InvalidOperationException($"Grain storage \"{name}\": table name \"{options.TableName}\" is not a plain identifier.");
+        }
+
+        _name = name;
+        _options = options;
+        _logger = logger;
+        _table = options.TableName;
+        _initialized = new Lazy<Task>(InitializeAsync);
+    }
+
+    public void Participate(IGrainHostLifecycle lifecycle) =>
+        lifecycle.Subscribe($"SqliteGrainStorage:{_name}", GrainHostLifecycleStage.RuntimeStorageServices, _ => _initialized.Value, _ =>
+        {
+            SqliteConnection.ClearAllPools();
+            return Task.CompletedTask;
+        });
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT payload, version FROM {_table} WHERE grain_type = $type AND grain_key = $key AND state_name = $state";
+        AddKey(command, stateName, grainId);
+        await using var reader = await command.ExecuteReaderAsync();
+        if (await reader.ReadAsync())
+        {
+            grainState.State = JsonSerializer.Deserialize<T>(reader.GetString(0), _options.JsonOptions)!;
+            grainState.ETag = reader.GetInt64(1).ToString(CultureInfo.InvariantCulture);
+            grainState.RecordExists = true;
+        }
+        else
+        {
+            grainState.State = default!;
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+        }
+    }
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var payload = JsonSerializer.Serialize(grainState.State, _options.JsonOptions);
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        if (grainState.ETag is null)
+        {
+            command.CommandText =
+                $"INSERT INTO {_table} (grain_type, grain_key, state_name, payload, version, updated_at) VALUES ($type, $key, $state, $payload, 1, $now) " +
+                "ON CONFLICT DO NOTHING RETURNING version";
+        }
+        else
+        {
+            command.CommandText =
+                $"UPDATE {_table} SET payload = $payload, version = version + 1, updated_at = $now " +
+                "WHERE grain_type = $type AND grain_key = $key AND state_name = $state AND version = $etag RETURNING version";
+            command.Parameters.AddWithValue("$etag", ParseEtag(grainState.ETag));
+        }
+
+        AddKey(command, stateName, grainId);
+        command.Parameters.AddWithValue("$payload", payload);
+        command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        var version = await command.ExecuteScalarAsync();
+        if (version is null)
+        {
+            throw await ConflictAsync(connection, stateName, grainId, grainState.ETag);
+        }
+
+        grainState.ETag = Convert.ToInt64(version, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+    }
+
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"DELETE FROM {_table} WHERE grain_type = $type AND grain_key = $key AND state_name = $state AND version = $etag";
+        AddKey(command, stateName, grainId);
+        command.Parameters.AddWithValue("$etag", grainState.ETag is null ? DBNull.Value : ParseEtag(grainState.ETag));
+        var deleted = await command.ExecuteNonQueryAsync();
+        if (deleted == 0)
+        {
+            var conflict = await ConflictAsync(connection, stateName, grainId, grainState.ETag);
+            if (conflict.StoredEtag is not null)
+            {
+                throw conflict;
+            }
+        }
+
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+    }
+
+    private async Task<SqliteConnection> OpenAsync()
+    {
+        await _initialized.Value;
+        var connection = new SqliteConnection(_options.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private async Task InitializeAsync()
+    {
+        await using var connection = new SqliteConnection(_options.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {SynchronousLevel()};" +
+            $"CREATE TABLE IF NOT EXISTS {_table} (" +
+            "grain_type TEXT NOT NULL, grain_key TEXT NOT NULL, state_name TEXT NOT NULL, " +
+            "payload TEXT NOT NULL, version INTEGER NOT NULL, updated_at TEXT NOT NULL, " +
+            "PRIMARY KEY (grain_type, grain_key, state_name))";
+        await command.ExecuteNonQueryAsync();
+        StorageReady(_logger, _name, _table);
+    }
+
+    private string SynchronousLevel() => _options.Synchronous.ToUpperInvariant() switch
+    {
+        "OFF" or "NORMAL" or "FULL" or "EXTRA" => _options.Synchronous.ToUpperInvariant(),
+        _ => throw new InvalidOperationException($"Grain storage \"{_name}\": Synchronous must be OFF, NORMAL, FULL or EXTRA."),
+    };
+
+    private async Task<InconsistentStateException> ConflictAsync(SqliteConnection connection, string stateName, GrainId grainId, string? etag)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT version FROM {_table} WHERE grain_type = $type AND grain_key = $key AND state_name = $state";
+        AddKey(command, stateName, grainId);
+        var stored = await command.ExecuteScalarAsync();
+        var storedEtag = stored is null ? null : Convert.ToInt64(stored, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+        return new InconsistentStateException($"State \"{stateName}\" of {grainId} was changed by another writer (stored version {storedEtag ?? "none"}, held {etag ?? "none"}).", storedEtag, etag);
+    }
+
+    private static void AddKey(SqliteCommand command, string stateName, GrainId grainId)
+    {
+        command.Parameters.AddWithValue("$type", grainId.Type);
+        command.Parameters.AddWithValue("$key", grainId.Key);
+        command.Parameters.AddWithValue("$state", stateName);
+    }
+
+    private static long ParseEtag(string etag) =>
+        long.TryParse(etag, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            ? version
+            : throw new InconsistentStateException($"Etag \"{etag}\" was not written by this storage.", null, etag);
+
+    [LoggerMessage(1, LogLevel.Information, "Grain storage {Name} ready (SQLite table {Table})")]
+    private static partial void StorageReady(ILogger logger, string name, string table);
+}

@@ -1,0 +1,25 @@
+using System.Text.Json;
+
+namespace HikiConsult.Actors.Storage;
+
+/// <summary>Options of <see cref="SqliteGrainStorage"/>.</summary>
+public sealed class SqliteGrainStorageOptions
+{
+    /// <summary>JSON settings shared by the built-in providers: web defaults (camelCase).</summary>
+    public static readonly JsonSerializerOptions DefaultJsonOptions = new(JsonSerializerDefaults.Web);
+
+    /// <summary>A Microsoft.Data.Sqlite connection string, e.g. "Data Source=data/hikiconsult.db". Required.</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>Table that holds the states. Default "grain_state".</summary>
+    public string TableName { get; set; } = "grain_state";
+
+    /// <summary>
+    /// SQLite's synchronous setting in WAL mode. Default "NORMAL": a committed write survives a process crash
+    /// (kill -9); use "FULL" to survive power loss too, at the cost of an fsync per write.
+    /// </summary>
+    public string Synchronous { get; set; } = "NORMAL";
+
+    /// <summary>How state is serialized. Default <see cref="DefaultJsonOptions"/>.</summary>
+    public JsonSerializerOptions JsonOptions { get; set; } = DefaultJsonOptions;
+}
