@@ -1,0 +1,29 @@
+namespace HikiConsult.Grains;
+
+/// <summary>What kind of rule a request broke; the server maps it to a status code or a hub error.</summary>
+public enum SessionRuleKind
+{
+    /// <summary>Unknown, or not visible to the caller (never say which).</summary>
+    NotFound,
+
+    /// <summary>Malformed or out-of-range input.</summary>
+    InvalidInput,
+
+    /// <summary>The request does not fit the current state (an ended session, a join that is missing).</summary>
+    Conflict,
+}
+
+/// <summary>
+/// A request was refused for a reason the caller may read. The message is meant for people: it names the
+/// rule, never message content.
+/// </summary>
+public sealed class SessionRuleException(SessionRuleKind kind, string message) : Exception(message)
+{
+    public SessionRuleKind Kind { get; } = kind;
+
+    public static SessionRuleException NotFound(string what) => new(SessionRuleKind.NotFound, $"{what} was not found.");
+
+    public static SessionRuleException Invalid(string message) => new(SessionRuleKind.InvalidInput, message);
+
+    public static SessionRuleException Conflict(string message) => new(SessionRuleKind.Conflict, message);
+}

@@ -1,0 +1,411 @@
+using HikiConsult.Actors;
+using HikiConsult.Actors.Runtime;
+using HikiConsult.Actors.Utilities;
+using HikiConsult.Contracts;
+using HikiConsult.Grains.Clients;
+using HikiConsult.Grains.Counselors;
+using Microsoft.Extensions.Logging;
+
+namespace HikiConsult.Grains.Sessions;
+
+/// <summary>
+/// Single writer of one session's log. Every event follows the same path inside one turn: take seq = last + 1,
+/// store it (durable), only then advance the last seq, push it to the observers, run the sinks, and ack. A
+/// failed store leaves the seq unused, so the log has no gaps.
+/// </summary>
+[GrainType("session")]
+public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
+{
+    private const int RecentAckCapacity = 256;
+
+    private readonly IPersistentState<ConsultationSessionState> _state;
+    private readonly ISessionEventStore _store;
+    private readonly IReadOnlyList<ISessionEventSink> _sinks;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ConsultationSessionGrain> _logger;
+    private readonly ObserverManager<ISessionObserver> _observers;
+    private readonly Dictionary<string, HashSet<string>> _connections = new(StringComparer.Ordinal);
+    private readonly RecentAcks _recentAcks = new(RecentAckCapacity);
+    private long _lastSeq;
+
+    public ConsultationSessionGrain(
+        [PersistentState("session", "Default")] IPersistentState<ConsultationSessionState> state,
+        ISessionEventStore store,
+        IEnumerable<ISessionEventSink> sinks,
+        TimeProvider time,
+        ILogger<ConsultationSessionGrain> logger)
+    {
+        _state = state;
+        _store = store;
+        _sinks = sinks.ToArray();
+        _time = time;
+        _logger = logger;
+        _observers = new ObserverManager<ISessionObserver>(SessionObserverTiming.Expiry, logger, time);
+    }
+
+    private string SessionId => this.GetPrimaryKeyString();
+
+    private ConsultationSessionState S => _state.State;
+
+    private bool IsOpen => S.State is SessionStates.Scheduled or SessionStates.Waiting or SessionStates.Active;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!S.Created)
+        {
+            return;
+        }
+
+        _lastSeq = await _store.GetLastSeqAsync(SessionId, cancellationToken);
+
+        // The log is written before the state blob; if the process died between the two, the log wins.
+        var lastChange = await _store.FindLastSystemEventAsync(SessionId, SystemEvents.State, cancellationToken);
+        if (lastChange is not null
+            && lastChange.Body.TryGetProperty("state", out var logged)
+            && logged.GetString() is { } loggedState
+            && loggedState != S.State)
+        {
+            var closed = loggedState is SessionStates.Ended or SessionStates.Cancelled or SessionStates.NoShow;
+            _state.State = S with
+            {
+                State = loggedState,
+                EndedAt = closed ? S.EndedAt ?? lastChange.At : S.EndedAt,
+                ClosedBy = closed ? S.ClosedBy ?? (lastChange.Body.TryGetProperty("by", out var by) ? by.GetString() : null) : S.ClosedBy,
+            };
+            await _state.WriteStateAsync();
+            _logger.LogWarning("Session {SessionId} state reconciled from its log to {State}", SessionId, loggedState);
+        }
+    }
+
+    public async Task<SessionDto> Create(NewSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (S.Created)
+        {
+            throw SessionRuleException.Conflict("The session exists already.");
+        }
+
+        _state.State = new ConsultationSessionState
+        {
+            Created = true,
+            ClientId = session.ClientId,
+            State = SessionStates.Scheduled,
+            FamilyOnly = session.FamilyOnly,
+            ScheduledAt = session.ScheduledAt,
+            CreatedAt = Now(),
+            CreatedBy = session.CreatedBy,
+        };
+        await _state.WriteStateAsync();
+        await AppendSystemAsync(SystemEvents.StateChange(SessionStates.Scheduled, null, session.CreatedBy));
+        await NotifyClientAsync();
+        return ToDto();
+    }
+
+    public Task<SessionDto?> Get()
+    {
+        if (!S.Created)
+        {
+            DeactivateOnIdle();
+            return Task.FromResult<SessionDto?>(null);
+        }
+
+        return Task.FromResult<SessionDto?>(ToDto());
+    }
+
+    public Task<SessionRecord?> GetRecord()
+    {
+        if (!S.Created)
+        {
+            DeactivateOnIdle();
+            return Task.FromResult<SessionRecord?>(null);
+        }
+
+        return Task.FromResult<SessionRecord?>(new SessionRecord(ToDto(), S.ClosingNote, S.ClosedBy));
+    }
+
+    public async Task<JoinSessionResult> Join(SenderDto participant, string connectionId, long afterSeq, ISessionObserver? observer)
+    {
+        ArgumentNullException.ThrowIfNull(participant);
+        EnsureCreated();
+        if (afterSeq < 0)
+        {
+            throw SessionRuleException.Invalid("'afterSeq' must be 0 or more.");
+        }
+
+        if (observer is not null)
+        {
+            _observers.Subscribe(observer);
+        }
+
+        if (IsOpen)
+        {
+            await AddConnectionAsync(participant, connectionId);
+        }
+
+        IReadOnlyList<SessionEventDto> events = afterSeq >= _lastSeq ? [] : await _store.ReadAsync(SessionId, afterSeq, int.MaxValue);
+        return new JoinSessionResult(SessionId, S.ClientId, S.State, Participants(), events);
+    }
+
+    public async Task<SendAck> Send(SenderDto sender, SendRequest message)
+    {
+        ArgumentNullException.ThrowIfNull(sender);
+        EnsureCreated();
+        if (message is null)
+        {
+            throw SessionRuleException.Invalid("A message with 'clientMsgId', 'kind' and 'body' is required.");
+        }
+
+        SessionEventValidator.ValidateClientMsgId(message.ClientMsgId);
+        if (_recentAcks.TryGet(sender.Id, message.ClientMsgId, out var cached))
+        {
+            return cached with { Duplicate = true };
+        }
+
+        // A resend of something accepted earlier gets its ack even when the session has closed since.
+        if (!IsOpen || !_connections.ContainsKey(sender.Id))
+        {
+            var earlier = await _store.FindByClientMsgIdAsync(SessionId, sender.Id, message.ClientMsgId);
+            if (earlier is not null)
+            {
+                _recentAcks.Add(sender.Id, message.ClientMsgId, earlier);
+                return earlier with { Duplicate = true };
+            }
+
+            throw IsOpen
+                ? SessionRuleException.Conflict("Join the session before sending to it.")
+                : SessionRuleException.Conflict($"The session is {S.State}; nothing more can be sent to it.");
+        }
+
+        var body = SessionEventValidator.Normalize(sender.Role, message.Kind, message.Body);
+        var (appended, duplicateOf) = await AppendAsync(sender, message.Kind, body, message.ClientMsgId);
+        if (duplicateOf is not null)
+        {
+            _recentAcks.Add(sender.Id, message.ClientMsgId, duplicateOf);
+            return duplicateOf with { Duplicate = true };
+        }
+
+        var ack = new SendAck(appended!.Seq, appended.At, false);
+        _recentAcks.Add(sender.Id, message.ClientMsgId, ack);
+        return ack;
+    }
+
+    public async Task Leave(string participantId, string connectionId)
+    {
+        if (!S.Created || !_connections.TryGetValue(participantId, out var connections) || !connections.Remove(connectionId))
+        {
+            return;
+        }
+
+        if (connections.Count > 0)
+        {
+            return;
+        }
+
+        _connections.Remove(participantId);
+        var participant = S.Participants.FirstOrDefault(p => p.Id == participantId);
+        if (IsOpen && participant is not null)
+        {
+            await AppendSystemAsync(SystemEvents.Presence(SystemEvents.Left, participant));
+        }
+
+        await BroadcastStateAsync();
+    }
+
+    public async Task<SessionStateDto> End(SenderDto by, string? note)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        EnsureCreated();
+        var checkedNote = SessionEventValidator.ValidateNote(note, "note");
+        if (!IsOpen)
+        {
+            throw SessionRuleException.Conflict($"The session is {S.State} already.");
+        }
+
+        var next = S.ClientSideJoined ? SessionStates.Ended : SessionStates.NoShow;
+        await CloseAsync(next, by, checkedNote);
+        return new SessionStateDto(SessionId, S.State, Participants());
+    }
+
+    public async Task<SessionDto> Cancel(SenderDto by)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        EnsureCreated();
+        if (S.State is not (SessionStates.Scheduled or SessionStates.Waiting))
+        {
+            throw SessionRuleException.Conflict(S.State == SessionStates.Active
+                ? "The session is active: end it instead of cancelling it."
+                : $"The session is {S.State} already.");
+        }
+
+        await CloseAsync(SessionStates.Cancelled, by, null);
+        return ToDto();
+    }
+
+    public Task Subscribe(ISessionObserver observer)
+    {
+        _observers.Subscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    public Task Unsubscribe(ISessionObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    private async Task AddConnectionAsync(SenderDto participant, string connectionId)
+    {
+        var isStaff = participant.Role is Roles.Counselor or Roles.Supervisor;
+        var isClientSide = participant.Role is Roles.Client or Roles.Family;
+
+        if (!_connections.TryGetValue(participant.Id, out var connections))
+        {
+            connections = new HashSet<string>(StringComparer.Ordinal);
+            _connections[participant.Id] = connections;
+        }
+
+        if (!connections.Add(connectionId) || connections.Count > 1)
+        {
+            return; // the participant was present already: nothing to log
+        }
+
+        var known = S.Participants.Any(p => p.Id == participant.Id);
+        if (!known || (isClientSide && !S.ClientSideJoined))
+        {
+            _state.State = S with
+            {
+                Participants = known ? S.Participants : [.. S.Participants, participant],
+                ClientSideJoined = S.ClientSideJoined || isClientSide,
+            };
+            await _state.WriteStateAsync();
+        }
+
+        await AppendSystemAsync(SystemEvents.Presence(SystemEvents.Joined, participant));
+
+        if (S.State == SessionStates.Scheduled)
+        {
+            await ChangeStateAsync(SessionStates.Waiting, participant.Id);
+        }
+
+        if (S.State == SessionStates.Waiting && AnyPresent(isStaffRole: true) && AnyPresent(isStaffRole: false))
+        {
+            await ChangeStateAsync(SessionStates.Active, participant.Id);
+        }
+
+        await BroadcastStateAsync();
+
+        if (isStaff)
+        {
+            await GrainFactory.GetGrain<ICounselorGrain>(participant.Id).SessionJoined(SessionId);
+        }
+    }
+
+    private bool AnyPresent(bool isStaffRole) => S.Participants.Any(p =>
+        _connections.ContainsKey(p.Id)
+        && (isStaffRole ? p.Role is Roles.Counselor or Roles.Supervisor : p.Role is Roles.Client or Roles.Family));
+
+    private async Task ChangeStateAsync(string next, string? by)
+    {
+        var from = S.State;
+        await AppendSystemAsync(SystemEvents.StateChange(next, from, by));
+        _state.State = S with { State = next };
+        await _state.WriteStateAsync();
+        await NotifyClientAsync();
+    }
+
+    private async Task CloseAsync(string next, SenderDto by, string? note)
+    {
+        var from = S.State;
+        await AppendSystemAsync(SystemEvents.StateChange(next, from, by.Id));
+        _state.State = S with { State = next, EndedAt = Now(), ClosedBy = by.Id, ClosingNote = note };
+        await _state.WriteStateAsync();
+        await BroadcastStateAsync();
+        await NotifyClientAsync();
+
+        foreach (var staff in S.Participants.Where(p => p.Role is Roles.Counselor or Roles.Supervisor))
+        {
+            await GrainFactory.GetGrain<ICounselorGrain>(staff.Id).SessionClosed(SessionId);
+        }
+    }
+
+    private Task AppendSystemAsync(NormalizedBody body) => AppendAsync(SystemEvents.Server, EventKinds.System, body, null);
+
+    /// <summary>The one path into the log. Returns the stored event, or the original ack when the sender resent.</summary>
+    private async Task<(SessionEventDto? Appended, SendAck? DuplicateOf)> AppendAsync(SenderDto sender, string kind, NormalizedBody body, string? clientMsgId)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var seq = _lastSeq + 1;
+            var at = Now();
+            var outcome = await _store.AppendAsync(new StoredSessionEvent(SessionId, seq, at, sender, kind, body.Json, clientMsgId));
+            switch (outcome)
+            {
+                case AppendOutcome.Duplicate duplicate:
+                    return (null, duplicate.Original);
+                case AppendOutcome.SeqTaken when attempt == 0:
+                    // Only possible if an earlier write reported failure but did commit: re-read and take the next.
+                    _lastSeq = await _store.GetLastSeqAsync(SessionId);
+                    _logger.LogWarning("Session {SessionId}: seq {Seq} was taken; continuing after {LastSeq}", SessionId, seq, _lastSeq);
+                    continue;
+                case AppendOutcome.SeqTaken:
+                    throw new InvalidOperationException($"Session {SessionId}: seq {seq} is taken twice in a row.");
+            }
+
+            _lastSeq = seq;
+            var stored = new SessionEventDto(SessionId, seq, at, sender, kind, body.Element);
+            await _observers.Notify(o => o.OnSessionEvent(stored));
+            await RunSinksAsync(stored);
+            return (stored, null);
+        }
+    }
+
+    private async Task RunSinksAsync(SessionEventDto stored)
+    {
+        if (_sinks.Count == 0)
+        {
+            return;
+        }
+
+        var persisted = new PersistedSessionEvent(stored, S.ClientId, S.FamilyOnly, S.State);
+        foreach (var sink in _sinks)
+        {
+            try
+            {
+                await sink.OnEventPersistedAsync(persisted, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // Never the body: the exception type and the position in the log are enough to find it.
+                _logger.LogError("Session event sink {Sink} failed on {SessionId}/{Seq}: {Error}", sink.GetType().Name, SessionId, stored.Seq, ex.GetType().Name);
+            }
+        }
+    }
+
+    private Task BroadcastStateAsync()
+    {
+        var dto = new SessionStateDto(SessionId, S.State, Participants());
+        return _observers.Notify(o => o.OnSessionState(dto));
+    }
+
+    private Task NotifyClientAsync() =>
+        GrainFactory.GetGrain<IClientGrain>(S.ClientId)
+            .SessionChanged(new ClientSessionSummary(SessionId, S.State, S.ScheduledAt, S.CreatedAt, S.FamilyOnly));
+
+    private IReadOnlyList<ParticipantDto> Participants() =>
+        [.. S.Participants.Select(p => new ParticipantDto(p.Id, p.Role, p.DisplayName, _connections.ContainsKey(p.Id)))];
+
+    private SessionDto ToDto() =>
+        new(SessionId, S.ClientId, S.State, S.ScheduledAt, S.CreatedAt, S.EndedAt, S.FamilyOnly, Participants(), _lastSeq);
+
+    // Stored with millisecond precision: the ack carries the same instant as every later read of the event.
+    private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
+
+    private void EnsureCreated()
+    {
+        if (!S.Created)
+        {
+            DeactivateOnIdle();
+            throw SessionRuleException.NotFound("The session");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using HikiConsult.Actors;
+using HikiConsult.Actors.Concurrency;
+using HikiConsult.Contracts;
+
+namespace HikiConsult.Grains.Sessions;
+
+/// <summary>
+/// One consultation session (key: session id): the state machine
+/// <c>scheduled → waiting → active → ended</c> (or <c>cancelled</c>, <c>noShow</c>), its participants with
+/// presence, and the single writer of its event log. Callers (the hubs, the REST API) have checked access;
+/// the grain checks everything about the session itself.
+/// </summary>
+public interface IConsultationSessionGrain : IGrainWithStringKey
+{
+    Task<SessionDto> Create(NewSession session);
+
+    /// <summary>The session, or null when there is no such session.</summary>
+    [ReadOnly]
+    Task<SessionDto?> Get();
+
+    /// <summary>The session with its closing note, for the clinic's records; null when there is no such session.</summary>
+    [ReadOnly]
+    Task<SessionRecord?> GetRecord();
+
+    /// <summary>
+    /// Adds a connection of a participant (the first one makes the participant present and is logged), subscribes
+    /// the node's observer, and returns every event with seq &gt; <paramref name="afterSeq"/>. On a closed
+    /// session it only returns the history.
+    /// </summary>
+    Task<JoinSessionResult> Join(SenderDto participant, string connectionId, long afterSeq, ISessionObserver? observer);
+
+    /// <summary>Validates, stores, broadcasts and acknowledges one event; idempotent by (sender, clientMsgId).</summary>
+    Task<SendAck> Send(SenderDto sender, SendRequest message);
+
+    /// <summary>Removes a connection; the last one of a participant makes it absent (logged).</summary>
+    Task Leave(string participantId, string connectionId);
+
+    /// <summary>Ends the session: <c>ended</c>, or <c>noShow</c> when the client side never joined.</summary>
+    Task<SessionStateDto> End(SenderDto by, string? note);
+
+    /// <summary>Cancels a session that has not become active.</summary>
+    Task<SessionDto> Cancel(SenderDto by);
+
+    /// <summary>Subscribes or renews a node's observer.</summary>
+    Task Subscribe(ISessionObserver observer);
+
+    Task Unsubscribe(ISessionObserver observer);
+}
+
+/// <summary>What is needed to create a session.</summary>
+public sealed record NewSession(string ClientId, DateTimeOffset? ScheduledAt, bool FamilyOnly, string CreatedBy);
+
+/// <summary>A session with the fields kept for the clinic only.</summary>
+public sealed record SessionRecord(SessionDto Session, string? ClosingNote, string? ClosedBy);
+
+/// <summary>Timing of observer subscriptions: nodes renew well within the expiry.</summary>
+public static class SessionObserverTiming
+{
+    public static readonly TimeSpan RenewPeriod = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan Expiry = TimeSpan.FromMinutes(5);
+}

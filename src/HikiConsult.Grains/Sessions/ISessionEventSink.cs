@@ -1,0 +1,18 @@
+using HikiConsult.Contracts;
+
+namespace HikiConsult.Grains.Sessions;
+
+/// <summary>
+/// Hook for everything that reacts to session history (risk detection, analytics, triage). The session grain
+/// calls every registered sink, in registration order, after an event is durable and broadcast and before the
+/// sender's ack returns. Sinks run inside the session's turn: keep them short (hand heavy work to another
+/// grain or a queue) and never call back into the same session grain. A sink that throws is logged and
+/// skipped; it never fails or alters the message.
+/// </summary>
+public interface ISessionEventSink
+{
+    Task OnEventPersistedAsync(PersistedSessionEvent persisted, CancellationToken cancellationToken);
+}
+
+/// <summary>An event that is in the log, with the session facts a sink needs to route it.</summary>
+public sealed record PersistedSessionEvent(SessionEventDto Event, string ClientId, bool FamilyOnly, string SessionState);
