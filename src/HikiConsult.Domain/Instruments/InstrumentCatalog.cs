@@ -75,6 +75,12 @@ public sealed class InstrumentCatalog
     public InstrumentDefinition Get(string id) =>
         _byId.TryGetValue(id, out var d) ? d : throw new UnknownInstrumentException(id, _byId.Keys);
 
+    /// <summary>Scores answers with this clinic's cut-offs and language.</summary>
+    /// <exception cref="UnknownInstrumentException">No instrument has this id.</exception>
+    /// <exception cref="AssessmentValidationException">The answers cannot be scored.</exception>
+    public AssessmentResult Score(string instrumentId, IReadOnlyList<int?> answers) =>
+        InstrumentScorer.Score(Get(instrumentId), answers, ScoringOptions);
+
     /// <summary>The raw JSON of every shipped definition, by resource name (for serving them unchanged).</summary>
     public static IEnumerable<(string Name, string Json)> ReadShipped()
     {
