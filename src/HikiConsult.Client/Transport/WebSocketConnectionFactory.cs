@@ -37,9 +37,23 @@ public sealed class WebSocketConnectionFactory : IConnectionFactory
         var token = _options.AccessTokenProvider is null ? null : await _options.AccessTokenProvider(cancellationToken).ConfigureAwait(false);
         var socketUri = BuildSocketUri(hubUri, _options.SendTokenInQuery ? token : null);
 
-        var socket = _options.Connect is null
-            ? await ConnectClientWebSocketAsync(socketUri, token, cancellationToken).ConfigureAwait(false)
-            : await _options.Connect(socketUri, cancellationToken).ConfigureAwait(false);
+        WebSocket socket;
+        if (_options.Connect is null)
+        {
+            socket = await ConnectClientWebSocketAsync(socketUri, token, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            try
+            {
+                socket = await _options.Connect(socketUri, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex) when (RefusalStatus(ex.Message) is { } status)
+            {
+                // In-memory test servers report a refused upgrade this way.
+                throw new HubConnectRefusedException(hubUri, status, ex);
+            }
+        }
 
         var messageType = _options.TransferFormat == TransferFormat.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
         return WebSocketConnectionContext.Start(socket, messageType, _options.CloseTimeout, endpoint);
@@ -84,14 +98,27 @@ public sealed class WebSocketConnectionFactory : IConnectionFactory
                 socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
             }
 
+            socket.Options.CollectHttpResponseDetails = true;
             _options.ConfigureClientWebSocket?.Invoke(socket.Options);
             await socket.ConnectAsync(socketUri, cancellationToken).ConfigureAwait(false);
             return socket;
+        }
+        catch (WebSocketException ex) when ((int)socket.HttpStatusCode is >= 400 and < 500)
+        {
+            var status = socket.HttpStatusCode;
+            socket.Dispose();
+            throw new HubConnectRefusedException(socketUri, status, ex);
         }
         catch
         {
             socket.Dispose();
             throw;
         }
+    }
+
+    private static HttpStatusCode? RefusalStatus(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, @"status code:?\s*'?(4\d\d)");
+        return match.Success ? (HttpStatusCode)int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 }

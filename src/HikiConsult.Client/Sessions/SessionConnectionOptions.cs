@@ -1,0 +1,38 @@
+using System.Net.WebSockets;
+using HikiConsult.Contracts;
+using Microsoft.Extensions.Logging;
+
+namespace HikiConsult.Client.Sessions;
+
+/// <summary>Settings of a <see cref="SessionConnection"/>.</summary>
+public sealed class SessionConnectionOptions
+{
+    /// <summary>Bearer token for each (re)connect; a refreshing provider keeps long sessions alive.</summary>
+    public Func<CancellationToken, ValueTask<string?>>? AccessTokenProvider { get; set; }
+
+    /// <summary>Custom WebSocket opener (TestServer in tests); null uses <see cref="ClientWebSocket"/>.</summary>
+    public Func<Uri, CancellationToken, Task<WebSocket>>? Connect { get; set; }
+
+    /// <summary>Who this connection speaks as; used for the caller's own events, which may reach it only through the ack.</summary>
+    public SenderDto? Self { get; set; }
+
+    public ReconnectBackoff Backoff { get; set; } = new();
+
+    /// <summary>
+    /// How long events may wait behind a gap before the connection asks the server again for everything after the
+    /// last delivered seq (a safety net: a correct server never leaves a gap).
+    /// </summary>
+    public TimeSpan GapRepairDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>SignalR server timeout; a silent server is considered gone after this long.</summary>
+    public TimeSpan ServerTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Attempts of one send while the connection looks healthy, before a non-hub failure is reported.</summary>
+    public int MaxSendAttemptsWhileConnected { get; set; } = 3;
+
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    public ILoggerFactory? LoggerFactory { get; set; }
+}
