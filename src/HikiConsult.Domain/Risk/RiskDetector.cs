@@ -1,0 +1,324 @@
+using System.Collections.Frozen;
+
+namespace HikiConsult.Domain.Risk;
+
+/// <summary>
+/// Finds self-harm, suicide, hopelessness and plan-or-means phrases in English, Japanese and Dutch messages, with
+/// negation handled within the clause. Lexicons are compiled once into a first-character index; a call folds the
+/// text once and checks only the terms that can start at each character (no regular expressions). Thread-safe.
+/// A hit never blocks or alters a message: it is evidence for a counselor (decision support, not a diagnosis).
+/// </summary>
+public sealed class RiskDetector
+{
+    public const string Source = Sources.RiskLexicon;
+    public const string Label = DecisionSupport.Label;
+
+    private static readonly Lazy<RiskDetector> s_default = new(() => new RiskDetector(RiskLexicon.LoadShipped()));
+
+    /// <summary>The detector over the shipped lexicons.</summary>
+    public static RiskDetector Default => s_default.Value;
+
+    private readonly FrozenDictionary<char, Term[]> _byFirstChar;
+    private readonly CompiledLexicon[] _lexicons;
+
+    public RiskDetector(IEnumerable<RiskLexicon> lexicons)
+    {
+        ArgumentNullException.ThrowIfNull(lexicons);
+        _lexicons = lexicons.Select((l, i) => new CompiledLexicon(l, i)).ToArray();
+        var terms = new List<Term>();
+        foreach (var lexicon in _lexicons)
+        {
+            foreach (var (key, phrases) in lexicon.Source.Terms)
+            {
+                var category = Enum.Parse<RiskCategory>(key, ignoreCase: true);
+                foreach (var phrase in phrases)
+                {
+                    var segments = phrase.Split("...", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                        .Select(TextNormalizer.NormalizeTerm)
+                        .ToArray();
+                    terms.Add(new Term(phrase, segments, category, lexicon));
+                }
+            }
+        }
+        _byFirstChar = terms
+            .DistinctBy(t => (string.Join("\u0001", t.Segments), t.Category, t.Lexicon.Index))
+            .GroupBy(t => t.Segments[0][0])
+            .ToFrozenDictionary(g => g.Key, g => g.OrderByDescending(t => t.Segments.Sum(s => s.Length)).ToArray());
+        Languages = _lexicons.Select(l => l.Language).ToArray();
+    }
+
+    public IReadOnlyList<string> Languages { get; }
+
+    /// <summary>Risk hits that are not negated: what raises an alert.</summary>
+    public IReadOnlyList<RiskMatch> Detect(string text, string? languageHint = null)
+    {
+        var all = Inspect(text, languageHint);
+        return all.Count == 0 ? all : all.Where(m => !m.Negated).ToArray();
+    }
+
+    /// <summary>
+    /// Every hit including negated ones (with their cue), for explaining why a message did or did not raise an
+    /// alert. Every lexicon is searched whatever the hint (a client may switch language); the hint only decides
+    /// which language a phrase shared by two lexicons is reported in.
+    /// </summary>
+    public IReadOnlyList<RiskMatch> Inspect(string text, string? languageHint = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0) return [];
+        var normalized = TextNormalizer.Normalize(text);
+        var s = normalized.Text;
+        List<Candidate>? candidates = null;
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (!_byFirstChar.TryGetValue(s[i], out var terms)) continue;
+            foreach (var term in terms)
+            {
+                if (!SegmentAt(s, i, term.Segments[0])) continue;
+                var end = i + term.Segments[0].Length;
+                List<(int Start, int End)>? gaps = null;
+                var matched = true;
+                for (var k = 1; k < term.Segments.Length; k++)
+                {
+                    var next = FindAfterGap(s, end, term.Segments[k], term.Lexicon);
+                    if (next < 0)
+                    {
+                        matched = false;
+                        break;
+                    }
+                    if (next > end) (gaps ??= []).Add((end, next));
+                    end = next + term.Segments[k].Length;
+                }
+                if (!matched) continue;
+                (candidates ??= []).Add(new Candidate(i, end, term, gaps));
+            }
+        }
+        if (candidates is null) return [];
+
+        // Overlapping hits: keep the longest; for the same span prefer the hinted language, then the more urgent category.
+        candidates.Sort((a, b) =>
+        {
+            var c = a.Start.CompareTo(b.Start);
+            if (c != 0) return c;
+            c = (b.End - b.Start).CompareTo(a.End - a.Start);
+            if (c != 0) return c;
+            c = HintRank(a, languageHint).CompareTo(HintRank(b, languageHint));
+            if (c != 0) return c;
+            c = RiskCategories.Urgency(a.Term.Category).CompareTo(RiskCategories.Urgency(b.Term.Category));
+            return c != 0 ? c : a.Term.Lexicon.Index.CompareTo(b.Term.Lexicon.Index);
+        });
+        var result = new List<RiskMatch>();
+        var lastEnd = -1;
+        foreach (var candidate in candidates)
+        {
+            if (candidate.Start < lastEnd) continue;
+            lastEnd = candidate.End;
+            var cue = NegationCue(s, candidate);
+            var (start, length) = normalized.OriginalRange(candidate.Start, candidate.End - candidate.Start);
+            result.Add(new RiskMatch(
+                candidate.Term.Category,
+                candidate.Term.Lexicon.Language,
+                text.Substring(start, length),
+                start,
+                length,
+                candidate.Term.Phrase,
+                cue is not null,
+                cue));
+        }
+        return result;
+    }
+
+    private static int HintRank(Candidate c, string? hint) =>
+        hint is not null && string.Equals(c.Term.Lexicon.Language, hint, StringComparison.OrdinalIgnoreCase) ? 0 : 1;
+
+    /// <summary>The cue that negates a hit within its clause, or null.</summary>
+    private static string? NegationCue(string s, Candidate c)
+    {
+        var rules = c.Term.Lexicon;
+        // A negation in a gap of the phrase: "mezelf nooit iets aandoen".
+        if (c.Gaps is not null)
+        {
+            foreach (var (gapStart, gapEnd) in c.Gaps)
+            {
+                for (var p = gapStart; p < gapEnd; p++)
+                {
+                    if (IsWordStart(s, p))
+                    {
+                        var word = WordAt(s, p);
+                        if (rules.IsNegator(word) && !rules.PseudoAt(s, p)) return word.ToString();
+                    }
+                    else if (!IsLatinWordAt(s, p) && rules.AfterCueAt(s, p) is { } cue) return cue;
+                }
+            }
+        }
+        return rules.BeforeCue(s, c.Start) ?? rules.AfterCue(s, c.End);
+    }
+
+    /// <summary>Start of <paramref name="segment"/> after at most the lexicon's gap, in the same clause; -1 if none.</summary>
+    private static int FindAfterGap(string s, int pos, string segment, CompiledLexicon lexicon)
+    {
+        if (IsLatinWordChar(segment[0]))
+        {
+            var skipped = 0;
+            for (var j = pos; j < s.Length; j++)
+            {
+                if (IsClauseBoundary(s[j])) return -1;
+                if (!IsWordStart(s, j)) continue;
+                if (SegmentAt(s, j, segment)) return j;
+                if (++skipped > lexicon.MaxGapWords) return -1;
+            }
+            return -1;
+        }
+        for (var j = pos; j < s.Length && j - pos <= lexicon.MaxGapChars; j++)
+        {
+            if (IsClauseBoundary(s[j])) return -1;
+            if (SegmentAt(s, j, segment)) return j;
+        }
+        return -1;
+    }
+
+    /// <summary>Whether <paramref name="segment"/> is at <paramref name="i"/>, on word boundaries where it begins or ends with a Latin letter.</summary>
+    internal static bool SegmentAt(string s, int i, string segment)
+    {
+        if (!s.AsSpan(i).StartsWith(segment, StringComparison.Ordinal)) return false;
+        if (IsLatinWordChar(segment[0]) && i > 0 && IsLatinWordAt(s, i - 1)) return false;
+        var end = i + segment.Length;
+        if (IsLatinWordChar(segment[^1]) && end < s.Length && IsLatinWordAt(s, end)) return false;
+        return true;
+    }
+
+    internal static bool IsClauseBoundary(char c) =>
+        c is '.' or '!' or '?' or ';' or ':' or ',' or '\n' or '\u3002' or '\u3001' or '\u2026';
+
+    internal static bool IsLatinWordChar(char c) => c < '\u0250' && char.IsLetterOrDigit(c);
+
+    /// <summary>A letter or digit of a Latin word; an apostrophe counts only between two of them (don't, i'm).</summary>
+    internal static bool IsLatinWordAt(string s, int i)
+    {
+        var c = s[i];
+        if (c == '\'') return i > 0 && i + 1 < s.Length && IsLatinWordChar(s[i - 1]) && IsLatinWordChar(s[i + 1]);
+        return IsLatinWordChar(c);
+    }
+
+    internal static bool IsWordStart(string s, int i) => IsLatinWordAt(s, i) && (i == 0 || !IsLatinWordAt(s, i - 1));
+
+    internal static ReadOnlySpan<char> WordAt(string s, int start)
+    {
+        var e = start;
+        while (e < s.Length && IsLatinWordAt(s, e)) e++;
+        return s.AsSpan(start, e - start);
+    }
+
+    private sealed record Candidate(int Start, int End, Term Term, List<(int Start, int End)>? Gaps);
+
+    private sealed record Term(string Phrase, string[] Segments, RiskCategory Category, CompiledLexicon Lexicon);
+
+    private sealed class CompiledLexicon
+    {
+        private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _before;
+        private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _breakerWords;
+        private readonly string[] _beforeSuffixes;
+        private readonly string[] _after;
+        private readonly string[] _breakerPhrases;
+        private readonly string[] _pseudo;
+        private readonly int _beforeWindow;
+        private readonly int _afterWindow;
+
+        public CompiledLexicon(RiskLexicon source, int index)
+        {
+            Source = source;
+            Index = index;
+            Language = source.Language;
+            MaxGapWords = source.MaxGapWords;
+            MaxGapChars = source.MaxGapChars;
+            var n = source.Negation;
+            _before = n.Before.Select(TextNormalizer.NormalizeTerm).ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+            _beforeSuffixes = n.BeforeSuffixes.Select(TextNormalizer.NormalizeTerm).ToArray();
+            _after = n.After.Select(TextNormalizer.NormalizeTerm).OrderByDescending(a => a.Length).ToArray();
+            var breakers = n.ScopeBreakers.Select(TextNormalizer.NormalizeTerm).ToArray();
+            _breakerWords = breakers.Where(b => b.All(IsLatinWordChar)).ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+            _breakerPhrases = breakers;
+            _pseudo = n.Pseudo.Select(TextNormalizer.NormalizeTerm).ToArray();
+            _beforeWindow = n.BeforeWindow;
+            _afterWindow = n.AfterWindow;
+        }
+
+        public RiskLexicon Source { get; }
+        public int Index { get; }
+        public string Language { get; }
+        public int MaxGapWords { get; }
+        public int MaxGapChars { get; }
+
+        public bool IsNegator(ReadOnlySpan<char> word)
+        {
+            if (_before.Contains(word)) return true;
+            foreach (var suffix in _beforeSuffixes)
+            {
+                if (word.Length > suffix.Length && word.EndsWith(suffix, StringComparison.Ordinal)) return true;
+            }
+            return false;
+        }
+
+        public bool PseudoAt(string s, int p)
+        {
+            foreach (var pseudo in _pseudo)
+            {
+                if (SegmentAt(s, p, pseudo)) return true;
+            }
+            return false;
+        }
+
+        /// <summary>A negator among the words just before the hit, unless a scope breaker or the clause start comes first.</summary>
+        public string? BeforeCue(string s, int start)
+        {
+            var words = 0;
+            var j = start - 1;
+            while (j >= 0)
+            {
+                if (IsClauseBoundary(s[j])) return null;
+                if (!IsLatinWordAt(s, j))
+                {
+                    j--;
+                    continue;
+                }
+                var end = j + 1;
+                while (j >= 0 && IsLatinWordAt(s, j)) j--;
+                var wordStart = j + 1;
+                var word = s.AsSpan(wordStart, end - wordStart);
+                if (++words > _beforeWindow) return null;
+                if (_breakerWords.Contains(word)) return null;
+                if (IsNegator(word) && !PseudoAt(s, wordStart)) return word.ToString();
+            }
+            return null;
+        }
+
+        /// <summary>A cue starting shortly after the hit in the same clause ("自殺なんてしない", "suicide is not an option").</summary>
+        public string? AfterCue(string s, int end)
+        {
+            if (_after.Length == 0) return null;
+            var p = end;
+            while (p < s.Length && s[p] == ' ') p++;
+            var limit = Math.Min(s.Length - 1, p + _afterWindow);
+            for (; p <= limit; p++)
+            {
+                if (IsClauseBoundary(s[p])) return null;
+                if (IsLatinWordAt(s, p) && !IsWordStart(s, p)) continue;
+                foreach (var breaker in _breakerPhrases)
+                {
+                    if (SegmentAt(s, p, breaker)) return null;
+                }
+                if (PseudoAt(s, p)) continue;
+                if (AfterCueAt(s, p) is { } cue) return cue;
+            }
+            return null;
+        }
+
+        public string? AfterCueAt(string s, int p)
+        {
+            foreach (var cue in _after)
+            {
+                if (SegmentAt(s, p, cue)) return cue;
+            }
+            return null;
+        }
+    }
+}
