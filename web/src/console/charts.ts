@@ -60,7 +60,8 @@ export function lineChart(o: LineChartOptions): SVGSVGElement {
   }
   const labelIdx = pts.length <= 6 ? pts.map((_, i) => i) : [0, Math.floor(pts.length / 2), pts.length - 1];
   for (const i of labelIdx) {
-    svg.append(s('text', { x: X(pts[i].x.getTime()), y: H - 10, class: 'tick', 'text-anchor': 'middle' }, dateLabel(pts[i].x)));
+    const anchor = i === pts.length - 1 && pts.length > 1 ? 'end' : i === 0 && pts.length > 1 ? 'start' : 'middle';
+    svg.append(s('text', { x: X(pts[i].x.getTime()), y: H - 10, class: 'tick', 'text-anchor': anchor }, dateLabel(pts[i].x)));
   }
   svg.append(s('line', { x1: PAD.l, x2: W - PAD.r, y1: PAD.t + ih, y2: PAD.t + ih, class: 'axis' }));
   return svg;
@@ -95,23 +96,25 @@ export function barChart(title: string, bars: Bar[], opts: { everyLabel?: number
 export interface StatusSegment { from: Date; status: string; severity?: string | null }
 
 const StatusClass: Record<string, string> = { notMet: 'st-notmet', preHikikomori: 'st-pre', hikikomori: 'st-hiki' };
+const StatusText: Record<string, string> = { notMet: 'Criteria not met', preHikikomori: 'Pre-hikikomori', hikikomori: 'Hikikomori' };
 
 /** Status history as a horizontal strip: each record lasts until the next one (the last until now). */
 export function statusStrip(title: string, segments: StatusSegment[]): SVGSVGElement {
-  const h = 96;
-  const svg = s('svg', { viewBox: `0 0 ${W} ${h}`, class: 'chart status-strip', role: 'img', 'aria-label': title }) as SVGSVGElement;
+  const h = 86, SW = 1100;
+  const svg = s('svg', { viewBox: `0 0 ${SW} ${h}`, class: 'chart status-strip', role: 'img', 'aria-label': title }) as SVGSVGElement;
   const segs = [...segments].sort((a, b) => a.from.getTime() - b.from.getTime());
   const now = Date.now();
   const t0 = segs[0]?.from.getTime() ?? now;
   const t1 = Math.max(now, t0 + 864e5);
-  const X = (t: number) => PAD.l + ((t - t0) / (t1 - t0)) * (W - PAD.l - PAD.r);
+  const X = (t: number) => 8 + ((t - t0) / (t1 - t0)) * (SW - 16);
   segs.forEach((seg, i) => {
     const a = X(seg.from.getTime());
     const b = X(segs[i + 1]?.from.getTime() ?? t1);
-    const label = seg.severity ? `${seg.status} (${seg.severity})` : seg.status;
-    svg.append(s('rect', { x: a, y: 18, width: Math.max(2, b - a - 2), height: 34, rx: 6, class: `seg ${StatusClass[seg.status] ?? ''} sev-${seg.severity ?? 'none'}` }, s('title', {}, `${dateLabel(seg.from)}: ${label}`)));
-    if (b - a > 70) svg.append(s('text', { x: a + 8, y: 40, class: 'seg-label' }, label));
-    svg.append(s('text', { x: a, y: 72, class: 'tick' }, dateLabel(seg.from)));
+    const name = StatusText[seg.status] ?? seg.status;
+    const label = seg.severity ? `${name}, ${seg.severity}` : name;
+    svg.append(s('rect', { x: a, y: 8, width: Math.max(2, b - a - 3), height: 40, rx: 6, class: `seg ${StatusClass[seg.status] ?? ''} sev-${seg.severity ?? 'none'}` }, s('title', {}, `${dateLabel(seg.from)}: ${label}`)));
+    if (b - a > 150) svg.append(s('text', { x: a + 12, y: 33, class: 'seg-label' }, label));
+    svg.append(s('text', { x: a + 2, y: 70, class: 'tick' }, dateLabel(seg.from)));
   });
   return svg;
 }

@@ -162,7 +162,7 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
       h('tbody', {}, sorted.slice(0, 12).map((a) => {
         const r = summarizeResult(a.result ?? a);
         return h('tr', {},
-          h('td', {}, formatDateTime(dateOf(a))),
+          h('td', { class: 'nowrap', title: formatDateTime(dateOf(a)) }, new Date(dateOf(a)).toLocaleDateString(undefined, { dateStyle: 'medium' })),
           h('td', {}, instrumentName(a.instrument ?? a.instrumentId)),
           h('td', { class: 'num' }, r.total === undefined ? '–' : String(r.total)),
           h('td', {}, r.band ?? ''),
@@ -260,12 +260,14 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
 
   function scoreCharts(): HTMLElement[] {
     const byInstrument = new Map<string, Point[]>();
+    const effectiveCutoff = new Map<string, number>();
     for (const a of history) {
       const id = String(a.instrument ?? a.instrumentId ?? '');
       const r = summarizeResult(a.result ?? a);
       if (r.total === undefined || r.total === null) continue;
       const list = byInstrument.get(id) ?? [];
       list.push({ x: new Date(dateOf(a)), y: Number(r.total), label: r.band });
+      if (r.cutoff !== undefined) effectiveCutoff.set(id, r.cutoff);
       byInstrument.set(id, list);
     }
     if (!byInstrument.size) {
@@ -274,7 +276,9 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
     return [...byInstrument.entries()].map(([id, pts]) => {
       const def = findInstrument(instruments, id);
       const [lo, hi] = def ? totalRange(def) : [0, Math.max(...pts.map((p) => p.y)) * 1.2 || 10];
-      const cutoffs = def?.cutoff?.default != null ? [{ y: def.cutoff.default, label: `cut-off ${def.cutoff.default}` }] : [];
+      // The clinic's effective cut-off comes with each result; the definition's default is the fallback.
+      const cut = effectiveCutoff.get(id) ?? def?.cutoff?.default ?? null;
+      const cutoffs = cut !== null ? [{ y: cut, label: `cut-off ${cut}` }] : [];
       const bands = (def?.bands ?? []).filter((_, i) => i % 2 === 1).map((b) => ({ from: b.min, to: b.max, label: text(b.labels, 'en') }));
       const bandEdges = (def?.bands ?? []).slice(1).map((b) => ({ y: b.min, label: text(b.labels, 'en') }));
       return chartCard(`${def?.name ?? id} scores over time`, def?.source?.citation ?? '',

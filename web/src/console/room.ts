@@ -41,7 +41,7 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
     banner,
     h('div', { class: 'room-grid' },
       h('section', { class: 'panel chat' }, log, composer()),
-      h('aside', { class: 'room-side' }, controlPanel(), signalsPanel())));
+      h('aside', { class: 'room-side' }, signalsPanel(), controlPanel())));
 
   const channel = new SessionChannel(ctx.hub, sessionId, { id: ctx.user.id, role: ctx.user.role, displayName: ctx.user.displayName }, {
     event: (ev) => {
@@ -227,13 +227,15 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
     }, () => {});
     return h('section', { class: 'panel control', id: 'avatar-control' },
       h('div', { class: 'panel-head' }, h('h3', {}, 'Avatar'), h('span', { class: 'muted small' }, 'What the client sees')),
-      h('div', { class: 'preview' }, preview.root),
-      h('div', { class: 'ctl-label' }, 'Expression ', weightLabel),
-      h('div', { class: 'btn-grid' }, Expressions.map((name) => h('button', {
-        class: 'btn tile', dataset: { expression: name }, title: name,
-        onclick: () => send('expression', { name, weight }),
-      }, h('span', { class: 'ico' }, ExpressionIcons[name]), name))),
-      slider,
+      h('div', { class: 'preview-row' },
+        h('div', { class: 'preview' }, preview.root),
+        h('div', {},
+          h('div', { class: 'ctl-label' }, 'Expression ', weightLabel),
+          h('div', { class: 'btn-grid three' }, Expressions.map((name) => h('button', {
+            class: 'btn tile', dataset: { expression: name }, title: name,
+            onclick: () => send('expression', { name, weight }),
+          }, h('span', { class: 'ico' }, ExpressionIcons[name]), name))),
+          slider)),
       h('div', { class: 'ctl-label' }, 'Gesture'),
       h('div', { class: 'btn-grid' }, Gestures.map((name) => h('button', {
         class: 'btn tile', dataset: { gesture: name },

@@ -106,12 +106,12 @@ export function buildAssessmentForm(def: InstrumentDefinition, lang: string, opt
 }
 
 /** The parts of an assessment result worth showing, whatever exact shape the server returns. */
-export function summarizeResult(r: Record<string, any>): { total?: number; band?: string; flags: string[]; source?: string; subscales: [string, number][] } {
-  const band = r.bandLabel ?? r.band?.label ?? (typeof r.band === 'string' ? r.band : r.band?.id) ?? r.level;
+export function summarizeResult(r: Record<string, any>): { total?: number; band?: string; cutoff?: number; flags: string[]; source?: string; subscales: [string, number][] } {
+  const band = r.bandText ?? r.bandLabel ?? r.band?.label ?? (typeof r.band === 'string' ? r.band : r.band?.id) ?? r.level;
   const flags = (r.flags ?? []).map((f: any) => (typeof f === 'string' ? f : f.text ?? f.code));
   const subs: [string, number][] = [];
   if (Array.isArray(r.subscales)) for (const s of r.subscales) subs.push([s.label ?? s.id, s.score ?? s.total ?? s.value]);
   else if (r.subscales && typeof r.subscales === 'object') for (const [k, v] of Object.entries(r.subscales)) subs.push([k, Number(v)]);
   const source = typeof r.source === 'string' ? r.source : r.source?.citation;
-  return { total: r.total ?? r.score, band, flags, source, subscales: subs };
+  return { total: r.total ?? r.score ?? undefined, band: band ?? undefined, cutoff: typeof r.cutoff === 'number' ? r.cutoff : undefined, flags, source, subscales: subs };
 }
