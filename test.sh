@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every test of HikiConsult on a fresh machine: installs what is missing (Debian's chromium for the
+# browser tests, npm packages), builds, runs the .NET test projects and the end-to-end browser tests,
+# and ends with one summary line.
+set -uo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+log() { printf '\n== %s\n' "$*"; }
+
+if [ ! -x /usr/bin/chromium ]; then
+  log "Installing Debian's chromium for the browser tests"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null;
+  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+fi
+
+log "Building"
+dotnet build HikiConsult.sln -c Debug -nologo -v:q || { echo "tests: 0 passed, 1 failed"; exit 1; }
+
+log "Running .NET tests"
+dotnet_log=$(mktemp)
+dotnet test HikiConsult.sln -c Debug --no-build -nologo -v:q 2>&1 | tee "$dotnet_log"
+dotnet_status=${PIPESTATUS[0]}
+
+passed=$(grep -Eo 'Passed: +[0-9]+' "$dotnet_log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$dotnet_log" | awk '{s+=$2} END {print s+0}')
+
+e2e_status=0
+if [ -f web/run-e2e.sh ]; then
+  log "Running end-to-end browser tests"
+  e2e_log=$(mktemp)
+  bash web/run-e2e.sh 2>&1 | tee "$e2e_log"
+  e2e_status=${PIPESTATUS[0]}
+  passed=$((passed + $(grep -Eo '^# pass [0-9]+' "$e2e_log" | awk '{s+=$3} END {print s+0}')))
+  failed=$((failed + $(grep -Eo '^# fail [0-9]+' "$e2e_log" | awk '{s+=$3} END {print s+0}')))
+fi
+
+if [ "$dotnet_status" -ne 0 ] || [ "$e2e_status" -ne 0 ]; then
+  [ "$failed" -eq 0 ] && failed=1
+  echo
+  echo "tests: $passed passed, $failed failed"
+  exit 1
+fi
+echo
+echo "tests: $passed passed, $failed failed"
