@@ -1,0 +1,59 @@
+using Dapper;
+using HikiConsult.Server.Auth;
+using HikiConsult.Server.Storage;
+
+namespace HikiConsult.Server.Audit;
+
+/// <summary>
+/// Who read which client record or session history, and when. Written before the data is returned, so a read
+/// that cannot be audited is not served. Rows name ids only, never content.
+/// </summary>
+public sealed class AuditLog(SqliteDatabase database, TimeProvider time)
+{
+    public Task RecordAsync(Caller caller, string action, string targetType, string targetId, CancellationToken cancellationToken = default) =>
+        RecordAsync(caller, action, targetType, [targetId], cancellationToken);
+
+    public async Task RecordAsync(Caller caller, string action, string targetType, IReadOnlyCollection<string> targetIds, CancellationToken cancellationToken = default)
+    {
+        if (targetIds.Count == 0)
+        {
+            return;
+        }
+
+        var at = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO audit_log (at, actor_id, actor_role, action, target_type, target_id) VALUES (@at, @actorId, @actorRole, @action, @targetType, @targetId)",
+            targetIds.Select(targetId => new { at, actorId = caller.Id, actorRole = caller.Role, action, targetType, targetId }),
+            transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AuditEntry>> ListAsync(string? targetId, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(
+            "SELECT id AS Id, at AS At, actor_id AS ActorId, actor_role AS ActorRole, action AS Action, target_type AS TargetType, target_id AS TargetId " +
+            "FROM audit_log WHERE (@targetId IS NULL OR target_id = @targetId) ORDER BY id DESC LIMIT @limit",
+            new { targetId, limit = (long)limit },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new AuditEntry(r.Id, DateTimeOffset.FromUnixTimeMilliseconds(r.At), r.ActorId, r.ActorRole, r.Action, r.TargetType, r.TargetId))];
+    }
+
+    private sealed record AuditRow(long Id, long At, string ActorId, string ActorRole, string Action, string TargetType, string TargetId);
+}
+
+/// <summary>One audit row as the admin sees it.</summary>
+public sealed record AuditEntry(long Id, DateTimeOffset At, string ActorId, string ActorRole, string Action, string TargetType, string TargetId);
+
+/// <summary>Audit actions.</summary>
+public static class AuditActions
+{
+    public const string ClientRead = "client.read";
+    public const string ClientList = "client.list";
+    public const string SessionHistoryRead = "session.history";
+    public const string SessionTranscriptRead = "session.transcript";
+    public const string SessionJoin = "session.join";
+}

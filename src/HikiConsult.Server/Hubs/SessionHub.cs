@@ -1,0 +1,179 @@
+using HikiConsult.Actors;
+using HikiConsult.Contracts;
+using HikiConsult.Grains;
+using HikiConsult.Grains.Sessions;
+using HikiConsult.Server.Audit;
+using HikiConsult.Server.Auth;
+using HikiConsult.Server.Clients;
+using Microsoft.AspNetCore.SignalR;
+
+namespace HikiConsult.Server.Hubs;
+
+/// <summary>
+/// What both hubs offer: join a session (with the missed history), send to it, leave it. Access is checked on
+/// join; sending needs a join on the same connection. Rule violations surface as <see cref="HubException"/>
+/// through <see cref="SessionHubFilter"/>; the connection stays usable.
+/// </summary>
+public abstract class SessionHub(
+    IGrainFactory grains,
+    ClientAccess access,
+    SessionSubscriptions subscriptions,
+    ConnectionRegistry connections,
+    AuditLog audit) : Hub
+{
+    public const string SessionNotFound = "Session not found.";
+    private const string JoinedKey = "hikiconsult.joined";
+
+    protected IGrainFactory GrainFactory => grains;
+
+    protected ClientAccess Access => access;
+
+    protected Caller CurrentCaller => Caller.From(Context.User) ?? throw new HubException("Not signed in.");
+
+    public static string GroupName(string sessionId) => "session:" + sessionId;
+
+    /// <summary>Joins a session and returns its state, participants and every event with seq &gt; afterSeq.</summary>
+    public async Task<JoinSessionResult> JoinSession(string sessionId, long afterSeq)
+    {
+        var caller = CurrentCaller;
+        var session = await FindSessionAsync(caller, sessionId);
+        if (afterSeq < 0)
+        {
+            throw new HubException("'afterSeq' must be 0 or more.");
+        }
+
+        await audit.RecordAsync(caller, AuditActions.SessionJoin, "session", session.Id, Context.ConnectionAborted);
+
+        // Into the group before reading history: an event stored meanwhile comes as a push (clients dedupe by seq).
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(sessionId), Context.ConnectionAborted);
+        var joined = Joined();
+        bool first;
+        lock (joined)
+        {
+            first = joined.Add(sessionId);
+        }
+
+        var observer = first ? subscriptions.Acquire(sessionId) : null;
+        try
+        {
+            return await grains.GetGrain<IConsultationSessionGrain>(sessionId).Join(caller.ToSender(), Context.ConnectionId, afterSeq, observer);
+        }
+        catch when (first)
+        {
+            lock (joined)
+            {
+                joined.Remove(sessionId);
+            }
+
+            subscriptions.Release(sessionId);
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(sessionId));
+            throw;
+        }
+    }
+
+    /// <summary>Stores and relays one event; a resend with the same clientMsgId returns the first ack with duplicate = true.</summary>
+    public async Task<SendAck> Send(string sessionId, SendRequest message)
+    {
+        var caller = CurrentCaller;
+        if (!EntityIds.IsSessionId(sessionId))
+        {
+            throw new HubException("Invalid session id.");
+        }
+
+        if (!IsJoined(sessionId))
+        {
+            throw new HubException("Join the session before sending to it.");
+        }
+
+        return await grains.GetGrain<IConsultationSessionGrain>(sessionId).Send(caller.ToSender(), message);
+    }
+
+    /// <summary>Leaves a session on this connection (the participant stays present while another connection of theirs is in it).</summary>
+    public async Task LeaveSession(string sessionId)
+    {
+        var caller = CurrentCaller;
+        if (!EntityIds.IsSessionId(sessionId))
+        {
+            throw new HubException("Invalid session id.");
+        }
+
+        var joined = Joined();
+        lock (joined)
+        {
+            if (!joined.Remove(sessionId))
+            {
+                return;
+            }
+        }
+
+        await LeaveAsync(caller, sessionId);
+    }
+
+    public override async Task OnConnectedAsync()
+    {
+        connections.Add(CurrentCaller.Id, Context);
+        await base.OnConnectedAsync();
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        var caller = CurrentCaller;
+        connections.Remove(caller.Id, Context.ConnectionId);
+        var joined = Joined();
+        string[] sessions;
+        lock (joined)
+        {
+            sessions = [.. joined];
+            joined.Clear();
+        }
+
+        foreach (var sessionId in sessions)
+        {
+            await LeaveAsync(caller, sessionId);
+        }
+
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    /// <summary>The session if the caller may see it; otherwise the same error as for an unknown session.</summary>
+    protected async Task<SessionDto> FindSessionAsync(Caller caller, string sessionId)
+    {
+        if (!EntityIds.IsSessionId(sessionId))
+        {
+            throw new HubException("Invalid session id.");
+        }
+
+        return await access.FindVisibleSessionAsync(caller, sessionId) ?? throw new HubException(SessionNotFound);
+    }
+
+    private async Task LeaveAsync(Caller caller, string sessionId)
+    {
+        subscriptions.Release(sessionId);
+        await grains.GetGrain<IConsultationSessionGrain>(sessionId).Leave(caller.Id, Context.ConnectionId);
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(sessionId));
+    }
+
+    private bool IsJoined(string sessionId)
+    {
+        var joined = Joined();
+        lock (joined)
+        {
+            return joined.Contains(sessionId);
+        }
+    }
+
+    private HashSet<string> Joined()
+    {
+        lock (Context.Items)
+        {
+            if (Context.Items.TryGetValue(JoinedKey, out var value) && value is HashSet<string> set)
+            {
+                return set;
+            }
+
+            var created = new HashSet<string>(StringComparer.Ordinal);
+            Context.Items[JoinedKey] = created;
+            return created;
+        }
+    }
+}

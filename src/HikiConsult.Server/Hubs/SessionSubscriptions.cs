@@ -1,0 +1,143 @@
+using HikiConsult.Actors;
+using HikiConsult.Grains.Sessions;
+using Microsoft.AspNetCore.SignalR;
+
+namespace HikiConsult.Server.Hubs;
+
+/// <summary>
+/// One <see cref="SessionObserver"/> per session that has connections on this node. Joining acquires it (and
+/// the join subscribes it at the grain); a timer renews the subscriptions of sessions in use, well within the
+/// grain's expiry, which also brings them back after the grain was deactivated; unused observers are
+/// unsubscribed and dropped one period after their last connection left.
+/// </summary>
+public sealed partial class SessionSubscriptions(
+    IGrainFactory grains,
+    IHubContext<CounselorHub> counselors,
+    IHubContext<AvatarHub> devices,
+    TimeProvider time,
+    ILogger<SessionSubscriptions> logger) : BackgroundService
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>The observer reference of the session on this node; counts one more connection.</summary>
+    public ISessionObserver Acquire(string sessionId)
+    {
+        lock (_lock)
+        {
+            if (!_entries.TryGetValue(sessionId, out var entry))
+            {
+                var observer = new SessionObserver(counselors, devices);
+                entry = new Entry(observer, grains.CreateObjectReference<ISessionObserver>(observer));
+                _entries[sessionId] = entry;
+            }
+
+            entry.Connections++;
+            entry.IdleSince = null;
+            return entry.Reference;
+        }
+    }
+
+    public void Release(string sessionId)
+    {
+        lock (_lock)
+        {
+            if (_entries.TryGetValue(sessionId, out var entry) && --entry.Connections <= 0)
+            {
+                entry.Connections = 0;
+                entry.IdleSince = time.GetUtcNow();
+            }
+        }
+    }
+
+    /// <summary>Sessions with an observer on this node (for tests and diagnostics).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _entries.Count;
+            }
+        }
+    }
+
+    /// <summary>Renews live subscriptions and drops idle ones. Runs every <see cref="SessionObserverTiming.RenewPeriod"/>.</summary>
+    public async Task RenewAsync()
+    {
+        var now = time.GetUtcNow();
+        List<(string SessionId, Entry Entry)> renew = [];
+        List<(string SessionId, Entry Entry)> drop = [];
+        lock (_lock)
+        {
+            foreach (var (sessionId, entry) in _entries)
+            {
+                if (entry.IdleSince is { } idle && now - idle >= SessionObserverTiming.RenewPeriod)
+                {
+                    drop.Add((sessionId, entry));
+                }
+                else
+                {
+                    renew.Add((sessionId, entry));
+                }
+            }
+
+            foreach (var (sessionId, _) in drop)
+            {
+                _entries.Remove(sessionId);
+            }
+        }
+
+        foreach (var (sessionId, entry) in renew)
+        {
+            try
+            {
+                await grains.GetGrain<IConsultationSessionGrain>(sessionId).Subscribe(entry.Reference);
+            }
+            catch (Exception ex)
+            {
+                RenewFailed(logger, sessionId, ex);
+            }
+        }
+
+        foreach (var (sessionId, entry) in drop)
+        {
+            try
+            {
+                await grains.GetGrain<IConsultationSessionGrain>(sessionId).Unsubscribe(entry.Reference);
+            }
+            catch (Exception ex)
+            {
+                RenewFailed(logger, sessionId, ex);
+            }
+
+            grains.DeleteObjectReference<ISessionObserver>(entry.Observer);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(SessionObserverTiming.RenewPeriod, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await RenewAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "Renewing the observer of session {SessionId} failed")]
+    private static partial void RenewFailed(ILogger logger, string sessionId, Exception exception);
+
+    private sealed class Entry(SessionObserver observer, ISessionObserver reference)
+    {
+        public SessionObserver Observer { get; } = observer;
+        public ISessionObserver Reference { get; } = reference;
+        public int Connections { get; set; }
+        public DateTimeOffset? IdleSince { get; set; }
+    }
+}

@@ -1,0 +1,36 @@
+using HikiConsult.Server.Auth;
+using HikiConsult.Server.Clients;
+using HikiConsult.Server.Devices;
+using HikiConsult.Server.Health;
+using HikiConsult.Server.Hubs;
+using HikiConsult.Server.Seeds;
+using HikiConsult.Server.Sessions;
+using HikiConsult.Server.Storage;
+using HikiConsult.Server.Web;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddStorage();
+builder.AddAuth();
+builder.AddClients();
+builder.AddDevices();
+builder.AddHubs();
+builder.AddHealth();
+builder.AddSeeds();
+builder.AddWeb();
+
+var app = builder.Build();
+
+app.UseWeb();
+app.MapAuth();
+app.MapClients();
+app.MapDevices();
+app.MapSessions();
+app.MapHubs();
+app.MapHealth();
+app.MapWeb();
+
+app.Run();
+
+/// <summary>The entry point, public for integration tests (WebApplicationFactory).</summary>
+public partial class Program;

@@ -1,0 +1,77 @@
+namespace HikiConsult.Server.Storage;
+
+/// <summary>
+/// The server's tables (grain state has its own table, created by the grain storage provider). Times are Unix
+/// milliseconds (UTC) so that they compare as numbers. Session events are append-only: triggers refuse
+/// updates and deletes.
+/// </summary>
+internal static class Schema
+{
+    public const string Create = """
+        PRAGMA journal_mode = WAL;
+
+        CREATE TABLE IF NOT EXISTS meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL);
+
+        CREATE TABLE IF NOT EXISTS users (
+            id TEXT PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            disabled_at INTEGER NULL);
+
+        CREATE TABLE IF NOT EXISTS client_directory (
+            client_id TEXT PRIMARY KEY,
+            created_at INTEGER NOT NULL);
+
+        CREATE TABLE IF NOT EXISTS devices (
+            id TEXT PRIMARY KEY,
+            client_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            paired_at INTEGER NOT NULL,
+            revoked_at INTEGER NULL);
+        CREATE INDEX IF NOT EXISTS ix_devices_client ON devices (client_id);
+
+        CREATE TABLE IF NOT EXISTS pairing_codes (
+            code_hash TEXT PRIMARY KEY,
+            client_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            used_at INTEGER NULL,
+            device_id TEXT NULL);
+
+        CREATE TABLE IF NOT EXISTS session_events (
+            session_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            sender_id TEXT NOT NULL,
+            sender_role TEXT NOT NULL,
+            sender_name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            body TEXT NOT NULL,
+            client_msg_id TEXT NULL,
+            PRIMARY KEY (session_id, seq)) WITHOUT ROWID;
+        CREATE UNIQUE INDEX IF NOT EXISTS ux_session_events_client_msg
+            ON session_events (session_id, sender_id, client_msg_id);
+        CREATE TRIGGER IF NOT EXISTS session_events_no_update BEFORE UPDATE ON session_events
+            BEGIN SELECT RAISE(ABORT, 'session_events is append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS session_events_no_delete BEFORE DELETE ON session_events
+            BEGIN SELECT RAISE(ABORT, 'session_events is append-only'); END;
+
+        CREATE TABLE IF NOT EXISTS audit_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at INTEGER NOT NULL,
+            actor_id TEXT NOT NULL,
+            actor_role TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target_type TEXT NOT NULL,
+            target_id TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_audit_target ON audit_log (target_type, target_id);
+        """;
+}

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Http.Json;
+
+namespace HikiConsult.Server.Web;
+
+public static class WebExtensions
+{
+    /// <summary>ProblemDetails for every error, the OpenAPI document, and the static pages.</summary>
+    public static WebApplicationBuilder AddWeb(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Model binding failures carry no reason of their own.
+            if (context.ProblemDetails.Status == StatusCodes.Status400BadRequest && context.ProblemDetails.Detail is null
+                && context.ProblemDetails is not HttpValidationProblemDetails)
+            {
+                context.ProblemDetails.Detail = "The request could not be read: send a JSON body with the documented fields (see /openapi/v1.json).";
+            }
+        });
+        builder.Services.AddOpenApi();
+
+        // A malformed body is a 400 ProblemDetails, not an exception page, in every environment.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNameCaseInsensitive = true);
+        return builder;
+    }
+
+    /// <summary>The middleware pipeline, in order.</summary>
+    public static WebApplication UseWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>
+    /// The OpenAPI document at /openapi/v1.json; the counselor console at <c>/</c> (wwwroot/index.html) and the
+    /// avatar client at <c>/avatar</c> (wwwroot/avatar/index.html), including their client-side routes.
+    /// </summary>
+    public static WebApplication MapWeb(this WebApplication app)
+    {
+        app.MapOpenApi();
+        app.MapFallbackToFile("/avatar", "avatar/index.html");
+        app.MapFallbackToFile("/avatar/{*path:nonfile}", "avatar/index.html");
+        app.MapFallbackToFile("/", "index.html");
+        return app;
+    }
+}
