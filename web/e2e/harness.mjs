@@ -35,50 +35,62 @@ export async function startServer() {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'hikiconsult-e2e-'));
   const baseUrl = `http://127.0.0.1:${port}`;
-  const proc = spawn('dotnet', [serverDll, '--urls', baseUrl], {
-    cwd: serverDir,
-    env: {
-      ...process.env,
-      ASPNETCORE_ENVIRONMENT: 'Development',
-      DOTNET_ENVIRONMENT: 'Development',
-      Storage__DataDirectory: dataDir,
-      Logging__LogLevel__Default: 'Warning',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   let output = '';
-  proc.stdout.on('data', (d) => (output = (output + d).slice(-20000)));
-  proc.stderr.on('data', (d) => (output = (output + d).slice(-20000)));
+  let proc = null;
   let exited = null;
-  proc.on('exit', (code) => (exited = code));
 
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (exited !== null) throw new Error(`Server exited with ${exited} before it was ready:\n${output}`);
-    try {
-      const res = await fetch(`${baseUrl}/health`);
-      if (res.ok) break;
-    } catch {
-      /* not listening yet */
+  async function launch() {
+    exited = null;
+    proc = spawn('dotnet', [serverDll, '--urls', baseUrl], {
+      cwd: serverDir,
+      env: {
+        ...process.env,
+        ASPNETCORE_ENVIRONMENT: 'Development',
+        DOTNET_ENVIRONMENT: 'Development',
+        Storage__DataDirectory: dataDir,
+        Logging__LogLevel__Default: 'Warning',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    proc.stdout.on('data', (d) => (output = (output + d).slice(-20000)));
+    proc.stderr.on('data', (d) => (output = (output + d).slice(-20000)));
+    proc.on('exit', (code, signal) => (exited = code ?? signal));
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      if (exited !== null) throw new Error(`Server exited with ${exited} before it was ready:\n${output}`);
+      try {
+        const res = await fetch(`${baseUrl}/health`);
+        if (res.ok) return;
+      } catch {
+        /* not listening yet */
+      }
+      if (Date.now() > deadline) {
+        proc.kill('SIGKILL');
+        throw new Error(`Server did not become ready in 90 s:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
     }
-    if (Date.now() > deadline) {
-      proc.kill('SIGKILL');
-      throw new Error(`Server did not become ready in 90 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
   }
 
+  async function kill(signal) {
+    if (exited !== null) return;
+    const done = new Promise((r) => proc.once('exit', r));
+    proc.kill(signal);
+    const t = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+    await done;
+    clearTimeout(t);
+  }
+
+  await launch();
   return {
     baseUrl,
     output: () => output,
+    /** Kills the process without warning (SIGKILL), as a crash would. */
+    crash: () => kill('SIGKILL'),
+    /** Starts it again on the same port with the same data. */
+    launch,
     async stop() {
-      if (exited === null) {
-        const done = new Promise((r) => proc.once('exit', r));
-        proc.kill('SIGTERM');
-        const t = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-        await done;
-        clearTimeout(t);
-      }
+      await kill('SIGTERM');
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

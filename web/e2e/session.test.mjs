@@ -139,6 +139,28 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), 'no gap, no duplicate, in order');
   });
 
+  it('after a server crash both pages reconnect by themselves and deliver what was written meanwhile, once', async () => {
+    await server.crash();
+    await counselor.locator('#link-status:not([data-state="connected"])').waitFor({ timeout: T });
+    // Written while the server is down: kept in each page's outbox and sent after the reconnection.
+    await counselor.fill('#chat-input', 'Sent while the server was down.');
+    await counselor.press('#chat-input', 'Enter');
+    await avatar.fill('#message-input', 'Me too, while it was down.');
+    await avatar.click('#send-button');
+    assert.equal(await counselor.locator('#room-log li.pending').count(), 1, 'shown as sending');
+    await server.launch();
+    await counselor.locator('#link-status[data-state="connected"]').waitFor({ timeout: 60_000 });
+    for (const [page, sel] of [[avatar, '#log li[data-seq]'], [counselor, '#room-log li[data-seq]']]) {
+      for (const text of ['Sent while the server was down.', 'Me too, while it was down.']) {
+        await page.locator(sel, { hasText: text }).waitFor({ timeout: 60_000 });
+        assert.equal(await page.locator(sel, { hasText: text }).count(), 1, `"${text}" exactly once`);
+      }
+      assert.equal(await page.locator('li.pending, li.failed').count(), 0, 'nothing left unsent');
+    }
+    const seqs = await counselor.locator('#room-log li[data-seq]').evaluateAll((els) => els.map((e) => Number(e.dataset.seq)));
+    assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), 'no gap, no duplicate, in order');
+  });
+
   it('a risk phrase from the client raises an alert that acknowledging clears [needs the early-consultation server part]', async (t) => {
     const token = await apiLogin(server.baseUrl);
     const probe = await fetch(`${server.baseUrl}/api/triage`, { headers: { Authorization: `Bearer ${token}` } });
