@@ -32,6 +32,9 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     private long _keepAliveUntil;
     private TaskCompletionSource? _deactivated;
 
+    /// <summary>An observer or a test probe: a given object, no grain lifecycle, no call filters.</summary>
+    private readonly bool _standIn;
+
     public ActivationData(GrainRuntime runtime, GrainClassInfo classInfo, GrainId grainId)
     {
         Runtime = runtime;
@@ -41,10 +44,17 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
 
     /// <summary>An observer's mailbox: already active, around an existing object.</summary>
     public ActivationData(GrainRuntime runtime, GrainId observerId, object observer)
-        : this(runtime, GrainClassInfo.Observer, observerId)
+        : this(runtime, GrainClassInfo.Observer, observerId, observer)
     {
-        _grain = observer;
+    }
+
+    /// <summary>A mailbox around an existing object that stands in for a grain (observers, test probes).</summary>
+    public ActivationData(GrainRuntime runtime, GrainClassInfo classInfo, GrainId grainId, object instance)
+        : this(runtime, classInfo, grainId)
+    {
+        _grain = instance;
         _state = ActivationState.Valid;
+        _standIn = true;
     }
 
     private enum ActivationState : byte
@@ -61,7 +71,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     public GrainId GrainId { get; }
     public object? GrainInstance => _grain;
     public IServiceProvider ActivationServices => Runtime.Services;
-    public bool HasCallFilters => !ReferenceEquals(ClassInfo, GrainClassInfo.Observer) && (Runtime.CallFilters.Length > 0 || _grain is IIncomingGrainCallFilter);
+    public bool HasCallFilters => !_standIn && (Runtime.CallFilters.Length > 0 || _grain is IIncomingGrainCallFilter);
 
     public bool IsValid
     {
@@ -70,6 +80,31 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
             lock (this)
             {
                 return _state == ActivationState.Valid;
+            }
+        }
+    }
+
+    /// <summary>Nothing queued, running, scheduled or in a lifecycle transition (test quiescence).</summary>
+    public bool IsIdle
+    {
+        get
+        {
+            lock (this)
+            {
+                return !_scheduled && _work.Count == 0 && RunningCount == 0 && _pending is not { Count: > 0 }
+                    && _state is ActivationState.Valid or ActivationState.Invalid;
+            }
+        }
+    }
+
+    /// <summary>Work items are queued or running on the thread pool for this activation.</summary>
+    public bool IsScheduled
+    {
+        get
+        {
+            lock (this)
+            {
+                return _scheduled;
             }
         }
     }
@@ -101,6 +136,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
             if (_state == ActivationState.Created)
             {
                 _state = ActivationState.Activating;
+                Runtime.TransitionStarted();
                 Post(ActivateCallback, this);
             }
             else if (_state == ActivationState.Valid)
@@ -112,12 +148,15 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
         return true;
     }
 
-    /// <summary>Queues a timer tick, unless the activation is no longer serving requests.</summary>
+    /// <summary>
+    /// Queues a timer tick, unless the activation is no longer serving requests. A tick that comes due while
+    /// the activation is still activating (a timer registered in OnActivateAsync) waits for it.
+    /// </summary>
     public bool TryEnqueueTick(TimerTick tick)
     {
         lock (this)
         {
-            if (_state != ActivationState.Valid || _deactivationRequested)
+            if (_state is not (ActivationState.Valid or ActivationState.Activating) || _deactivationRequested)
             {
                 return false;
             }
@@ -141,6 +180,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
             if (RunningCount == 0)
             {
                 _state = ActivationState.Deactivating;
+                Runtime.TransitionStarted();
                 Post(DeactivateCallback, this);
             }
 
@@ -258,6 +298,12 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     /// <summary>Runs queued work items one at a time; yields the thread after a batch so other activations get a turn.</summary>
     public void Execute()
     {
+        var tracked = Runtime.TrackExecution;
+        if (tracked)
+        {
+            Runtime.ExecutionStarted();
+        }
+
         var previous = Current;
         SetSynchronizationContext(this);
         try
@@ -289,6 +335,10 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
         finally
         {
             SetSynchronizationContext(previous);
+            if (tracked)
+            {
+                Runtime.ExecutionEnded();
+            }
         }
     }
 
@@ -409,6 +459,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
             }
 
             Runtime.Metrics.ActivationCreated();
+            Runtime.TransitionEnded();
         }
         catch (Exception ex)
         {
@@ -425,6 +476,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
             Runtime.RemoveActivation(this);
             _deactivated?.TrySetResult();
             FailAll(failed, ex);
+            Runtime.TransitionEnded();
         }
     }
 
@@ -520,7 +572,11 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
         }
 
         Runtime.RemoveActivation(this);
-        Runtime.Metrics.ActivationRemoved();
+        if (!_standIn)
+        {
+            Runtime.Metrics.ActivationRemoved();
+        }
+
         _deactivated?.TrySetResult();
         if (forward is not null)
         {
@@ -532,6 +588,8 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
                 }
             }
         }
+
+        Runtime.TransitionEnded();
     }
 
     /// <summary>An observer reference was deleted: later calls fail, queued ones fail now.</summary>

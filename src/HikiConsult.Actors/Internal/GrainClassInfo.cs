@@ -36,9 +36,22 @@ internal sealed class GrainClassInfo
     /// <summary>Observers: no factory, never collected, one call at a time.</summary>
     public static readonly GrainClassInfo Observer = new("observer", typeof(object), reentrant: false, Timeout.InfiniteTimeSpan);
 
-    public static string DefaultGrainType(Type classType)
+    /// <summary>Stands for a grain interface that no registered class implements; only test probes serve it.</summary>
+    public static GrainClassInfo ForProbe(Type grainInterface)
     {
-        var name = classType.Name;
+        var name = grainInterface.Name;
+        if (name.Length > 1 && name[0] == 'I' && char.IsUpper(name[1]))
+        {
+            name = name[1..];
+        }
+
+        return new GrainClassInfo("probe." + DefaultGrainType(name), grainInterface, reentrant: false, Timeout.InfiniteTimeSpan);
+    }
+
+    public static string DefaultGrainType(Type classType) => DefaultGrainType(classType.Name);
+
+    private static string DefaultGrainType(string name)
+    {
         var tick = name.IndexOf('`', StringComparison.Ordinal);
         if (tick >= 0)
         {
@@ -66,6 +79,11 @@ internal sealed class GrainClassInfo
 
     public object CreateInstance(ActivationData activation)
     {
+        if (_constructor is null)
+        {
+            throw new InvalidOperationException($"No grain class implements {ClassType.Name} and no probe serves {activation.GrainId}.");
+        }
+
         var args = new object?[_arguments.Length];
         for (var i = 0; i < args.Length; i++)
         {
@@ -74,7 +92,7 @@ internal sealed class GrainClassInfo
 
         try
         {
-            return _constructor!.Invoke(args);
+            return _constructor.Invoke(args);
         }
         catch (TargetInvocationException ex) when (ex.InnerException is not null)
         {

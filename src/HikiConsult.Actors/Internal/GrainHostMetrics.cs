@@ -26,6 +26,8 @@ internal sealed class GrainHostMetrics
 
     public long Activations => Interlocked.Read(ref _activations);
 
+    public Meter Meter => _meter;
+
     public void Observe(GrainRuntime runtime) => _runtime = runtime;
 
     public void ActivationCreated() => Interlocked.Increment(ref _activations);

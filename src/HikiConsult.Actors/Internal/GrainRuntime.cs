@@ -25,6 +25,8 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
     private ITimer? _timeoutTimer;
     private ITimer? _collectionTimer;
     private volatile bool _stopping;
+    private int _transitions;
+    private int _executing;
 
     public GrainRuntime(
         IServiceProvider services,
@@ -43,7 +45,7 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
         _collection = collection.Value;
         Metrics = metrics;
         ResponseTimeout = messaging.Value.ResponseTimeout;
-        ResponseTimeoutTicks = ToTicks(ResponseTimeout);
+        ResponseTimeoutTicks = ResponseTimeout == Timeout.InfiniteTimeSpan ? 0 : Math.Max(1, ToTicks(ResponseTimeout));
         ResponseTimeoutCheckPeriod = messaging.Value.ResponseTimeoutCheckPeriod;
         CallFilters = [.. callFilters];
         metrics.Observe(this);
@@ -54,13 +56,19 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
     public GrainHostMetrics Metrics { get; }
     public IIncomingGrainCallFilter[] CallFilters { get; }
     public TimeSpan ResponseTimeout { get; }
+    /// <summary>The response timeout in <see cref="Time"/> ticks; 0 when calls never time out.</summary>
     public long ResponseTimeoutTicks { get; }
     public TimeSpan ResponseTimeoutCheckPeriod { get; }
     public TimeSpan DeactivationTimeout => _collection.DeactivationTimeout;
 
     public int ActivationCount => _directory.Count;
 
-    public long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * Time.TimestampFrequency);
+    /// <summary>A span in <see cref="Time"/> ticks, saturated so that adding it to a timestamp cannot overflow.</summary>
+    public long ToTicks(TimeSpan span)
+    {
+        var ticks = span.TotalSeconds * Time.TimestampFrequency;
+        return ticks >= long.MaxValue / 4 ? long.MaxValue / 4 : (long)ticks;
+    }
 
     // ---- IGrainFactory -------------------------------------------------------------------------------
 
@@ -162,6 +170,99 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
     internal bool TryGetActivation(GrainId id, out ActivationData activation) => _directory.TryGetValue(id, out activation!);
 
     internal IEnumerable<ActivationData> Activations => _directory.Values;
+
+    /// <summary>
+    /// Routes calls for one grain id to a given object, through a mailbox of its own (test probes). The grain id
+    /// must not be active already.
+    /// </summary>
+    internal GrainId AddProbe(Type grainInterface, string key, object instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (!grainInterface.IsInstanceOfType(instance))
+        {
+            throw new ArgumentException($"{instance.GetType().Name} does not implement {grainInterface.Name}.", nameof(instance));
+        }
+
+        var classInfo = _types.GetOrAddProbeClass(grainInterface);
+        var id = new GrainId(classInfo.GrainType, key);
+        if (!_directory.TryAdd(id, new ActivationData(this, classInfo, id, instance)))
+        {
+            throw new InvalidOperationException($"{id} is already active (or probed); add probes before the first call.");
+        }
+
+        return id;
+    }
+
+    // ---- Quiescence (tests) --------------------------------------------------------------------------
+
+    /// <summary>An activation or deactivation began (rare path; lets tests see work between directory entries).</summary>
+    internal void TransitionStarted() => Interlocked.Increment(ref _transitions);
+
+    internal void TransitionEnded() => Interlocked.Decrement(ref _transitions);
+
+    /// <summary>Count running turn batches (tests turn this on; it costs two interlocked operations per batch).</summary>
+    internal bool TrackExecution { get; set; }
+
+    internal void ExecutionStarted() => Interlocked.Increment(ref _executing);
+
+    internal void ExecutionEnded() => Interlocked.Decrement(ref _executing);
+
+    /// <summary>
+    /// Nothing is running or queued to run on the thread pool: whatever is unfinished waits on something outside the
+    /// grains (a held storage call, a timer). Needs <see cref="TrackExecution"/>.
+    /// </summary>
+    internal bool IsSettled()
+    {
+        if (Volatile.Read(ref _executing) != 0)
+        {
+            return false;
+        }
+
+        foreach (var activation in _directory.Values)
+        {
+            if (activation.IsScheduled)
+            {
+                return false;
+            }
+        }
+
+        foreach (var observer in _liveObservers.Keys)
+        {
+            if (observer.IsScheduled)
+            {
+                return false;
+            }
+        }
+
+        return Volatile.Read(ref _executing) == 0;
+    }
+
+    /// <summary>No activation or observer has queued, running or scheduled work, and none is (de)activating.</summary>
+    internal bool IsQuiescent()
+    {
+        if (Volatile.Read(ref _transitions) != 0 || Volatile.Read(ref _executing) != 0)
+        {
+            return false;
+        }
+
+        foreach (var activation in _directory.Values)
+        {
+            if (!activation.IsIdle)
+            {
+                return false;
+            }
+        }
+
+        foreach (var observer in _liveObservers.Keys)
+        {
+            if (!observer.IsIdle)
+            {
+                return false;
+            }
+        }
+
+        return Volatile.Read(ref _transitions) == 0;
+    }
 
     // ---- Background duties ---------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-using System.Reflection;
+using System.Collections.Concurrent;
 using HikiConsult.Actors.Configuration;
 using HikiConsult.Actors.Hosting;
 using Microsoft.Extensions.Options;
@@ -8,7 +8,10 @@ namespace HikiConsult.Actors.Internal;
 /// <summary>Maps grain interfaces to the grain classes registered with the host.</summary>
 internal sealed class GrainTypeManager
 {
-    private readonly Dictionary<Type, GrainClassInfo> _byInterface = new();
+    private readonly ConcurrentDictionary<Type, GrainClassInfo> _byInterface = new();
+
+    /// <summary>Interfaces that several classes implement (a shared base interface): no reference can use them.</summary>
+    private readonly Dictionary<Type, string> _ambiguous = new();
 
     public GrainTypeManager(IOptions<GrainTypeOptions> types, IOptions<GrainCollectionOptions> collection)
     {
@@ -29,10 +32,16 @@ internal sealed class GrainTypeManager
 
             foreach (var grainInterface in grainClass.GetInterfaces().Where(IsGrainInterface))
             {
-                if (_byInterface.TryGetValue(grainInterface, out var other))
+                if (_ambiguous.ContainsKey(grainInterface))
                 {
-                    throw new InvalidOperationException(
-                        $"{grainInterface.Name} is implemented by both {other.ClassType.FullName} and {grainClass.FullName}; one class per grain interface.");
+                    continue;
+                }
+
+                if (_byInterface.TryRemove(grainInterface, out var other))
+                {
+                    _ambiguous[grainInterface] =
+                        $"{grainInterface.Name} is implemented by both {other.ClassType.FullName} and {grainClass.FullName}; get the grain through an interface that only one grain class implements.";
+                    continue;
                 }
 
                 _byInterface[grainInterface] = info;
@@ -42,10 +51,36 @@ internal sealed class GrainTypeManager
 
     public IEnumerable<GrainClassInfo> Classes => _byInterface.Values.Distinct();
 
-    public GrainClassInfo GetClassFor(Type grainInterface) =>
-        _byInterface.TryGetValue(grainInterface, out var info)
-            ? info
-            : throw new ArgumentException($"No grain class implements {grainInterface.Name}. Register its assembly with AddGrainsFromAssemblyOf<T>().");
+    /// <summary>
+    /// The class info that references to <paramref name="grainInterface"/> use. When no registered class implements
+    /// it (a test probe stands in for a grain from elsewhere), one that only probes can serve is added.
+    /// </summary>
+    public GrainClassInfo GetOrAddProbeClass(Type grainInterface)
+    {
+        if (!grainInterface.IsInterface || !IsGrainInterface(grainInterface))
+        {
+            throw new ArgumentException($"{grainInterface.Name} is not a grain interface.", nameof(grainInterface));
+        }
+
+        if (_ambiguous.TryGetValue(grainInterface, out var ambiguity))
+        {
+            throw new ArgumentException(ambiguity, nameof(grainInterface));
+        }
+
+        return _byInterface.GetOrAdd(grainInterface, static i => GrainClassInfo.ForProbe(i));
+    }
+
+    public GrainClassInfo GetClassFor(Type grainInterface)
+    {
+        if (_byInterface.TryGetValue(grainInterface, out var info))
+        {
+            return info;
+        }
+
+        throw new ArgumentException(_ambiguous.TryGetValue(grainInterface, out var ambiguity)
+            ? ambiguity
+            : $"No grain class implements {grainInterface.Name}. Register its assembly with AddGrainsFromAssemblyOf<T>().");
+    }
 
     private static bool IsGrainInterface(Type type) =>
         typeof(IGrain).IsAssignableFrom(type)

@@ -48,7 +48,7 @@ internal sealed class Request<TResult> : Message
         if (!method.OneWay)
         {
             _response = new TaskCompletionSource<TResult>();
-            Deadline = SentTimestamp + runtime.ResponseTimeoutTicks;
+            Deadline = runtime.ResponseTimeoutTicks == 0 ? 0 : SentTimestamp + runtime.ResponseTimeoutTicks;
         }
     }
 

@@ -95,6 +95,15 @@ public sealed class MemoryGrainStorage : IGrainStorage
         }
     }
 
+    /// <summary>Whether a record exists (test inspection).</summary>
+    public bool HasRecord(GrainId grainId, string stateName)
+    {
+        lock (_records)
+        {
+            return _records.ContainsKey((grainId.Type, grainId.Key, stateName));
+        }
+    }
+
     /// <summary>Reads a record directly (test inspection); default when none.</summary>
     public T? GetRecord<T>(GrainId grainId, string stateName)
     {

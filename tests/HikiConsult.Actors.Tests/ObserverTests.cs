@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using HikiConsult.Actors.TestKit;
+using HikiConsult.Actors.Tests.Grains;
+
+namespace HikiConsult.Actors.Tests;
+
+public sealed class ObserverTests
+{
+    private sealed class Listener(ConcurrencyProbe? probe = null, bool fail = false) : IChatObserver
+    {
+        public ConcurrentQueue<string> Received { get; } = new();
+
+        public async Task Receive(string text)
+        {
+            using (probe?.Enter())
+            {
+                await Task.Yield();
+                if (fail)
+                {
+                    throw new InvalidOperationException("connection closed");
+                }
+
+                Received.Enqueue(text);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_grain_calls_back_an_observer_through_its_object_reference()
+    {
+        await using var host = await TestHost.StartAsync();
+        var room = host.GetGrain<IChatRoomGrain>("room");
+        var listener = new Listener();
+        var reference = host.GrainFactory.CreateObjectReference<IChatObserver>(listener);
+
+        await room.Subscribe(reference);
+        await room.Publish("hello");
+        await room.Broadcast("again");
+        await host.WaitForQuiescenceAsync();
+
+        Assert.Equal(["hello", "again"], listener.Received);
+        Assert.Equal(reference, host.GrainFactory.CreateObjectReference<IChatObserver>(listener));
+    }
+
+    [Fact]
+    public async Task Calls_to_one_observer_run_one_at_a_time()
+    {
+        await using var host = await TestHost.StartAsync();
+        var probe = new ConcurrencyProbe();
+        var listener = new Listener(probe);
+        var reference = host.GrainFactory.CreateObjectReference<IChatObserver>(listener);
+
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => reference.Receive("m" + i)))).WaitAsync(TestHost.Patience);
+
+        Assert.Equal(200, listener.Received.Count);
+        Assert.Equal(1, probe.MaxConcurrency);
+    }
+
+    [Fact]
+    public async Task A_deleted_observer_fails_its_callers_and_the_ObserverManager_drops_it()
+    {
+        await using var host = await TestHost.StartAsync();
+        var room = host.GetGrain<IChatRoomGrain>("room");
+        var gone = new Listener();
+        var staying = new Listener();
+        var goneReference = host.GrainFactory.CreateObjectReference<IChatObserver>(gone);
+        await room.Subscribe(goneReference);
+        await room.Subscribe(host.GrainFactory.CreateObjectReference<IChatObserver>(staying));
+
+        host.GrainFactory.DeleteObjectReference<IChatObserver>(gone);
+
+        Assert.Throws<ObserverNotAvailableException>(() => { _ = goneReference.Receive("direct"); });
+        Assert.Equal(1, await room.Broadcast("after delete"));
+        Assert.Equal(1, await room.SubscriberCount());
+        await host.WaitForQuiescenceAsync();
+        Assert.Empty(gone.Received);
+        Assert.Equal(["after delete"], staying.Received);
+    }
+
+    [Fact]
+    public async Task An_observer_whose_call_fails_is_removed()
+    {
+        await using var host = await TestHost.StartAsync();
+        var room = host.GetGrain<IChatRoomGrain>("room");
+        var broken = new Listener(fail: true);
+        var healthy = new Listener();
+        await room.Subscribe(host.GrainFactory.CreateObjectReference<IChatObserver>(broken));
+        await room.Subscribe(host.GrainFactory.CreateObjectReference<IChatObserver>(healthy));
+
+        Assert.Equal(1, await room.Publish("first"));
+        Assert.Equal(1, await room.Publish("second"));
+
+        Assert.Equal(["first", "second"], healthy.Received);
+    }
+
+    [Fact]
+    public async Task Subscriptions_expire_unless_renewed()
+    {
+        await using var host = await TestHost.StartAsync();
+        var room = host.GetGrain<IChatRoomGrain>("room");
+        var renewing = new Listener();
+        var lapsing = new Listener();
+        var renewingReference = host.GrainFactory.CreateObjectReference<IChatObserver>(renewing);
+        await room.Subscribe(renewingReference);
+        await room.Subscribe(host.GrainFactory.CreateObjectReference<IChatObserver>(lapsing));
+
+        host.Time.Advance(ChatRoomGrain.Expiry - TimeSpan.FromMinutes(1));
+        await room.Subscribe(renewingReference);
+        Assert.Equal(2, await room.Publish("before expiry"));
+        host.Time.Advance(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(1, await room.Publish("after expiry"));
+        Assert.Equal(["before expiry", "after expiry"], renewing.Received);
+        Assert.Equal(["before expiry"], lapsing.Received);
+    }
+
+    [Fact]
+    public async Task An_observer_that_never_answers_times_out_like_a_grain()
+    {
+        await using var host = await TestHost.StartAsync();
+        var stuck = new StuckObserver();
+        var reference = host.GrainFactory.CreateObjectReference<IChatObserver>(stuck);
+
+        var call = reference.Receive("anyone?");
+        host.Time.Advance(TimeSpan.FromSeconds(31));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => call.WaitAsync(TestHost.Patience));
+        stuck.Release.TrySetResult();
+    }
+
+    private sealed class StuckObserver : IChatObserver
+    {
+        public TaskCompletionSource Release { get; } = new();
+
+        public Task Receive(string text) => Release.Task;
+    }
+}
