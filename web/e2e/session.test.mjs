@@ -186,6 +186,12 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     await counselor.locator('#session-state[data-state="ended"]').waitFor({ timeout: T });
     await avatar.locator('#waiting-message', { hasText: 'The meeting has ended' }).waitFor({ timeout: T });
     await screenshot(avatar, 'avatar-ended');
+    // The client may switch language at any time; Japanese and Dutch strings are complete.
+    await avatar.selectOption('.lang-select', 'ja');
+    await avatar.locator('#waiting-message', { hasText: '面談は終わりました' }).waitFor({ timeout: T });
+    await screenshot(avatar, 'avatar-ended-ja');
+    await avatar.selectOption('.lang-select', 'nl');
+    await avatar.locator('#waiting-message', { hasText: 'Het gesprek is afgelopen' }).waitFor({ timeout: T });
   });
 
   it('the client page shows the timeline and assessment forms', async () => {

@@ -235,54 +235,68 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
       tlErr = e;
     }
     clear(charts);
-    charts.append(...scoreCharts());
+    charts.append(...scoreCharts(tl));
     if (!tl) {
       charts.append(h('div', { class: 'chart-card wide' }, h('h4', {}, 'Engagement, activity by hour, Kato status'), unavailable(tlErr, 'The session-history timeline')));
       return;
     }
-    charts.prepend(statTiles(tl));
-    const weeks = pickArray(tl, 'engagementPerWeek', 'engagement', 'weeks', 'weekly');
+    const summary: Json = tl.summary && typeof tl.summary === 'object' ? tl.summary : tl;
+    charts.prepend(statTiles(summary));
+    const weeks = pickArray(tl, 'engagementByWeek', 'engagementPerWeek', 'engagement', 'weeks');
     const wBars: Bar[] = weeks.map((w) => {
       const start = w.weekStart ?? w.week ?? w.start ?? w.from;
-      const value = num(w.clientMessages ?? w.messages ?? w.count ?? w.value ?? w.sessionsAttended);
-      return { label: start ? new Date(start).toLocaleDateString(undefined, { month: 'numeric', day: 'numeric' }) : '', value, title: `week of ${start}: ${value}` };
+      const value = num(w.clientMessages ?? w.messages ?? w.count ?? w.value);
+      const extra = w.sessionsAttended !== undefined ? `, ${w.sessionsAttended} session(s) attended, ${w.noShows ?? 0} no-show(s)` : '';
+      return { label: start ? new Date(start).toLocaleDateString(undefined, { month: 'numeric', day: 'numeric' }) : '', value, title: `week of ${start}: ${value} client messages${extra}` };
     });
-    charts.append(chartCard('Engagement per week', 'Client messages per week', wBars.length ? barChart('Engagement per week', wBars, { everyLabel: Math.ceil(wBars.length / 8) }) : null, 'engagement'));
+    charts.append(chartCard('Engagement per week', 'Client messages per week (hover a bar for sessions attended and no-shows)',
+      wBars.some((b) => b.value > 0) ? barChart('Engagement per week', wBars, { everyLabel: Math.ceil(wBars.length / 8) }) : null, 'engagement'));
     const hours = hourBuckets(tl);
-    const night = tl.nightShare ?? tl.nightActivityShare ?? tl.shareNight;
-    charts.append(chartCard('Activity by hour of day', `Client activity in the client's time zone; 00:00–05:00 highlighted (sleep–wake reversal)${typeof night === 'number' ? `. Night share ${(night * (night <= 1 ? 100 : 1)).toFixed(0)}%` : ''}`,
-      hours ? barChart('Activity by hour of day', hours.map((v, i) => ({ label: String(i), value: v, highlight: i < 5 })), { everyLabel: 3 }) : null, 'hours'));
-    const kato = pickArray(tl, 'katoHistory', 'kato', 'katoStatus', 'katoStatuses');
-    const segs: StatusSegment[] = kato.map((k) => ({ from: new Date(k.at ?? k.recordedAt ?? k.date ?? k.assessedAt), status: String(k.status ?? k.result ?? ''), severity: k.severity ?? null }))
+    const night = summary.recentNightShare ?? summary.nightShare;
+    charts.append(chartCard('Activity by hour of day', `Client activity by hour in the client's time zone (${tl.timeZoneId ?? 'local'}); 00:00–05:00 highlighted for sleep–wake reversal${typeof night === 'number' ? `. Night share ${(night * 100).toFixed(0)}%` : ''}`,
+      hours && hours.some((v) => v > 0) ? barChart('Activity by hour of day', hours.map((v, i) => ({ label: String(i), value: v, highlight: i < 5 })), { everyLabel: 3 }) : null, 'hours'));
+    const kato = pickArray(tl, 'katoHistory', 'kato', 'katoStatus');
+    const segs: StatusSegment[] = kato.map((k) => ({ from: new Date(k.at ?? k.recordedAt ?? k.date), status: String(k.status ?? ''), severity: k.severity ?? null }))
       .filter((k) => !Number.isNaN(k.from.getTime()));
-    charts.append(chartCard('Kato status history', 'Kato, Kanba & Teo 2020 criteria: not met / pre-hikikomori (3–6 months) / hikikomori, with severity', segs.length ? statusStrip('Kato status history', segs) : null, 'kato', true));
+    charts.append(chartCard('Kato status history', 'Proposed criteria (Kato, Kanba & Teo 2020): not met / pre-hikikomori (3 to under 6 months) / hikikomori, with severity by days out of the home', segs.length ? statusStrip('Kato status history', segs) : null, 'kato', true));
+    const sources: string[] = Array.isArray(tl.sources) ? tl.sources : [];
+    charts.append(h('p', { class: 'muted small wide sources' }, `${tl.label ?? 'Decision support, not a diagnosis.'}${sources.length ? ` Sources: ${sources.join('; ')}` : ''}`));
   }
 
-  function scoreCharts(): HTMLElement[] {
-    const byInstrument = new Map<string, Point[]>();
-    const effectiveCutoff = new Map<string, number>();
-    for (const a of history) {
-      const id = String(a.instrument ?? a.instrumentId ?? '');
-      const r = summarizeResult(a.result ?? a);
-      if (r.total === undefined || r.total === null) continue;
-      const list = byInstrument.get(id) ?? [];
-      list.push({ x: new Date(dateOf(a)), y: Number(r.total), label: r.band });
-      if (r.cutoff !== undefined) effectiveCutoff.set(id, r.cutoff);
-      byInstrument.set(id, list);
+  function scoreCharts(tl: Json | null): HTMLElement[] {
+    interface Series { id: string; name: string; points: Point[]; lines: { y: number; label: string }[]; max?: number }
+    const series: Series[] = [];
+    const fromTimeline = tl ? pickArray(tl, 'assessments') : [];
+    for (const a of fromTimeline) {
+      const points = (a.points ?? []).filter((p: Json) => typeof p.total === 'number').map((p: Json) => ({ x: new Date(p.at), y: p.total, label: p.band ?? undefined }));
+      series.push({ id: a.instrument, name: a.name ?? a.instrument, points, lines: (a.thresholds ?? []).map((t: Json) => ({ y: t.value, label: t.label })), max: a.maxTotal ?? undefined });
     }
-    if (!byInstrument.size) {
+    if (!series.length) {
+      // Without the timeline, chart the assessment history directly.
+      const byInstrument = new Map<string, Series>();
+      for (const a of history) {
+        const id = String(a.instrument ?? a.instrumentId ?? '');
+        const r = summarizeResult(a.result ?? a);
+        if (r.total === undefined || r.total === null) continue;
+        const def = findInstrument(instruments, id);
+        const entry = byInstrument.get(id) ?? { id, name: def?.name ?? id, points: [], lines: [] };
+        entry.points.push({ x: new Date(dateOf(a)), y: Number(r.total), label: r.band });
+        const cut = r.cutoff ?? def?.cutoff?.default ?? null;
+        if (cut !== null) entry.lines = [{ y: cut, label: `cut-off ${cut}` }];
+        else if (def?.bands?.length) entry.lines = def.bands.slice(1).map((b) => ({ y: b.min, label: text(b.labels, 'en') }));
+        byInstrument.set(id, entry);
+      }
+      series.push(...byInstrument.values());
+    }
+    const withPoints = series.filter((x) => x.points.length);
+    if (!withPoints.length) {
       return [chartCard('Assessment scores over time', 'Scores appear here once assessments are recorded.', null, 'scores')];
     }
-    return [...byInstrument.entries()].map(([id, pts]) => {
-      const def = findInstrument(instruments, id);
-      const [lo, hi] = def ? totalRange(def) : [0, Math.max(...pts.map((p) => p.y)) * 1.2 || 10];
-      // The clinic's effective cut-off comes with each result; the definition's default is the fallback.
-      const cut = effectiveCutoff.get(id) ?? def?.cutoff?.default ?? null;
-      const cutoffs = cut !== null ? [{ y: cut, label: `cut-off ${cut}` }] : [];
-      const bands = (def?.bands ?? []).filter((_, i) => i % 2 === 1).map((b) => ({ from: b.min, to: b.max, label: text(b.labels, 'en') }));
-      const bandEdges = (def?.bands ?? []).slice(1).map((b) => ({ y: b.min, label: text(b.labels, 'en') }));
-      return chartCard(`${def?.name ?? id} scores over time`, def?.source?.citation ?? '',
-        lineChart({ title: `${def?.name ?? id} scores`, points: pts, yMin: lo, yMax: hi, cutoffs: [...cutoffs, ...bandEdges], bands }), `scores-${id}`);
+    return withPoints.map((x) => {
+      const def = findInstrument(instruments, x.id);
+      const [lo, hi] = def ? totalRange(def) : [0, x.max ?? Math.max(...x.points.map((p) => p.y)) * 1.2];
+      return chartCard(`${x.name} scores over time`, def?.source?.citation ?? '',
+        lineChart({ title: `${x.name} scores`, points: x.points, yMin: lo, yMax: x.max ?? hi, cutoffs: x.lines }), `scores-${x.id}`);
     });
   }
 
@@ -296,13 +310,22 @@ function chartCard(title: string, caption: string, chart: SVGSVGElement | null, 
     caption ? h('figcaption', { class: 'muted small' }, caption) : null);
 }
 
-function statTiles(tl: Json): HTMLElement {
-  const tiles: [string, string][] = [];
-  const label = (k: string) => k.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase());
-  for (const [k, v] of Object.entries(tl)) {
-    if (typeof v === 'number' && Number.isFinite(v)) tiles.push([label(k), Number.isInteger(v) ? String(v) : v.toFixed(2)]);
-  }
-  return h('div', { class: 'stat-tiles wide' }, tiles.slice(0, 10).map(([k, v]) => h('div', { class: 'stat' }, h('div', { class: 'stat-value' }, v), h('div', { class: 'stat-label' }, k))));
+function statTiles(summary: Json): HTMLElement {
+  const pct = (v: unknown) => (typeof v === 'number' ? `${Math.round(v * 100)}%` : '–');
+  const n = (v: unknown, digits = 0) => (typeof v === 'number' ? v.toFixed(digits) : '–');
+  const trend = summary.weeklyTrend?.relativeChange;
+  const tiles: [string, string][] = [
+    ['Sessions attended', n(summary.sessionsAttended)],
+    ['Cancelled', n(summary.sessionsCancelled)],
+    ['No-shows', n(summary.noShows)],
+    ['No-show streak', n(summary.currentNoShowStreak ?? summary.noShowStreak)],
+    ['Days since contact', n(summary.daysSinceLastContact)],
+    ['Messages / session', n(summary.messagesPerSession, 1)],
+    ['Median reply (min)', n(summary.medianReplyMinutes, 1)],
+    ['Night share 00–05', pct(summary.recentNightShare ?? summary.nightShare)],
+    ['4-week message trend', typeof trend === 'number' ? `${trend >= 0 ? '+' : ''}${Math.round(trend * 100)}%` : '–'],
+  ];
+  return h('div', { class: 'stat-tiles wide', id: 'timeline-summary' }, tiles.map(([k, v]) => h('div', { class: 'stat' }, h('div', { class: 'stat-value' }, v), h('div', { class: 'stat-label' }, k))));
 }
 
 function pickArray(o: Json, ...keys: string[]): Json[] {

@@ -141,7 +141,8 @@ export class SvgAvatar {
       case 'bun':
         return s('path', { d: 'M110 170 C 118 104, 282 104, 290 170 C 250 136, 150 136, 110 170 Z', fill: c });
       default:
-        return s('path', { d: 'M108 176 C 106 96, 294 96, 292 176 L 270 150 L 246 160 L 226 138 L 200 156 L 176 136 L 150 158 L 128 146 Z', fill: c });
+        // Short hair with a soft side-swept fringe.
+        return s('path', { d: 'M106 182 C 100 92, 300 88, 294 178 C 286 150, 270 134, 250 126 C 226 150, 180 160, 132 150 C 120 158, 112 168, 106 182 Z', fill: c });
     }
   }
 
