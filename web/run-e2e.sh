@@ -29,4 +29,4 @@ fi
 if [ ! -f "$dll" ]; then echo "run-e2e: $dll is missing" >&2; exit 1; fi
 if [ ! -f "$repo/src/HikiConsult.Server/wwwroot/index.html" ]; then npm run build --silent; fi
 
-exec node --test --test-reporter=spec e2e/
+exec node --test e2e/

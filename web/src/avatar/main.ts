@@ -396,9 +396,9 @@ function waitingView(): HTMLElement {
   return h('main', { class: 'waiting', id: 'waiting-room', dataset: { sessionId: session?.id ?? '' } },
     h('div', { class: 'waiting-avatar' }, selfAvatar.root),
     h('section', { class: 'card waiting-card' },
-      h('h1', {}, t.waitingTitle),
+      h('h1', {}, endedNotice ? t.endedTitle : t.waitingTitle),
       h('p', { class: 'lead', id: 'waiting-message' }, message),
-      h('p', { class: 'hint' }, t.waitingHint),
+      endedNotice ? null : h('p', { class: 'hint' }, t.waitingHint),
       h('button', { class: 'secondary big', onclick: openSettings }, `${t.nickname} · ${t.look}`)));
 }
 

@@ -355,6 +355,7 @@ function dateOf(a: Json): string {
 }
 
 function chunk(code: string): string[] {
+  if (code.includes('-')) return code.split('-').filter(Boolean);
   const c = code.replace(/\s/g, '');
   const size = c.length > 6 ? 4 : 3;
   const out: string[] = [];

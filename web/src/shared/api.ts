@@ -10,9 +10,12 @@ export class ApiError extends Error {
     super(message);
   }
 
-  /** True when the server has no such endpoint (as opposed to rejecting the request). */
+  /**
+   * True when the server has no such endpoint. Callers ask this only about endpoints under a resource they could
+   * already read (or global ones), where a 404 cannot mean "not yours".
+   */
   get notAvailable(): boolean {
-    return this.status === 405 || this.status === 501 || (this.status === 404 && !this.problem);
+    return this.status === 404 || this.status === 405 || this.status === 501;
   }
 }
 
