@@ -44,6 +44,10 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     await counselor.selectOption('#new-client-language', 'en');
     await counselor.click('#create-client');
     await counselor.locator('#client-alias', { hasText: alias }).waitFor({ timeout: T });
+    await counselor.click('#record-consent');
+    await counselor.fill('#consent-scope', 'remote sessions via avatar app');
+    await counselor.click('#consent-save');
+    await counselor.locator('#consents', { hasText: 'remote sessions via avatar app' }).waitFor({ timeout: T });
 
     await counselor.click('#pairing-code');
     await counselor.selectOption('#pairing-kind', 'avatar');
@@ -194,11 +198,18 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     await avatar.locator('#waiting-message', { hasText: 'Het gesprek is afgelopen' }).waitFor({ timeout: T });
   });
 
-  it('the client page shows the timeline and assessment forms', async () => {
+  it('the client page shows the timeline and the paired device, and revoking it sends the avatar page back to pairing', async () => {
     await counselor.click(`#session-room h2 a`);
     await counselor.locator('#client-page').waitFor({ timeout: T });
     await counselor.locator('#timeline figure').first().waitFor({ timeout: T });
     await screenshot(counselor, 'console-client-page');
+    const device = counselor.locator('#devices li').first();
+    await device.waitFor({ timeout: T });
+    counselor.once('dialog', (d) => d.accept());
+    await device.locator('button', { hasText: 'Revoke' }).click();
+    await counselor.locator('#devices').waitFor({ state: 'detached', timeout: T });
+    await avatar.locator('#pair-code').waitFor({ timeout: T });
+    assert.equal(await avatar.evaluate(() => localStorage.getItem('hikiconsult.device')), null, 'the revoked token is forgotten');
     assert.deepEqual(pageErrors, [], 'no script errors on either page');
   });
 });

@@ -54,14 +54,51 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
     if (!client) return;
     clear(head);
     const devices = (client.devices ?? []).filter((d) => !d.revoked);
-    head.append(
-      h('div', {}, h('h2', { id: 'client-alias' }, client.alias),
-        h('div', { class: 'facts' },
-          h('span', { class: `status-pill s-${client.status}` }, client.status),
-          h('span', {}, LanguageNames[client.language] ?? client.language),
-          h('span', {}, client.timeZone),
-          h('span', {}, `${devices.length} device${devices.length === 1 ? '' : 's'}${devices.length ? `: ${devices.map((d) => `${d.name} (${d.kind})`).join(', ')}` : ''}`),
-          h('span', {}, client.consents?.length ? `Consent: ${client.consents.map((c) => c.scope).join(', ')}` : 'No consent recorded'))));
+    append(head, [
+      h('div', { class: 'client-title' },
+        h('div', {}, h('h2', { id: 'client-alias' }, client.alias),
+          h('div', { class: 'facts' },
+            h('span', { class: `status-pill s-${client.status}` }, client.status),
+            h('span', {}, LanguageNames[client.language] ?? client.language),
+            h('span', {}, client.timeZone),
+            h('span', { id: 'consents' }, client.consents?.length ? `Consent: ${client.consents.map((c) => `${c.scope} (${formatDateTime(c.givenAt).split(',')[0]})`).join(', ')}` : 'No consent recorded'))),
+        h('button', { class: 'btn ghost', id: 'record-consent', onclick: consentDialog }, 'Record consent…')),
+      devices.length ? h('ul', { class: 'device-list', id: 'devices' }, devices.map((d) => h('li', { dataset: { deviceId: d.deviceId } },
+        h('span', { class: 'badge' }, d.kind), ` ${d.name} · paired ${formatDateTime(d.pairedAt)} `,
+        h('button', { class: 'btn small ghost', onclick: () => void revoke(d.deviceId, d.name) }, 'Revoke')))) : null]);
+  }
+
+  async function revoke(deviceId: string, name: string): Promise<void> {
+    if (!confirm(`Revoke “${name}”? Its sign-in stops working at once and it needs a new pairing code.`)) return;
+    try {
+      await ctx.api.delete(`/api/devices/${encodeURIComponent(deviceId)}`);
+      client = await ctx.api.get<ClientDto>(`/api/clients/${enc}`);
+      renderHead();
+      ctx.toast('Device revoked.');
+    } catch (e) {
+      ctx.toast(`Revoking failed: ${(e as Error).message}`, 'error');
+    }
+  }
+
+  function consentDialog(): void {
+    const scope = h('input', { id: 'consent-scope', list: 'consent-scopes', maxlength: '200', placeholder: 'What the client (or guardian) agreed to' });
+    const options = h('datalist', { id: 'consent-scopes' },
+      ['remote sessions via avatar app', 'sessions with a home robot', 'contact with family', 'screening questionnaires', 'research records (not diagnostic)'].map((o) => h('option', { value: o })));
+    const err = h('p', { class: 'form-error', hidden: true });
+    const save = h('button', { class: 'btn primary', id: 'consent-save' }, 'Record');
+    const cancel = h('button', { class: 'btn ghost' }, 'Cancel');
+    const d = modal('Record consent', [h('p', { class: 'muted' }, 'Recorded with the time and your name. Ask for consent before acquiring special-care personal data.'), scope, options, err], [cancel, save]);
+    cancel.addEventListener('click', () => d.close());
+    save.addEventListener('click', async () => {
+      try {
+        client = await ctx.api.post<ClientDto>(`/api/clients/${enc}/consents`, { scope: scope.value.trim() });
+        renderHead();
+        d.close();
+      } catch (e) {
+        err.textContent = (e as Error).message;
+        err.hidden = false;
+      }
+    });
   }
 
   async function loadSessions(): Promise<void> {

@@ -22,7 +22,11 @@ export class HubClient {
   ) {
     this.connection = new HubConnectionBuilder()
       .withUrl(path, { accessTokenFactory: () => token() ?? '' })
-      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => Math.min(500 * 2 ** ctx.previousRetryCount, 8000) })
+      .withAutomaticReconnect({
+        // Retry forever, except when the token was refused: then start() reports it once.
+        nextRetryDelayInMilliseconds: (ctx) =>
+          (ctx.retryReason as { statusCode?: number } | undefined)?.statusCode === 401 ? null : Math.min(500 * 2 ** ctx.previousRetryCount, 8000),
+      })
       .configureLogging(LogLevel.None)
       .build();
     this.connection.onreconnecting(() => this.setStatus('reconnecting'));
