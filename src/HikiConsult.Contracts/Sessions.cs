@@ -57,6 +57,12 @@ public static class EventKinds
     public const string Gaze = "gaze";
     public const string Signal = "signal";
     public const string System = "system";
+
+    /// <summary>
+    /// Counselor → device: a request to fill in a self-report, body <c>{instrument, requestId}</c>. The device posts the
+    /// answers to <c>POST /api/clients/{id}/assessments</c> and then sends <c>signal {name: "assessment", value: requestId}</c>.
+    /// </summary>
+    public const string Assessment = "assessment";
 }
 
 /// <summary>Avatar vocabulary (VRM 1.0 expression presets; the documented gesture list).</summary>
@@ -68,7 +74,11 @@ public static class AvatarVocabulary
 
     public static readonly IReadOnlyList<string> GazeTargets = ["client", "away", "up", "down", "left", "right"];
 
-    public static readonly IReadOnlyList<string> Signals = ["presence", "reaction", "touch", "emotion"];
+    /// <summary>
+    /// Device signals. "profile": the client's chosen nickname and look (value: JSON text); "assessment": a requested
+    /// self-report was submitted (value: the request id).
+    /// </summary>
+    public static readonly IReadOnlyList<string> Signals = ["presence", "reaction", "touch", "emotion", "profile", "assessment"];
 }
 
 /// <summary>Hub method names, so clients and server agree.</summary>
