@@ -92,6 +92,15 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     await counselor.locator('#last-reaction', { hasText: 'thanks' }).waitFor({ timeout: T });
   });
 
+  it('the client picks a nickname and a look, and the counselor sees them', async () => {
+    await avatar.click('#settings-btn');
+    await avatar.fill('#nickname-input', 'Sky');
+    await avatar.click('.look-option[data-look="cat"]');
+    await avatar.click('#settings-done');
+    await counselor.locator('#client-signals .nick', { hasText: 'Sky' }).waitFor({ timeout: T });
+    await counselor.locator('#client-signals svg[data-look="cat"]').waitFor({ timeout: T });
+  });
+
   it('an expression, a gesture and speech from the counselor change the avatar', async () => {
     await counselor.evaluate(() => {
       const s = document.querySelector('#expression-weight');
@@ -181,6 +190,36 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     await banner.locator('button.ack').click();
     await banner.waitFor({ state: 'detached', timeout: T });
     assert.equal(await counselor.locator('.risk-alert', { hasText: alias }).count(), 0);
+  });
+
+  it('the counselor asks for a PHQ-9 self-report and the client fills it in [needs instruments, assessments and the assessment kind on the server]', async (t) => {
+    const token = await apiLogin(server.baseUrl);
+    const probe = await fetch(`${server.baseUrl}/api/instruments`, { headers: { Authorization: `Bearer ${token}` } });
+    if (!probe.ok) {
+      t.skip(`GET /api/instruments answers ${probe.status}`);
+      return;
+    }
+    await counselor.selectOption('#assessment-select', 'phq9');
+    await counselor.click('#send-assessment');
+    const request = avatar.locator('#log li.assessment-request[data-instrument="phq9"]');
+    const refused = counselor.locator('.toast.error');
+    await Promise.race([request.waitFor({ timeout: T }), refused.waitFor({ timeout: T })]);
+    if (await refused.count()) {
+      t.skip(`the server refuses the assessment kind: ${await refused.first().textContent()}`);
+      return;
+    }
+    await request.locator('button').click();
+    const form = avatar.locator('dialog#assessment form.assessment-form');
+    await form.waitFor({ timeout: T });
+    const items = form.locator('fieldset.assessment-item');
+    const n = await items.count();
+    assert.equal(n, 9, 'PHQ-9 has nine items');
+    for (let i = 0; i < n; i++) await items.nth(i).locator('label.answer').nth(i === 8 ? 0 : 1).click();
+    await screenshot(avatar, 'avatar-self-report');
+    await avatar.click('#assessment-submit');
+    await avatar.locator('dialog#assessment h2', { hasText: 'Thank you' }).waitFor({ timeout: T });
+    await avatar.locator('dialog#assessment button').click();
+    await counselor.locator('#room-log li[data-kind="signal"]', { hasText: 'questionnaire submitted' }).waitFor({ timeout: T });
   });
 
   it('the counselor ends the session with a note and the client is told kindly', async () => {
