@@ -56,6 +56,7 @@ let endedNotice = false;
 let hub: HubClient | null = null;
 let channel: SessionChannel | null = null;
 let replaying = true;
+let metCounselor = false;
 let pollTimer: number | undefined;
 let connection = 'connecting';
 let instruments: InstrumentDefinition[] | null = null;
@@ -119,6 +120,7 @@ function isMine(ev: SessionEventDto): boolean {
 
 function onEvent(ev: SessionEventDto): void {
   insertSorted(events, ev);
+  if (CounselorRoles.has(ev.sender.role)) metCounselor = true;
   const live = !replaying;
   const b = (ev.body ?? {}) as Record<string, any>;
   switch (ev.kind) {
@@ -156,7 +158,9 @@ function onState(state: string, ps: ParticipantDto[]): void {
     return;
   }
   const counselorPresent = ps.some((p) => CounselorRoles.has(p.role) && p.present);
-  const next: Screen = counselorPresent ? 'stage' : 'waiting';
+  // Once the conversation has started it stays on screen, even if the counselor's connection blinks.
+  if (counselorPresent) metCounselor = true;
+  const next: Screen = metCounselor ? 'stage' : 'waiting';
   if (next !== screen) {
     screen = next;
     render();
@@ -224,6 +228,7 @@ async function findSession(): Promise<void> {
 function joinSession(s: SessionDto): void {
   if (!hub || !device) return;
   replaying = true;
+  metCounselor = false;
   events.length = 0;
   channel = new SessionChannel(hub, s.id, { id: device.deviceId, role: 'client', displayName: nickname() || t.you }, {
     event: onEvent,
@@ -238,6 +243,10 @@ function joinSession(s: SessionDto): void {
       renderLog();
     },
     joined: () => {
+      if (metCounselor && screen === 'waiting' && OpenStates.has(channel?.state ?? '')) {
+        screen = 'stage';
+        render();
+      }
       if (replaying) {
         replaying = false;
         for (const p of channel?.pendingMessages() ?? []) pending.set(p.clientMsgId, { p });
