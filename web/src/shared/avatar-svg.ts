@@ -101,7 +101,7 @@ export class SvgAvatar {
 
     const hand = (cls: string) => s('g', { class: cls },
       s('rect', { x: -13, y: 0, width: 26, height: 74, rx: 13, fill: L.shirt }),
-      s('circle', { cx: 0, cy: -4, r: 19, fill: L.skin }));
+      s('circle', { cx: 0, cy: -4, r: 19, fill: L.skin, stroke: shade(L.skin, -0.16), 'stroke-width': 2.5 }));
     p.handR = hand('av-hand av-hand-r');
     p.handL = hand('av-hand av-hand-l');
     p.body.append(torso, collar, neck, p.head, p.handR, p.handL);
