@@ -27,7 +27,8 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
           h('button', { class: 'btn light', id: 'pairing-code', onclick: pairingDialog }, 'Pairing code…'),
           h('button', { class: 'btn primary', id: 'new-session', onclick: newSessionDialog }, 'New session…'))), sessions),
       h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h3', {}, 'Assessments'), h('span', { class: 'badge ds' }, 'Decision support')), assessments, entry)),
-    h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h3', {}, 'Timeline'), h('span', { class: 'badge ds' }, 'Decision support')), charts));
+    h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h3', {}, 'Timeline'),
+      h('div', { class: 'btn-row' }, h('button', { class: 'btn light', id: 'record-isolation', onclick: isolationDialog }, 'Record isolation (Kato)…'), h('span', { class: 'badge ds' }, 'Decision support'))), charts));
 
   void (async () => {
     try {
@@ -180,6 +181,52 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
     });
   }
 
+  function isolationDialog(): void {
+    const months = h('input', { type: 'number', id: 'iso-months', min: '0', max: '1200', step: '0.5', value: '0' });
+    const days = h('select', { id: 'iso-days' }, [0, 1, 2, 3, 4, 5, 6, 7].map((d) => h('option', { value: String(d) }, `${d} day${d === 1 ? '' : 's'} a week`)));
+    const room = h('input', { type: 'checkbox', id: 'iso-room' });
+    const impairment = h('input', { type: 'checkbox', id: 'iso-impairment' });
+    const distress = h('input', { type: 'checkbox', id: 'iso-distress' });
+    const conditions = h('input', { id: 'iso-conditions', placeholder: 'e.g. social anxiety, major depression (comma separated)' });
+    const out = h('div', { class: 'result-box', hidden: true });
+    const save = h('button', { class: 'btn primary', id: 'iso-save' }, 'Record and classify');
+    const close = h('button', { class: 'btn ghost' }, 'Close');
+    const d = modal('Isolation record (Kato 2020 criteria)', [
+      h('p', { class: 'muted small' }, 'Decision support for the counselor, not a diagnosis. Co-occurring conditions are recorded separately, not as exclusions.'),
+      h('label', { for: 'iso-months' }, 'Estimated months of continuous isolation'), months,
+      h('label', { for: 'iso-days' }, 'Goes out of the home on'), days,
+      h('label', { class: 'check' }, room, ' Rarely leaves one room'),
+      h('label', { class: 'check' }, impairment, ' Significant functional impairment'),
+      h('label', { class: 'check' }, distress, ' Distress associated with the isolation'),
+      h('label', { for: 'iso-conditions' }, 'Co-occurring conditions'), conditions, out], [close, save]);
+    close.addEventListener('click', () => d.close());
+    save.addEventListener('click', async () => {
+      out.hidden = false;
+      out.className = 'result-box';
+      try {
+        const res = await ctx.api.post<Json>(`/api/clients/${enc}/isolation-records`, {
+          estimatedMonthsOfContinuousIsolation: Number(months.value),
+          daysOutOfHomePerWeek: Number(days.value),
+          rarelyLeavesOneRoom: room.checked,
+          functionalImpairment: impairment.checked,
+          distress: distress.checked,
+          coOccurringConditions: conditions.value.split(',').map((c) => c.trim()).filter(Boolean),
+        });
+        const c: Json = res.classification ?? res;
+        clear(out);
+        append(out, [
+          h('div', { class: 'result-total' }, String(c.status ?? ''), c.severity ? h('span', { class: 'band' }, String(c.severity)) : null),
+          h('ul', { class: 'small' }, (c.reasons ?? []).map((r: string) => h('li', {}, r))),
+          h('div', { class: 'muted small' }, `${c.label ?? 'Decision support, not a diagnosis.'} ${c.source ?? ''}`),
+        ]);
+        void loadTimeline();
+      } catch (e) {
+        out.classList.add('error');
+        out.textContent = e instanceof ApiError && e.notAvailable ? 'Recording isolation is not available on this server yet.' : (e as Error).message;
+      }
+    });
+  }
+
   async function loadAssessments(): Promise<void> {
     clear(assessments);
     try {
@@ -200,7 +247,7 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
         const r = summarizeResult(a.result ?? a);
         return h('tr', {},
           h('td', { class: 'nowrap', title: formatDateTime(dateOf(a)) }, new Date(dateOf(a)).toLocaleDateString(undefined, { dateStyle: 'medium' })),
-          h('td', {}, instrumentName(a.instrument ?? a.instrumentId)),
+          h('td', {}, a.instrumentName ?? instrumentName(a.instrument ?? a.instrumentId)),
           h('td', { class: 'num' }, r.total === undefined ? '–' : String(r.total)),
           h('td', {}, r.band ?? ''),
           h('td', { class: 'muted' }, a.completedBy ?? ''),

@@ -322,7 +322,7 @@ function renderAlerts(): void {
           a.status === 'escalated' ? h('span', { class: 'escalated-tag' }, 'Escalated to supervisors') : null,
           h('span', { class: 'risk-time' }, formatTime(a.createdAt))),
         h('div', { class: 'risk-evidence' }, a.evidence.map((ev) => h('q', {}, ev))),
-        h('div', { class: 'risk-source' }, `Decision support, not a diagnosis. ${a.source}`)),
+        h('div', { class: 'risk-source' }, `${a.label ?? 'Decision support, not a diagnosis'}. ${a.source}`)),
       h('div', { class: 'risk-actions' },
         a.sessionId ? h('a', { class: 'btn light', href: `#/sessions/${encodeURIComponent(a.sessionId)}` }, 'Open session') : null,
         note, btn, err)));

@@ -31,7 +31,7 @@ export interface SendAck { seq: number; at: string; duplicate: boolean }
 export interface RiskAlertDto {
   alertId: string; clientId: string; clientAlias: string; sessionId: string; seq: number; category: string;
   language: string; evidence: string[]; createdAt: string; status: string; acknowledgedAt?: string | null;
-  acknowledgedBy?: string | null; escalatedAt?: string | null; source: string;
+  acknowledgedBy?: string | null; escalatedAt?: string | null; source: string; label?: string;
 }
 export interface TriageReasonDto { code: string; text: string; weight: number; data: string }
 export interface TriageEntryDto { clientId: string; clientAlias: string; score: number; reasons: TriageReasonDto[]; updatedAt: string }
