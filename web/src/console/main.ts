@@ -117,6 +117,7 @@ function start(): void {
     void loadTriage();
   });
   void hub.start();
+  void loadAlerts();
   route();
 }
 
