@@ -325,7 +325,7 @@ function topBar(): HTMLElement {
   const langSel = h('select', { class: 'lang-select', 'aria-label': t.language, onchange: (e: Event) => setLang((e.target as HTMLSelectElement).value as Lang) },
     Languages.map((l) => h('option', { value: l.id, selected: l.id === lang }, l.name)));
   return h('header', { class: 'topbar' },
-    h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), t.title),
+    h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-text' }, t.title)),
     h('div', { class: 'top-actions' },
       screen !== 'pair' ? h('span', { id: 'conn', class: 'conn' }) : null,
       langSel,
@@ -343,7 +343,11 @@ function renderStatus(): void {
   const el = document.getElementById('conn');
   if (!el) return;
   el.dataset.state = connection;
-  el.textContent = connection === 'connected' ? t.online : t.offline;
+  const label = connection === 'connected' ? t.online : t.offline;
+  el.title = label;
+  el.setAttribute('aria-label', label);
+  clear(el);
+  el.append(h('span', { class: 'conn-text' }, label));
 }
 
 function pairView(): HTMLElement {
