@@ -15,6 +15,7 @@ public sealed class ObserverTests
             using (probe?.Enter())
             {
                 await Task.Yield();
+                await Task.Delay(1);
                 if (fail)
                 {
                     throw new InvalidOperationException("connection closed");
@@ -124,7 +125,7 @@ public sealed class ObserverTests
         var call = reference.Receive("anyone?");
         host.Time.Advance(TimeSpan.FromSeconds(31));
 
-        await Assert.ThrowsAsync<TimeoutException>(() => call.WaitAsync(TestHost.Patience));
+        await TestHost.FailsWith<TimeoutException>(call);
         stuck.Release.TrySetResult();
     }
 

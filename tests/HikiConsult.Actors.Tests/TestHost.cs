@@ -31,4 +31,15 @@ internal static class TestHost
 
     /// <summary>A generous bound for awaiting something that must happen; never a performance assertion.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Asserts that the call completes (within <see cref="Patience"/>) and fails with <typeparamref name="TException"/>.
+    /// Unlike awaiting <c>task.WaitAsync(Patience)</c>, a call that never completes cannot pass for a TimeoutException.
+    /// </summary>
+    public static async Task<TException> FailsWith<TException>(Task call) where TException : Exception
+    {
+        var first = await Task.WhenAny(call, Task.Delay(Patience));
+        Assert.True(ReferenceEquals(first, call), "The call did not complete.");
+        return await Assert.ThrowsAsync<TException>(() => call);
+    }
 }

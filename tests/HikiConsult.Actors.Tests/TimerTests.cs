@@ -121,6 +121,7 @@ public sealed class TimerTests
 
         await grain.DeactivateSoon();
         await host.WaitForQuiescenceAsync();
+        Assert.Equal(runtimeTimers, host.Time.ArmedTimerCount);
         await host.AdvanceAsync(TimeSpan.FromSeconds(10));
 
         Assert.False(host.IsActive(grain));

@@ -152,7 +152,7 @@ public sealed class TurnTests
         Assert.False(call.IsCompleted);
         host.Time.Advance(TimeSpan.FromSeconds(2));
 
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => call.WaitAsync(TestHost.Patience));
+        var error = await TestHost.FailsWith<TimeoutException>(call);
         Assert.Contains("A → B → A", error.Message);
 
         // Both grains are free again afterwards.
@@ -179,7 +179,7 @@ public sealed class TurnTests
         Assert.False(call.IsCompleted);
         host.Time.Advance(TimeSpan.FromSeconds(2));
 
-        await Assert.ThrowsAsync<TimeoutException>(() => call.WaitAsync(TestHost.Patience));
+        await TestHost.FailsWith<TimeoutException>(call);
         host.Gates().Release("forever");
     }
 
