@@ -19,7 +19,12 @@ public sealed record RiskAlertDto(
     DateTimeOffset? AcknowledgedAt,
     string? AcknowledgedBy,
     DateTimeOffset? EscalatedAt,
-    string Source);
+    string Source,
+    string Label = RiskAlertDto.DecisionSupportLabel)
+{
+    /// <summary>Every alert is labelled: it is evidence for a counselor, never a diagnosis.</summary>
+    public const string DecisionSupportLabel = "Decision support, not a diagnosis";
+}
 
 public static class RiskAlertStatuses
 {

@@ -1,0 +1,467 @@
+using System.Globalization;
+using System.Text;
+using HikiConsult.Actors;
+using HikiConsult.Actors.Runtime;
+using HikiConsult.Contracts;
+using HikiConsult.Domain;
+using HikiConsult.Domain.Engagement;
+using HikiConsult.Domain.Instruments;
+using HikiConsult.Domain.Kato;
+using HikiConsult.Domain.Research;
+using HikiConsult.Domain.Risk;
+using HikiConsult.Domain.Triage;
+using HikiConsult.Grains.Clients;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HikiConsult.Grains.EarlyConsultation;
+
+/// <summary>
+/// One client's early consultation record. Alerts are rows in the store (the truth, reloaded on activation) and
+/// are kept here while unacknowledged, with one grain timer armed for the earliest escalation deadline. Analytics
+/// fold every session event into a bounded state; triage signals go to the clinic's triage grain whenever the
+/// client's triage result changes. Calls to other grains that could call back are one way, so no call cycle can wait
+/// on itself.
+/// </summary>
+[GrainType("client-early-consultation")]
+public sealed partial class ClientEarlyConsultationGrain(
+    [PersistentState("earlyConsultation", "Default")] IPersistentState<ClientEarlyConsultationState> state,
+    IEarlyConsultationStore store,
+    InstrumentCatalog catalog,
+    IOptions<EarlyConsultationOptions> options,
+    IOptions<TriageWeights> triageWeights,
+    TimeProvider time,
+    ILogger<ClientEarlyConsultationGrain> logger) : Grain, IClientEarlyConsultationGrain
+{
+    public const int MaxListLimit = 500;
+
+    private readonly List<RiskAlertDto> _unacknowledged = [];
+    private ClientDto? _client;
+    private IGrainTimer? _escalationTimer;
+    private IGrainTimer? _writeTimer;
+    private bool _writePending;
+    private string? _lastTriageSignature;
+
+    private string ClientId => this.GetPrimaryKeyString();
+
+    private EarlyConsultationOptions Options => options.Value;
+
+    private ClientEarlyConsultationState S => state.State;
+
+    private EngagementState Engagement => S.Engagement ?? EngagementState.Create(_client?.TimeZone ?? "UTC");
+
+    private IEarlyConsultationNotifierGrain Notifier => GrainFactory.GetGrain<IEarlyConsultationNotifierGrain>(EarlyConsultationOptions.DefaultClinic);
+
+    private ITriageGrain Triage => GrainFactory.GetGrain<ITriageGrain>(EarlyConsultationOptions.DefaultClinic);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _client = await GrainFactory.GetGrain<IClientGrain>(ClientId).Get();
+        if (_client is null)
+        {
+            return;
+        }
+
+        // The client's time zone is the client record's; later events are read in the new zone.
+        if (S.Engagement is { } engagement && engagement.TimeZoneId != _client.TimeZone)
+        {
+            state.State = S with { Engagement = engagement.Apply(new ClientTimeZoneChanged(_client.TimeZone, Now())) };
+        }
+
+        _unacknowledged.AddRange(await store.ListUnacknowledgedAlertsAsync(ClientId, cancellationToken));
+        ArmEscalation();
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_writePending)
+        {
+            await WriteStateAsync();
+        }
+    }
+
+    public Task Wake() => Task.CompletedTask;
+
+    // ---- Risk alerts ----
+
+    public async Task<RiskAlertDto?> RaiseAlert(RiskAlertRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_client is null)
+        {
+            DeactivateOnIdle();
+            return null;
+        }
+
+        if (request.Matches.Count == 0)
+        {
+            throw SessionRuleException.Invalid("An alert needs at least one match.");
+        }
+
+        var primary = request.Matches.OrderBy(m => Urgency(m.Category)).First();
+        var alert = new RiskAlertDto(
+            RiskAlertIds.For(request.SessionId, request.Seq),
+            ClientId,
+            _client.Alias,
+            request.SessionId,
+            request.Seq,
+            primary.Category,
+            primary.Language,
+            [.. request.Matches.Select(m => m.Evidence).Distinct(StringComparer.Ordinal)],
+            Now(),
+            RiskAlertStatuses.Open,
+            AcknowledgedAt: null,
+            AcknowledgedBy: null,
+            EscalatedAt: null,
+            RiskDetector.Source,
+            DecisionSupport.Label);
+
+        // Durable before anyone is told; the (session, seq) key makes a repeat a no-op.
+        if (!await store.AddAlertAsync(alert))
+        {
+            return await store.FindAlertForMessageAsync(request.SessionId, request.Seq);
+        }
+
+        _unacknowledged.Add(alert);
+        AlertRaised(logger, alert.AlertId, ClientId, request.SessionId, request.Seq, alert.Category, request.SenderRole);
+        var counselors = await AssignedCounselorsAsync();
+        await Notifier.PublishRiskAlert(alert, counselors);
+        ArmEscalation();
+        await UpdateTriageAsync(refreshClient: false);
+        return alert;
+    }
+
+    public async Task<RiskAlertDto> AcknowledgeAlert(string alertId, string acknowledgedBy, string? note)
+    {
+        EnsureClient();
+        var index = _unacknowledged.FindIndex(a => a.AlertId == alertId);
+        if (index < 0)
+        {
+            var stored = await store.FindAlertAsync(alertId);
+            return stored is { Status: RiskAlertStatuses.Acknowledged } && stored.ClientId == ClientId
+                ? stored
+                : throw SessionRuleException.NotFound("The alert");
+        }
+
+        var acknowledged = _unacknowledged[index] with
+        {
+            Status = RiskAlertStatuses.Acknowledged,
+            AcknowledgedAt = Now(),
+            AcknowledgedBy = acknowledgedBy,
+        };
+        await store.UpdateAlertAsync(acknowledged, string.IsNullOrWhiteSpace(note) ? null : note.Trim());
+        _unacknowledged.RemoveAt(index);
+        AlertAcknowledged(logger, alertId, ClientId, acknowledgedBy);
+        await Notifier.PublishAlertUpdated(acknowledged, await AssignedCounselorsAsync());
+        ArmEscalation();
+        await UpdateTriageAsync(refreshClient: false);
+        return acknowledged;
+    }
+
+    private async Task EscalateDueAlertsAsync(CancellationToken cancellationToken)
+    {
+        var now = Now();
+        var due = _unacknowledged
+            .Where(a => a.Status == RiskAlertStatuses.Open && a.CreatedAt + Options.AlertAcknowledgeTimeout <= now)
+            .ToArray();
+        if (due.Length > 0)
+        {
+            var counselors = await AssignedCounselorsAsync();
+            foreach (var alert in due)
+            {
+                var escalated = alert with { Status = RiskAlertStatuses.Escalated, EscalatedAt = now };
+                await store.UpdateAlertAsync(escalated, null, cancellationToken);
+                _unacknowledged[_unacknowledged.IndexOf(alert)] = escalated;
+                AlertEscalated(logger, alert.AlertId, ClientId, Options.AlertAcknowledgeTimeout);
+                await Notifier.PublishAlertUpdated(escalated, counselors);
+            }
+
+            await UpdateTriageAsync(refreshClient: false);
+        }
+
+        ArmEscalation();
+    }
+
+    /// <summary>One timer for the earliest deadline of the alerts still open; none when there is nothing to escalate.</summary>
+    private void ArmEscalation()
+    {
+        var open = _unacknowledged.Where(a => a.Status == RiskAlertStatuses.Open).ToArray();
+        if (open.Length == 0)
+        {
+            _escalationTimer?.Dispose();
+            _escalationTimer = null;
+            return;
+        }
+
+        var deadline = open.Min(a => a.CreatedAt) + Options.AlertAcknowledgeTimeout;
+        var dueIn = deadline - time.GetUtcNow();
+        if (dueIn < TimeSpan.Zero)
+        {
+            dueIn = TimeSpan.Zero;
+        }
+
+        if (_escalationTimer is null)
+        {
+            _escalationTimer = RegisterGrainTimer(EscalateDueAlertsAsync, new GrainTimerCreationOptions(dueIn, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        }
+        else
+        {
+            _escalationTimer.Change(dueIn, Timeout.InfiniteTimeSpan);
+        }
+
+        // Stay active until the deadline has passed: the timer lives in this activation.
+        DelayDeactivation(dueIn + TimeSpan.FromMinutes(1));
+    }
+
+    // ---- Session-history analytics ----
+
+    public async Task RecordActivity(EngagementEvent activity)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        if (_client is null)
+        {
+            DeactivateOnIdle();
+            return;
+        }
+
+        try
+        {
+            state.State = S with { Engagement = Engagement.Apply(activity) };
+        }
+        catch (InvalidRecordException ex)
+        {
+            ActivityRejected(logger, ClientId, activity.GetType().Name, ex.Message);
+            return;
+        }
+
+        // Attendance changes triage at once and is rare: write it now. Messages are frequent: write behind.
+        if (activity is ClientMessageSent or CounselorMessageSent && Options.AnalyticsWriteDelay > TimeSpan.Zero)
+        {
+            ScheduleWrite();
+        }
+        else
+        {
+            await WriteStateAsync();
+        }
+
+        await UpdateTriageAsync(refreshClient: false);
+    }
+
+    public Task<Timeline> GetTimeline()
+    {
+        EnsureClient();
+        return Task.FromResult(Timeline.Project(Engagement, Now(), catalog));
+    }
+
+    private void ScheduleWrite()
+    {
+        if (_writePending)
+        {
+            return;
+        }
+
+        _writePending = true;
+        if (_writeTimer is null)
+        {
+            _writeTimer = RegisterGrainTimer(_ => WriteStateAsync(), new GrainTimerCreationOptions(Options.AnalyticsWriteDelay, Timeout.InfiniteTimeSpan));
+        }
+        else
+        {
+            _writeTimer.Change(Options.AnalyticsWriteDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task WriteStateAsync()
+    {
+        _writePending = false;
+        await state.WriteStateAsync();
+    }
+
+    // ---- Clinical records ----
+
+    public async Task<AssessmentRecord> SubmitAssessment(AssessmentSubmission submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        EnsureClient();
+        if (!CompletedBy.All.Contains(submission.CompletedBy))
+        {
+            throw SessionRuleException.Invalid($"'completedBy' must be one of: {string.Join(", ", CompletedBy.All)}.");
+        }
+
+        var result = catalog.Score(submission.Instrument, submission.Answers);
+        var now = Now();
+        var record = AssessmentRecord.From(RiskAlertIds.NewRecordId("as"), ClientId, submission, result, now);
+        await store.AddRecordAsync(ClinicalRecordKinds.Assessment, ClientId, record.Id, now, record);
+
+        state.State = S with
+        {
+            Engagement = Engagement.Apply(new AssessmentScored(result.Instrument, result.Total, result.Band, result.Cutoff, now)),
+            Phq9Item9 = result.Instrument == InstrumentIds.Phq9 && result.AnswerTo(9) is { } item9
+                ? new ItemAnswerObservation(item9, now)
+                : S.Phq9Item9,
+        };
+        await WriteStateAsync();
+        RecordKept(logger, ClinicalRecordKinds.Assessment, record.Id, ClientId);
+        await UpdateTriageAsync(refreshClient: true);
+        return record;
+    }
+
+    public async Task<IsolationRecordEntry> RecordIsolation(IsolationRecord record, string recordedBy)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        EnsureClient();
+        var classification = KatoClassifier.Classify(record);
+        var now = Now();
+        var entry = new IsolationRecordEntry(
+            RiskAlertIds.NewRecordId("ir"),
+            ClientId,
+            now,
+            recordedBy,
+            record with { CoOccurringConditions = classification.CoOccurringConditions },
+            classification);
+        await store.AddRecordAsync(ClinicalRecordKinds.Isolation, ClientId, entry.Id, now, entry);
+
+        state.State = S with { Engagement = Engagement.Apply(new KatoStatusRecorded(classification.Status, classification.Severity, now)) };
+        await WriteStateAsync();
+        RecordKept(logger, ClinicalRecordKinds.Isolation, entry.Id, ClientId);
+        await UpdateTriageAsync(refreshClient: true);
+        return entry;
+    }
+
+    public async Task<BiomarkerEntry> AddBiomarker(BiomarkerRecord record, string recordedBy)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        EnsureClient();
+        var now = Now();
+        var today = DateOnly.FromDateTime(ClientTime.Local(now, _client!.TimeZone));
+        var normalized = BiomarkerRecords.Normalize(record, today);
+        var shown = BiomarkerRecords.Present(normalized);
+        var entry = new BiomarkerEntry(
+            RiskAlertIds.NewRecordId("bm"), ClientId, now, recordedBy, shown.Record, shown.AnalyteName, shown.Finding, shown.Caveat, shown.Source, shown.Label);
+
+        // Research data only: kept and shown, never folded into analytics or triage.
+        await store.AddRecordAsync(ClinicalRecordKinds.Biomarker, ClientId, entry.Id, now, entry);
+        RecordKept(logger, ClinicalRecordKinds.Biomarker, entry.Id, ClientId);
+        return entry;
+    }
+
+    public Task<IReadOnlyList<AssessmentRecord>> GetAssessments(int limit) => ListAsync<AssessmentRecord>(ClinicalRecordKinds.Assessment, limit);
+
+    public Task<IReadOnlyList<IsolationRecordEntry>> GetIsolationRecords(int limit) => ListAsync<IsolationRecordEntry>(ClinicalRecordKinds.Isolation, limit);
+
+    public Task<IReadOnlyList<BiomarkerEntry>> GetBiomarkers(int limit) => ListAsync<BiomarkerEntry>(ClinicalRecordKinds.Biomarker, limit);
+
+    private Task<IReadOnlyList<T>> ListAsync<T>(string kind, int limit)
+    {
+        EnsureClient();
+        return store.ListRecordsAsync<T>(kind, ClientId, Math.Clamp(limit, 1, MaxListLimit));
+    }
+
+    // ---- Triage ----
+
+    public async Task<TriageSubject?> GetTriageSubject()
+    {
+        if (_client is null)
+        {
+            DeactivateOnIdle();
+            return null;
+        }
+
+        var subject = await SubjectAsync(refreshClient: true);
+        _lastTriageSignature = Signature(subject);
+        return subject;
+    }
+
+    /// <summary>Sends the client's signals to the triage grain when its result (score, reasons, data) changed.</summary>
+    private async Task UpdateTriageAsync(bool refreshClient)
+    {
+        var subject = await SubjectAsync(refreshClient);
+        var signature = Signature(subject);
+        if (signature == _lastTriageSignature)
+        {
+            return;
+        }
+
+        _lastTriageSignature = signature;
+        await Triage.Update(subject);
+    }
+
+    private async Task<TriageSubject> SubjectAsync(bool refreshClient)
+    {
+        if (refreshClient)
+        {
+            _client = await GrainFactory.GetGrain<IClientGrain>(ClientId).Get() ?? _client;
+        }
+
+        var now = Now();
+        var inputs = new ClientTriageInputs
+        {
+            ClientId = ClientId,
+            UnacknowledgedAlerts = [.. _unacknowledged.Select(a => new OpenRiskAlert(
+                a.AlertId, Enum.Parse<RiskCategory>(a.Category, ignoreCase: true), a.CreatedAt, a.Status == RiskAlertStatuses.Escalated))],
+            Phq9Item9 = S.Phq9Item9,
+        }.WithEngagement(Engagement, now);
+        return new TriageSubject(ClientId, _client!.Alias, _client.AssignedCounselorIds, inputs);
+    }
+
+    /// <summary>What makes a triage update worth sending: the result as a counselor reads it, and the day of last contact.</summary>
+    private string Signature(TriageSubject subject)
+    {
+        var result = TriageScorer.Score(subject.Inputs, triageWeights.Value, Now());
+        var text = new StringBuilder();
+        text.Append(subject.ClientAlias).Append('|').AppendJoin(',', subject.AssignedCounselorIds).Append('|');
+        text.Append(result.Score.ToString("F0", CultureInfo.InvariantCulture)).Append('|');
+        foreach (var reason in result.Reasons)
+        {
+            text.Append(reason.Code).Append(':').Append(reason.Data).Append(';');
+        }
+
+        text.Append('|').Append(subject.Inputs.LastContactAt?.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        return text.ToString();
+    }
+
+    // ---- Helpers ----
+
+    private async Task<IReadOnlyList<string>> AssignedCounselorsAsync()
+    {
+        _client = await GrainFactory.GetGrain<IClientGrain>(ClientId).Get() ?? _client;
+        return _client?.AssignedCounselorIds ?? [];
+    }
+
+    private void EnsureClient()
+    {
+        if (_client is null)
+        {
+            DeactivateOnIdle();
+            throw SessionRuleException.NotFound("The client");
+        }
+    }
+
+    private static int Urgency(string category) => Enum.TryParse<RiskCategory>(category, ignoreCase: true, out var c)
+        ? c switch
+        {
+            RiskCategory.PlanOrMeans => 0,
+            RiskCategory.Suicide => 1,
+            RiskCategory.SelfHarm => 2,
+            _ => 3,
+        }
+        : 4;
+
+    // Stored with millisecond precision, like session events: what is returned equals what is read back later.
+    private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+
+    [LoggerMessage(1, LogLevel.Warning, "Risk alert {AlertId} raised for client {ClientId} on {SessionId}/{Seq}: {Category} (sender role {SenderRole})")]
+    private static partial void AlertRaised(ILogger logger, string alertId, string clientId, string sessionId, long seq, string category, string senderRole);
+
+    [LoggerMessage(2, LogLevel.Information, "Risk alert {AlertId} of client {ClientId} acknowledged by {UserId}")]
+    private static partial void AlertAcknowledged(ILogger logger, string alertId, string clientId, string userId);
+
+    [LoggerMessage(3, LogLevel.Warning, "Risk alert {AlertId} of client {ClientId} not acknowledged within {Timeout}: escalated to supervisors")]
+    private static partial void AlertEscalated(ILogger logger, string alertId, string clientId, TimeSpan timeout);
+
+    [LoggerMessage(4, LogLevel.Information, "Clinical record kept: {Kind} {RecordId} of client {ClientId}")]
+    private static partial void RecordKept(ILogger logger, string kind, string recordId, string clientId);
+
+    [LoggerMessage(5, LogLevel.Warning, "Session-history event {EventType} for client {ClientId} not applied: {Reason}")]
+    private static partial void ActivityRejected(ILogger logger, string clientId, string eventType, string reason);
+}

@@ -1,0 +1,17 @@
+using HikiConsult.Domain.Engagement;
+using HikiConsult.Domain.Triage;
+
+namespace HikiConsult.Grains.EarlyConsultation;
+
+/// <summary>
+/// Durable state of <see cref="ClientEarlyConsultationGrain"/>: the bounded analytics state and the latest
+/// PHQ-9 item 9 answer. Alerts and clinical records are not here: they are rows in
+/// <see cref="IEarlyConsultationStore"/>, which is the truth the grain reloads on activation.
+/// </summary>
+public sealed record ClientEarlyConsultationState
+{
+    /// <summary>Null until the first event for the client.</summary>
+    public EngagementState? Engagement { get; init; }
+
+    public ItemAnswerObservation? Phq9Item9 { get; init; }
+}

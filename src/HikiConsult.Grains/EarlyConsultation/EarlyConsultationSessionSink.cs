@@ -1,0 +1,96 @@
+using System.Text.Json;
+using HikiConsult.Actors;
+using HikiConsult.Contracts;
+using HikiConsult.Domain.Engagement;
+using HikiConsult.Domain.Risk;
+using HikiConsult.Grains.Sessions;
+using Microsoft.Extensions.Logging;
+
+namespace HikiConsult.Grains.EarlyConsultation;
+
+/// <summary>
+/// Feeds the early consultation system from the session log, event by event, inside the session's turn:
+/// <list type="bullet">
+/// <item>every text from a client's or a family member's device is checked against the risk lexicons; a hit raises
+/// an alert, which is durable before the sender's ack returns (the message itself is never blocked or changed);</item>
+/// <item>client messages, counselor messages and attendance (active, cancelled, no-show) of the client's own
+/// sessions go to the client's analytics, one way, so the relay never waits for them.</item>
+/// </list>
+/// Family-only sessions are scanned for risk but are not the client's attendance. Message text never leaves this
+/// method except as the matched evidence, and is never logged.
+/// </summary>
+public sealed partial class EarlyConsultationSessionSink(IGrainFactory grains, ILogger<EarlyConsultationSessionSink> logger) : ISessionEventSink
+{
+    public async Task OnEventPersistedAsync(PersistedSessionEvent persisted, CancellationToken cancellationToken)
+    {
+        var e = persisted.Event;
+        var role = e.Sender.Role;
+        switch (e.Kind)
+        {
+            case EventKinds.Text when role is Roles.Client or Roles.Family:
+                await ScanAsync(persisted);
+                if (role == Roles.Client && !persisted.FamilyOnly)
+                {
+                    await Client(persisted).RecordActivity(new ClientMessageSent(e.SessionId, e.At));
+                }
+
+                break;
+
+            case EventKinds.Text or EventKinds.Speak when role is Roles.Counselor or Roles.Supervisor && !persisted.FamilyOnly:
+                await Client(persisted).RecordActivity(new CounselorMessageSent(e.SessionId, e.At));
+                break;
+
+            case EventKinds.System when !persisted.FamilyOnly && StateChange(e.Body) is { } next:
+                EngagementEvent? activity = next switch
+                {
+                    SessionStates.Active => new SessionAttended(e.SessionId, e.At),
+                    SessionStates.Cancelled => new SessionCancelled(e.SessionId, e.At),
+                    SessionStates.NoShow => new SessionNoShow(e.SessionId, e.At),
+                    _ => null,
+                };
+                if (activity is not null)
+                {
+                    await Client(persisted).RecordActivity(activity);
+                }
+
+                break;
+        }
+    }
+
+    private async Task ScanAsync(PersistedSessionEvent persisted)
+    {
+        var e = persisted.Event;
+        if (!e.Body.TryGetProperty("text", out var textElement) || textElement.ValueKind != JsonValueKind.String)
+        {
+            return;
+        }
+
+        var matches = RiskDetector.Default.Detect(textElement.GetString() ?? "");
+        if (matches.Count == 0)
+        {
+            return;
+        }
+
+        var evidence = matches
+            .Select(m => new RiskEvidence(JsonNamingPolicy.CamelCase.ConvertName(m.Category.ToString()), m.Language, m.Evidence))
+            .ToArray();
+        var alert = await Client(persisted).RaiseAlert(new RiskAlertRequest(e.SessionId, e.Seq, e.At, e.Sender.Role, evidence));
+        if (alert is null)
+        {
+            NoClient(logger, persisted.ClientId, e.SessionId, e.Seq);
+        }
+    }
+
+    private IClientEarlyConsultationGrain Client(PersistedSessionEvent persisted) =>
+        grains.GetGrain<IClientEarlyConsultationGrain>(persisted.ClientId);
+
+    private static string? StateChange(JsonElement body) =>
+        body.ValueKind == JsonValueKind.Object
+        && body.TryGetProperty("action", out var action) && action.ValueEquals(SystemEvents.State)
+        && body.TryGetProperty("state", out var state) && state.ValueKind == JsonValueKind.String
+            ? state.GetString()
+            : null;
+
+    [LoggerMessage(1, LogLevel.Error, "Risk match on {SessionId}/{Seq} but client {ClientId} has no record: no alert raised")]
+    private static partial void NoClient(ILogger logger, string clientId, string sessionId, long seq);
+}

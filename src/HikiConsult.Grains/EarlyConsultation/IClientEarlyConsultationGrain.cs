@@ -1,0 +1,74 @@
+using HikiConsult.Actors;
+using HikiConsult.Actors.Concurrency;
+using HikiConsult.Contracts;
+using HikiConsult.Domain.Engagement;
+using HikiConsult.Domain.Kato;
+using HikiConsult.Domain.Research;
+using HikiConsult.Domain.Triage;
+
+namespace HikiConsult.Grains.EarlyConsultation;
+
+/// <summary>
+/// What the early consultation system knows about one client (key: client id): open risk alerts with their
+/// escalation deadline, the session-history analytics (updated event by event, never by rescanning), the
+/// clinical records (assessments, Kato isolation records, research biomarkers) and the client's triage signals.
+/// Callers have checked access; the grain checks the data.
+/// </summary>
+public interface IClientEarlyConsultationGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Raises (persists and pushes) an alert for one message; idempotent by (session, seq). Null when the client
+    /// does not exist.
+    /// </summary>
+    Task<RiskAlertDto?> RaiseAlert(RiskAlertRequest request);
+
+    /// <summary>Applies one session-history event to the analytics.</summary>
+    [OneWay]
+    Task RecordActivity(EngagementEvent activity);
+
+    /// <summary>Acknowledges an open or escalated alert (idempotent).</summary>
+    /// <exception cref="SessionRuleException">No such alert for this client (NotFound).</exception>
+    Task<RiskAlertDto> AcknowledgeAlert(string alertId, string acknowledgedBy, string? note);
+
+    /// <summary>Scores and keeps an assessment; updates analytics and triage.</summary>
+    /// <exception cref="HikiConsult.Domain.Instruments.UnknownInstrumentException">Unknown instrument.</exception>
+    /// <exception cref="HikiConsult.Domain.Instruments.AssessmentValidationException">Answers that cannot be scored; nothing is kept.</exception>
+    Task<AssessmentRecord> SubmitAssessment(AssessmentSubmission submission);
+
+    /// <summary>Classifies and keeps an isolation record; updates analytics and triage.</summary>
+    /// <exception cref="HikiConsult.Domain.InvalidRecordException">The record is invalid; nothing is kept.</exception>
+    Task<IsolationRecordEntry> RecordIsolation(IsolationRecord record, string recordedBy);
+
+    /// <summary>Keeps a research biomarker record (never a triage input).</summary>
+    /// <exception cref="HikiConsult.Domain.InvalidRecordException">The record is invalid; nothing is kept.</exception>
+    Task<BiomarkerEntry> AddBiomarker(BiomarkerRecord record, string recordedBy);
+
+    [ReadOnly]
+    Task<IReadOnlyList<AssessmentRecord>> GetAssessments(int limit);
+
+    [ReadOnly]
+    Task<IReadOnlyList<IsolationRecordEntry>> GetIsolationRecords(int limit);
+
+    [ReadOnly]
+    Task<IReadOnlyList<BiomarkerEntry>> GetBiomarkers(int limit);
+
+    /// <summary>The chart series of the session history, projected from the analytics state.</summary>
+    [ReadOnly]
+    Task<Timeline> GetTimeline();
+
+    /// <summary>The client's current triage signals, for the clinic's triage grain; null for an unknown client.</summary>
+    [ReadOnly]
+    Task<TriageSubject?> GetTriageSubject();
+
+    /// <summary>Activates the grain, which re-arms escalation deadlines of its open alerts (after a restart).</summary>
+    Task Wake();
+}
+
+/// <summary>A message that matched the risk lexicons. Carries the evidence spans, never the whole message.</summary>
+public sealed record RiskAlertRequest(string SessionId, long Seq, DateTimeOffset At, string SenderRole, IReadOnlyList<RiskEvidence> Matches);
+
+/// <summary>One lexicon hit: its category (camelCase wire name), language and the span as written.</summary>
+public sealed record RiskEvidence(string Category, string Language, string Evidence);
+
+/// <summary>What triage needs of one client: the signals, and who may see the entry.</summary>
+public sealed record TriageSubject(string ClientId, string ClientAlias, IReadOnlyList<string> AssignedCounselorIds, ClientTriageInputs Inputs);
