@@ -1,6 +1,7 @@
 using HikiConsult.Server.Auth;
 using HikiConsult.Server.Clients;
 using HikiConsult.Server.Devices;
+using HikiConsult.Server.EarlyConsultation;
 using HikiConsult.Server.Health;
 using HikiConsult.Server.Hubs;
 using HikiConsult.Server.Seeds;
@@ -15,6 +16,7 @@ builder.AddAuth();
 builder.AddClients();
 builder.AddDevices();
 builder.AddHubs();
+builder.AddEarlyConsultation();
 builder.AddHealth();
 builder.AddSeeds();
 builder.AddWeb();
@@ -27,6 +29,7 @@ app.MapClients();
 app.MapDevices();
 app.MapSessions();
 app.MapHubs();
+app.MapEarlyConsultation();
 app.MapHealth();
 app.MapWeb();
 
