@@ -1,0 +1,77 @@
+using HikiConsult.Contracts;
+using HikiConsult.Server.Tests.Infrastructure;
+
+namespace HikiConsult.Server.Tests;
+
+/// <summary>What was acknowledged survives a server restart on the same database file.</summary>
+public sealed class DurabilityTests : IAsyncLifetime
+{
+    private readonly ServerApp _app = new();
+
+    public Task InitializeAsync()
+    {
+        _app.Start();
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync() => _app.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task Idempotent_send_and_resume_survive_a_restart()
+    {
+        var s = await Scenario.CreateAsync(_app);
+        var (counselor, device) = await s.JoinBothAsync(_app);
+        var first = await device.SendTextAsync(s.Session.Id, "Please remember this.", clientMsgId: "before-restart");
+        var counselorAck = await counselor.SendTextAsync(s.Session.Id, "I will.");
+        await counselor.DisposeAsync();
+        await device.DisposeAsync();
+
+        await _app.RestartAsync();
+        var stored = await _app.CountEventsAsync(s.Session.Id);
+
+        // The session, its state and its log are back; presence is not (no connections yet).
+        var session = await _app.ExpectAsync<SessionDto>(200, HttpMethod.Get, $"/api/sessions/{s.Session.Id}", s.Counselor.Token);
+        Assert.Equal(SessionStates.Active, session.State);
+        Assert.Equal(stored, session.LastSeq);
+        Assert.All(session.Participants, p => Assert.False(p.Present));
+
+        await using var counselorAgain = await _app.ConnectAsync(HubPaths.Counselor, s.Counselor.Token);
+        var counselorJoin = await counselorAgain.JoinAsync(s.Session.Id, afterSeq: first.Seq - 1);
+        Assert.Equal([first.Seq, counselorAck.Seq], counselorJoin.Events.Where(e => e.Kind == EventKinds.Text).Select(e => e.Seq));
+        Assert.Equal(Enumerable.Range((int)first.Seq, counselorJoin.Events.Count).Select(i => (long)i), counselorJoin.Events.Select(e => e.Seq));
+
+        await using var deviceAgain = await _app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken);
+        await deviceAgain.JoinAsync(s.Session.Id, afterSeq: counselorAck.Seq);
+        var countBefore = await _app.CountEventsAsync(s.Session.Id);
+
+        // Nothing in memory knows this clientMsgId any more: the answer comes from the log.
+        var resend = await deviceAgain.SendTextAsync(s.Session.Id, "Please remember this.", clientMsgId: "before-restart");
+        Assert.True(resend.Duplicate);
+        Assert.Equal((first.Seq, first.At), (resend.Seq, resend.At));
+        Assert.Equal(countBefore, await _app.CountEventsAsync(s.Session.Id));
+
+        // Seq continues after the restart without a gap; the resend was not broadcast.
+        var next = await deviceAgain.SendTextAsync(s.Session.Id, "New message.");
+        Assert.Equal(countBefore + 1, next.Seq);
+        await counselorAgain.WaitForEventAsync(e => e.Seq == next.Seq);
+        Assert.DoesNotContain(counselorAgain.Events, e => e.Seq == first.Seq);
+    }
+
+    [Fact]
+    public async Task Accounts_devices_and_the_signing_key_survive_a_restart()
+    {
+        var s = await Scenario.CreateAsync(_app);
+        await _app.RestartAsync();
+
+        // Tokens issued before the restart still work: the generated key was kept in the data directory.
+        var clients = await _app.ExpectAsync<List<ClientDto>>(200, HttpMethod.Get, "/api/clients", s.Counselor.Token);
+        Assert.Equal([s.Client.Id], clients.Select(c => c.Id));
+        var sessions = await _app.ExpectAsync<List<SessionDto>>(200, HttpMethod.Get, "/api/devices/me/sessions", s.Device.AccessToken);
+        Assert.Equal([s.Session.Id], sessions.Select(x => x.Id));
+        Assert.True(File.Exists(Path.Combine(_app.DataDirectory, "signing-key")));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_app.DataDirectory, "signing-key")));
+        }
+    }
+}
