@@ -1,0 +1,294 @@
+using System.Diagnostics;
+using System.Text.Json;
+using HikiConsult.Client.Transport;
+using HikiConsult.Contracts;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace HikiConsult.LoadTest.Load;
+
+/// <summary>
+/// Holds a counselor and a device hub connection per session of one target and drives load phases through them:
+/// an open-loop phase at a fixed total rate (sends are issued on schedule whether or not earlier ones were
+/// answered, so a slow server shows up as latency rather than as a lower rate), and a closed-loop phase where
+/// every connection sends as soon as its previous send was acknowledged (the ceiling).
+/// </summary>
+public sealed class LoadRunner : IAsyncDisposable
+{
+    private readonly LoadTarget _target;
+    private readonly Participant[] _participants;
+    private PhaseTracker? _phase;
+    private long _connectionsLost;
+    private int _runs;
+
+    private LoadRunner(LoadTarget target, Participant[] participants)
+    {
+        _target = target;
+        _participants = participants;
+    }
+
+    public int Connections => _participants.Length;
+
+    public static async Task<LoadRunner> ConnectAsync(LoadTarget target, int parallelism, TextWriter log, CancellationToken cancellationToken)
+    {
+        var participants = new Participant[target.Sessions.Count * 2];
+        for (var i = 0; i < target.Sessions.Count; i++)
+        {
+            var session = target.Sessions[i];
+            participants[2 * i] = new Participant(session.SessionId, isCounselor: true);
+            participants[(2 * i) + 1] = new Participant(session.SessionId, isCounselor: false);
+        }
+
+        var runner = new LoadRunner(target, participants);
+        var started = Stopwatch.StartNew();
+        var connected = 0;
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, participants.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (index, ct) =>
+            {
+                var session = target.Sessions[index / 2];
+                var participant = participants[index];
+                await runner.ConnectAsync(participant, participant.IsCounselor ? session.CounselorToken : session.DeviceToken, ct);
+                var done = Interlocked.Increment(ref connected);
+                if (done % 500 == 0)
+                {
+                    await log.WriteLineAsync($"  {target.Name}: {done}/{participants.Length} connections joined ({started.Elapsed.TotalSeconds:0.0} s)");
+                }
+            });
+        return runner;
+    }
+
+    /// <summary>Sends <paramref name="ratePerSecond"/> messages per second in total, alternating counselor and device in each session.</summary>
+    public async Task<PhaseResult> RunOpenLoopAsync(double ratePerSecond, TimeSpan warmup, TimeSpan duration, TimeSpan drainTimeout, CancellationToken cancellationToken)
+    {
+        var total = warmup + duration;
+        var capacity = (int)Math.Min(int.MaxValue - 1, (ratePerSecond * total.TotalSeconds * 1.05) + 1000);
+        var phase = BeginPhase(capacity);
+        var lostBefore = Interlocked.Read(ref _connectionsLost);
+        var sessions = _target.Sessions.Count;
+
+        var clock = Stopwatch.StartNew();
+        var origin = Stopwatch.GetTimestamp();
+        var measureStart = origin + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
+        var lagMaxTicks = 0L;
+
+        // A dedicated thread keeps the schedule; Sleep(1) bounds the burst size without spinning a core.
+        await Task.Factory.StartNew(
+            () =>
+            {
+                long issued = 0;
+                while (clock.Elapsed < total && !cancellationToken.IsCancellationRequested)
+                {
+                    var due = (long)(ratePerSecond * clock.Elapsed.TotalSeconds);
+                    if (due > issued + 1)
+                    {
+                        var dueAt = origin + (long)((issued + 1) / ratePerSecond * Stopwatch.Frequency);
+                        lagMaxTicks = Math.Max(lagMaxTicks, Stopwatch.GetTimestamp() - dueAt);
+                    }
+
+                    while (issued < due)
+                    {
+                        var id = phase.NextId();
+                        if (id < 0)
+                        {
+                            return;
+                        }
+
+                        var session = (int)(issued % sessions);
+                        var round = issued / sessions;
+                        var fromCounselor = ((round + session) & 1) == 0;
+                        _ = SendAsync(phase, _participants[(2 * session) + (fromCounselor ? 0 : 1)], id);
+                        issued++;
+                    }
+
+                    Thread.Sleep(1);
+                }
+            },
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+        var measureEnd = Stopwatch.GetTimestamp();
+        await DrainAsync(phase, drainTimeout, cancellationToken);
+        return phase.Summarize(
+            _target.Name,
+            $"open loop {ratePerSecond:0}/s",
+            Connections,
+            ratePerSecond,
+            measureStart,
+            measureEnd,
+            Interlocked.Read(ref _connectionsLost) - lostBefore,
+            LatencySummary.ToMs(lagMaxTicks));
+    }
+
+    /// <summary>Every connection sends, awaits the ack, sends again: the highest relay rate the target sustains.</summary>
+    public async Task<PhaseResult> RunClosedLoopAsync(TimeSpan warmup, TimeSpan duration, TimeSpan drainTimeout, int maxMessagesPerSecond, CancellationToken cancellationToken)
+    {
+        var total = warmup + duration;
+        var phase = BeginPhase((int)Math.Min(int.MaxValue - 1, ((long)maxMessagesPerSecond * (long)Math.Ceiling(total.TotalSeconds)) + 1000));
+        var lostBefore = Interlocked.Read(ref _connectionsLost);
+        var origin = Stopwatch.GetTimestamp();
+        var measureStart = origin + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
+        var stopAt = origin + (long)(total.TotalSeconds * Stopwatch.Frequency);
+
+        await Task.WhenAll(_participants.Select(async participant =>
+        {
+            await Task.Yield();
+            while (Stopwatch.GetTimestamp() < stopAt && !cancellationToken.IsCancellationRequested)
+            {
+                var id = phase.NextId();
+                if (id < 0)
+                {
+                    return;
+                }
+
+                if (!await SendAsync(phase, participant, id))
+                {
+                    // Refused (e.g. the per-connection rate limit) or the connection is gone: back off briefly.
+                    await Task.Delay(50, cancellationToken);
+                }
+            }
+        }));
+
+        var measureEnd = Math.Min(Stopwatch.GetTimestamp(), stopAt);
+        await DrainAsync(phase, drainTimeout, cancellationToken);
+        return phase.Summarize(
+            _target.Name,
+            "closed loop (ceiling)",
+            Connections,
+            double.NaN,
+            measureStart,
+            measureEnd,
+            Interlocked.Read(ref _connectionsLost) - lostBefore,
+            0);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Volatile.Write(ref _phase, null);
+        await Parallel.ForEachAsync(
+            _participants.Where(p => p.Hub is not null),
+            new ParallelOptions { MaxDegreeOfParallelism = 64 },
+            async (participant, _) =>
+            {
+                participant.Disposing = true;
+                try
+                {
+                    await participant.Hub!.DisposeAsync();
+                }
+                catch (Exception)
+                {
+                    // Closing at the end of a run; the target may already be gone.
+                }
+            });
+    }
+
+    private PhaseTracker BeginPhase(int capacity)
+    {
+        var phase = new PhaseTracker(Interlocked.Increment(ref _runs), capacity);
+        Volatile.Write(ref _phase, phase);
+        return phase;
+    }
+
+    private static async Task<bool> SendAsync(PhaseTracker phase, Participant participant, long id)
+    {
+        var text = phase.TextFor(id, participant.IsCounselor);
+        var request = new SendRequest($"{phase.Run}-{id}", EventKinds.Text, JsonSerializer.SerializeToElement(new TextBody(text), LoadJson.Default.TextBody));
+        phase.MarkSending(id);
+        try
+        {
+            await participant.Hub!.InvokeAsync<SendAck>(HubMethods.Send, participant.SessionId, request);
+            phase.MarkAcked(id);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            phase.MarkFailed(id, ex);
+            return false;
+        }
+    }
+
+    private static async Task DrainAsync(PhaseTracker phase, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < timeout && !phase.IsSettled())
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    private async Task ConnectAsync(Participant participant, string? token, CancellationToken cancellationToken)
+    {
+        var path = participant.IsCounselor ? HubPaths.Counselor : HubPaths.Avatar;
+        var hub = new HubConnectionBuilder()
+            .WithHikiConsultUrl(new Uri(_target.BaseAddress, path), o =>
+            {
+                o.AccessTokenProvider = _ => ValueTask.FromResult(token);
+                o.SendTokenInQuery = false;
+            })
+            .Build();
+        hub.ServerTimeout = TimeSpan.FromSeconds(60);
+        hub.KeepAliveInterval = TimeSpan.FromSeconds(15);
+        hub.On<SessionEventDto>(HubMethods.SessionEvent, item => OnEvent(participant, item));
+        hub.Closed += _ =>
+        {
+            if (!participant.Disposing)
+            {
+                Interlocked.Increment(ref _connectionsLost);
+            }
+
+            return Task.CompletedTask;
+        };
+        participant.Hub = hub;
+
+        await hub.StartAsync(cancellationToken);
+        var joined = await hub.InvokeAsync<JoinSessionResult>(HubMethods.JoinSession, participant.SessionId, 0L, cancellationToken);
+        if (joined.Events.Count > 0)
+        {
+            lock (participant)
+            {
+                participant.LastSeq = Math.Max(participant.LastSeq, joined.Events.Max(e => e.Seq));
+            }
+        }
+    }
+
+    private void OnEvent(Participant participant, SessionEventDto item)
+    {
+        var phase = Volatile.Read(ref _phase);
+        lock (participant)
+        {
+            // Pushes on one connection must come in seq order, each seq once, without holes.
+            var last = participant.LastSeq;
+            if (last > 0 && item.Seq <= last)
+            {
+                phase?.OnOrderViolation();
+            }
+            else if (last > 0 && item.Seq > last + 1)
+            {
+                phase?.OnSeqGap();
+            }
+
+            participant.LastSeq = Math.Max(last, item.Seq);
+        }
+
+        if (phase is not null && PhaseTracker.IsLoadMessage(item)
+            && item.Body.ValueKind == JsonValueKind.Object
+            && item.Body.TryGetProperty("text", out var text) && text.GetString() is { } value)
+        {
+            phase.OnReceived(participant.IsCounselor, value);
+        }
+    }
+
+    private sealed class Participant(string sessionId, bool isCounselor)
+    {
+        public string SessionId { get; } = sessionId;
+
+        public bool IsCounselor { get; } = isCounselor;
+
+        public HubConnection? Hub { get; set; }
+
+        public long LastSeq { get; set; }
+
+        public volatile bool Disposing;
+    }
+}

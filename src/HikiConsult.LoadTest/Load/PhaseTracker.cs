@@ -1,0 +1,227 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using HikiConsult.Contracts;
+
+namespace HikiConsult.LoadTest.Load;
+
+/// <summary>
+/// Bookkeeping of one phase: per message id when it was sent, acknowledged and first received by the other
+/// party, and how often it arrived there. Plain arrays indexed by id keep the hot path to a few interlocked writes.
+/// Message texts are "{run}:{c|d}{id}" (c = sent by the counselor, d = by the device).
+/// </summary>
+internal sealed class PhaseTracker
+{
+    private const byte Pending = 1;
+    private const byte Acked = 2;
+    private const byte Failed = 3;
+
+    private readonly long[] _sentAt;
+    private readonly long[] _ackAt;
+    private readonly long[] _firstReceivedAt;
+    private readonly int[] _receipts;
+    private readonly byte[] _state;
+    private readonly ConcurrentDictionary<string, long> _errorKinds = new(StringComparer.Ordinal);
+    private long _nextId;
+    private long _inFlight;
+    private long _duplicates;
+    private long _orderViolations;
+    private long _seqGaps;
+
+    public PhaseTracker(int run, int capacity)
+    {
+        Run = run;
+        Capacity = capacity;
+        _sentAt = new long[capacity];
+        _ackAt = new long[capacity];
+        _firstReceivedAt = new long[capacity];
+        _receipts = new int[capacity];
+        _state = new byte[capacity];
+    }
+
+    public int Run { get; }
+
+    public int Capacity { get; }
+
+    public long InFlight => Interlocked.Read(ref _inFlight);
+
+    public long Issued => Math.Min(Interlocked.Read(ref _nextId), Capacity);
+
+    /// <summary>Reserves the next message id, or -1 when the phase's capacity is used up.</summary>
+    public long NextId()
+    {
+        var id = Interlocked.Increment(ref _nextId) - 1;
+        return id < Capacity ? id : -1;
+    }
+
+    public string TextFor(long id, bool fromCounselor) => $"{Run}:{(fromCounselor ? 'c' : 'd')}{id}";
+
+    public void MarkSending(long id)
+    {
+        Volatile.Write(ref _sentAt[id], Stopwatch.GetTimestamp());
+        _state[id] = Pending;
+        Interlocked.Increment(ref _inFlight);
+    }
+
+    public void MarkAcked(long id)
+    {
+        _ackAt[id] = Stopwatch.GetTimestamp();
+        Volatile.Write(ref _state[id], Acked);
+        Interlocked.Decrement(ref _inFlight);
+    }
+
+    public void MarkFailed(long id, Exception error)
+    {
+        Volatile.Write(ref _state[id], Failed);
+        Interlocked.Decrement(ref _inFlight);
+        _errorKinds.AddOrUpdate(Describe(error), 1, (_, n) => n + 1);
+    }
+
+    /// <summary>A text event arrived at a participant; counts it if it came from the other party of this run.</summary>
+    public void OnReceived(bool receiverIsCounselor, string text)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var span = text.AsSpan();
+        var colon = span.IndexOf(':');
+        if (colon <= 0 || colon + 2 > span.Length
+            || !int.TryParse(span[..colon], out var run) || run != Run
+            || !long.TryParse(span[(colon + 2)..], out var id) || id < 0 || id >= Capacity)
+        {
+            return;
+        }
+
+        var fromCounselor = span[colon + 1] == 'c';
+        if (fromCounselor == receiverIsCounselor)
+        {
+            return; // The sender's own copy.
+        }
+
+        if (Interlocked.Increment(ref _receipts[id]) == 1)
+        {
+            Volatile.Write(ref _firstReceivedAt[id], now);
+        }
+        else
+        {
+            Interlocked.Increment(ref _duplicates);
+        }
+    }
+
+    public void OnOrderViolation() => Interlocked.Increment(ref _orderViolations);
+
+    public void OnSeqGap() => Interlocked.Increment(ref _seqGaps);
+
+    /// <summary>True when every acknowledged message has reached the other party and no send is outstanding.</summary>
+    public bool IsSettled()
+    {
+        if (InFlight > 0)
+        {
+            return false;
+        }
+
+        var issued = Issued;
+        for (var id = 0; id < issued; id++)
+        {
+            if (Volatile.Read(ref _state[id]) == Acked && Volatile.Read(ref _receipts[id]) == 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public PhaseResult Summarize(
+        string target, string phase, int connections, double offeredPerSecond, long measureStart, long measureEnd, long connectionsLost, double generatorLagMaxMs)
+    {
+        var issued = (int)Issued;
+        var windowSeconds = (measureEnd - measureStart) / (double)Stopwatch.Frequency;
+        var relay = new List<long>();
+        var ack = new List<long>();
+        long sent = 0, acked = 0, errors = 0, lost = 0, withoutAck = 0, sentInWindow = 0, relayedInWindow = 0;
+
+        for (var id = 0; id < issued; id++)
+        {
+            var state = _state[id];
+            if (state == 0)
+            {
+                continue;
+            }
+
+            sent++;
+            var sentAt = _sentAt[id];
+            var received = _receipts[id] > 0;
+            var inWindow = sentAt >= measureStart && sentAt < measureEnd;
+            switch (state)
+            {
+                case Acked:
+                    acked++;
+                    if (!received)
+                    {
+                        lost++;
+                    }
+
+                    if (inWindow)
+                    {
+                        ack.Add(_ackAt[id] - sentAt);
+                    }
+
+                    break;
+                case Failed:
+                    errors++;
+                    if (received)
+                    {
+                        withoutAck++;
+                    }
+
+                    break;
+            }
+
+            if (inWindow)
+            {
+                sentInWindow++;
+                if (received)
+                {
+                    relay.Add(_firstReceivedAt[id] - sentAt);
+                }
+            }
+
+            if (received && _firstReceivedAt[id] >= measureStart && _firstReceivedAt[id] < measureEnd)
+            {
+                relayedInWindow++;
+            }
+        }
+
+        return new PhaseResult(
+            target,
+            phase,
+            connections,
+            offeredPerSecond,
+            sentInWindow / windowSeconds,
+            relayedInWindow / windowSeconds,
+            LatencySummary.FromStopwatchTicks([.. relay]),
+            LatencySummary.FromStopwatchTicks([.. ack]),
+            sent,
+            acked,
+            errors,
+            lost,
+            Interlocked.Read(ref _duplicates),
+            withoutAck,
+            Interlocked.Read(ref _orderViolations),
+            Interlocked.Read(ref _seqGaps),
+            connectionsLost,
+            generatorLagMaxMs,
+            new Dictionary<string, long>(_errorKinds));
+    }
+
+    private static string Describe(Exception error)
+    {
+        // SignalR prefixes a hub's refusal with a generic sentence and then "HubException: <reason>".
+        var message = error.Message;
+        var reason = message.IndexOf("HubException: ", StringComparison.Ordinal);
+        message = reason >= 0 ? message[(reason + "HubException: ".Length)..] : message;
+        var cut = message.IndexOfAny(['.', ':']);
+        return error.GetType().Name + ": " + (cut > 0 ? message[..cut] : message);
+    }
+
+    /// <summary>Sessions' event kinds that are not load messages (joins, leaves) are ignored by the receipt count.</summary>
+    public static bool IsLoadMessage(SessionEventDto item) => item.Kind == EventKinds.Text;
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+
+namespace HikiConsult.LoadTest.Load;
+
+/// <summary>Prints phase results, the server-to-bare ratios and the issue's targets as a Markdown table.</summary>
+public static class Report
+{
+    public static string Table(IEnumerable<PhaseResult> results)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| target | phase | conns | sent/s | relayed/s | relay p50 | p90 | p99 | p99.9 | max | ack p50 | ack p99 | acked | lost | dup | errors | order | gaps | conns lost |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            text.AppendLine(Invariant(
+                $"| {r.Target} | {r.Phase} | {r.Connections} | {r.SentPerSecond:0} | {r.RelayedPerSecond:0} | {Ms(r.Relay.P50Ms)} | {Ms(r.Relay.P90Ms)} | {Ms(r.Relay.P99Ms)} | {Ms(r.Relay.P999Ms)} | {Ms(r.Relay.MaxMs)} | {Ms(r.Ack.P50Ms)} | {Ms(r.Ack.P99Ms)} | {r.Acked} | {r.Lost} | {r.Duplicated} | {r.SendErrors} | {r.OrderViolations} | {r.SeqGaps} | {r.ConnectionsLost} |"));
+        }
+
+        return text.ToString();
+    }
+
+    public static string Errors(IEnumerable<PhaseResult> results)
+    {
+        var text = new StringBuilder();
+        foreach (var r in results.Where(r => r.ErrorKinds.Count > 0 || r.ReceivedWithoutAck > 0))
+        {
+            text.AppendLine(Invariant($"- {r.Target}, {r.Phase}: {string.Join("; ", r.ErrorKinds.Select(e => $"{e.Value} × {e.Key}"))}{(r.ReceivedWithoutAck > 0 ? $"; {r.ReceivedWithoutAck} relayed without an ack" : "")}"));
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The issue's targets, checked against this run.</summary>
+    public static string Verdict(PhaseResult? serverRate, PhaseResult? bareRate, PhaseResult? serverCeiling, PhaseResult? bareCeiling, double targetRate, int targetSessions)
+    {
+        var text = new StringBuilder();
+        void Line(string what, bool? ok, string detail) =>
+            text.AppendLine($"- {(ok is null ? "n/a " : ok.Value ? "PASS" : "FAIL")} {what}: {detail}");
+
+        if (serverRate is not null)
+        {
+            Line("load", serverRate.Connections >= 2 * targetSessions && serverRate.SentPerSecond >= 0.95 * targetRate,
+                Invariant($"{serverRate.Connections} connections, {serverRate.SentPerSecond:0} msg/s sent (target {2 * targetSessions} connections, {targetRate:0} msg/s)"));
+            Line("nothing lost", serverRate.Lost == 0 && serverRate.SendErrors == 0 && serverRate.ConnectionsLost == 0,
+                Invariant($"{serverRate.Lost} acknowledged but not relayed, {serverRate.SendErrors} send errors, {serverRate.Duplicated} duplicates, {serverRate.SeqGaps} seq gaps, {serverRate.ConnectionsLost} connections lost"));
+            Line("p50 ≤ 2 ms", serverRate.Relay.P50Ms <= 2, Invariant($"{serverRate.Relay.P50Ms:0.00} ms"));
+        }
+
+        if (serverRate is not null && bareRate is not null)
+        {
+            var ratio = serverRate.Relay.P99Ms / bareRate.Relay.P99Ms;
+            Line("p99 within 2× bare p99", ratio <= 2, Invariant($"{serverRate.Relay.P99Ms:0.00} ms vs {bareRate.Relay.P99Ms:0.00} ms = {ratio:0.00}×"));
+        }
+
+        if (serverCeiling is not null && bareCeiling is not null)
+        {
+            var ratio = serverCeiling.RelayedPerSecond / bareCeiling.RelayedPerSecond;
+            Line("ceiling ≥ 0.5× bare", ratio >= 0.5, Invariant($"{serverCeiling.RelayedPerSecond:0} vs {bareCeiling.RelayedPerSecond:0} relayed msg/s = {ratio:0.00}×"));
+        }
+
+        return text.ToString();
+    }
+
+    private static string Ms(double value) => double.IsNaN(value) ? "–" : value.ToString(value < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture);
+
+    private static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+
+namespace HikiConsult.LoadTest;
+
+public sealed record LoadTestOptions
+{
+    public const string Usage =
+        "HikiConsult.LoadTest [--sessions 1000] [--rate 2000] [--warmup 5] [--duration 20] [--ceiling-duration 10] " +
+        "[--targets both|server|bare] [--no-ceiling] [--server-dll path] [--connect-parallelism 32] [--markdown file]";
+
+    public int Sessions { get; init; } = 1000;
+
+    /// <summary>Messages per second in total across all sessions (open-loop phase).</summary>
+    public double Rate { get; init; } = 2000;
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
+
+    public TimeSpan CeilingDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public bool Ceiling { get; init; } = true;
+
+    public bool Server { get; init; } = true;
+
+    public bool Bare { get; init; } = true;
+
+    public string? ServerDll { get; init; }
+
+    public int ConnectParallelism { get; init; } = 32;
+
+    public string? MarkdownFile { get; init; }
+
+    public static LoadTestOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new LoadTestOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            int Int() => int.Parse(Next(), CultureInfo.InvariantCulture);
+            TimeSpan Seconds() => TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture));
+
+            options = args[i] switch
+            {
+                "--sessions" => options with { Sessions = Int() },
+                "--rate" => options with { Rate = double.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--warmup" => options with { Warmup = Seconds() },
+                "--duration" => options with { Duration = Seconds() },
+                "--ceiling-duration" => options with { CeilingDuration = Seconds() },
+                "--no-ceiling" => options with { Ceiling = false },
+                "--targets" => Next() switch
+                {
+                    "both" => options with { Server = true, Bare = true },
+                    "server" => options with { Server = true, Bare = false },
+                    "bare" => options with { Server = false, Bare = true },
+                    var other => throw new ArgumentException($"Unknown target '{other}'."),
+                },
+                "--server-dll" => options with { ServerDll = Next() },
+                "--connect-parallelism" => options with { ConnectParallelism = Int() },
+                "--markdown" => options with { MarkdownFile = Next() },
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'."),
+            };
+        }
+
+        // Bounded on purpose: loopback only, and no run longer than a few minutes of load.
+        if (options.Sessions is < 1 or > 5000 || options.Rate is <= 0 or > 50_000
+            || options.Duration > TimeSpan.FromMinutes(5) || options.Warmup > TimeSpan.FromMinutes(1) || options.CeilingDuration > TimeSpan.FromMinutes(2))
+        {
+            throw new ArgumentException("Out of bounds: sessions 1..5000, rate up to 50,000/s, duration ≤ 5 min, warmup ≤ 1 min, ceiling ≤ 2 min.");
+        }
+
+        return options;
+    }
+}

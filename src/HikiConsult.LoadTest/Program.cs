@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using HikiConsult.LoadTest;
+using HikiConsult.LoadTest.BareRelay;
+using HikiConsult.LoadTest.Hosting;
+using HikiConsult.LoadTest.Load;
+
+LoadTestOptions options;
+try
+{
+    options = LoadTestOptions.Parse(args);
+}
+catch (Exception ex) when (ex is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine(LoadTestOptions.Usage);
+    return 64;
+}
+
+// A hard bound on the whole run, whatever happens.
+using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+var log = Console.Out;
+var results = new List<PhaseResult>();
+var dataDirectory = Directory.CreateTempSubdirectory("hikiconsult-load-").FullName;
+ServerProcess? server = null;
+BareRelayHost? bare = null;
+LoadRunner? serverRunner = null;
+LoadRunner? bareRunner = null;
+var drain = TimeSpan.FromSeconds(15);
+
+try
+{
+    await log.WriteLineAsync($"HikiConsult load test: {options.Sessions} sessions ({2 * options.Sessions} connections), {options.Rate:0} msg/s, warmup {options.Warmup.TotalSeconds:0} s, measured {options.Duration.TotalSeconds:0} s, {Environment.ProcessorCount} cores");
+
+    if (options.Server)
+    {
+        await log.WriteLineAsync($"Starting the server on a temporary data directory ({dataDirectory})…");
+        server = await ServerProcess.StartAsync(
+            dataDirectory,
+            assemblyPath: options.ServerDll,
+            settings: new Dictionary<string, string>
+            {
+                // Provisioning pairs one device per session from one address; the per-address pairing limit would refuse that.
+                ["Auth:PairingPermitLimit"] = "1000000",
+            },
+            cancellationToken: stop.Token);
+        var clock = Stopwatch.StartNew();
+        var sessions = await Provisioner.ProvisionAsync(server.BaseAddress, options.Sessions, 8, log, stop.Token);
+        await log.WriteLineAsync($"Provisioned {sessions.Count} clients, devices and sessions in {clock.Elapsed.TotalSeconds:0.0} s.");
+        clock.Restart();
+        serverRunner = await LoadRunner.ConnectAsync(new LoadTarget("server", server.BaseAddress, sessions), options.ConnectParallelism, log, stop.Token);
+        await log.WriteLineAsync($"Server: {serverRunner.Connections} connections joined in {clock.Elapsed.TotalSeconds:0.0} s.");
+    }
+
+    if (options.Bare)
+    {
+        bare = await BareRelayHost.StartAsync(LoopbackPorts.GetFree());
+        var sessions = Enumerable.Range(1, options.Sessions).Select(i => new SessionPair($"bare-{i:0000}", null, null)).ToList();
+        bareRunner = await LoadRunner.ConnectAsync(new LoadTarget("bare relay", bare.BaseAddress, sessions), options.ConnectParallelism, log, stop.Token);
+        await log.WriteLineAsync($"Bare relay: {bareRunner.Connections} connections joined.");
+    }
+
+    async Task<PhaseResult?> Phase(LoadRunner? runner, Func<LoadRunner, Task<PhaseResult>> run)
+    {
+        if (runner is null)
+        {
+            return null;
+        }
+
+        var result = await run(runner);
+        results.Add(result);
+        await log.WriteLineAsync(Report.Table([result]).Split('\n')[2].TrimEnd());
+        return result;
+    }
+
+    await log.WriteLineAsync("Open-loop phase…");
+    var bareRate = await Phase(bareRunner, r => r.RunOpenLoopAsync(options.Rate, options.Warmup, options.Duration, drain, stop.Token));
+    var serverRate = await Phase(serverRunner, r => r.RunOpenLoopAsync(options.Rate, options.Warmup, options.Duration, drain, stop.Token));
+
+    PhaseResult? bareCeiling = null, serverCeiling = null;
+    if (options.Ceiling)
+    {
+        await log.WriteLineAsync("Closed-loop phase (ceiling)…");
+        var ceilingWarmup = TimeSpan.FromSeconds(3);
+        bareCeiling = await Phase(bareRunner, r => r.RunClosedLoopAsync(ceilingWarmup, options.CeilingDuration, drain, 60_000, stop.Token));
+        serverCeiling = await Phase(serverRunner, r => r.RunClosedLoopAsync(ceilingWarmup, options.CeilingDuration, drain, 60_000, stop.Token));
+    }
+
+    var markdown =
+        $"### Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: {options.Sessions} sessions, {options.Rate:0} msg/s, {options.Duration.TotalSeconds:0} s measured after {options.Warmup.TotalSeconds:0} s warmup, {Environment.ProcessorCount} cores\n\n" +
+        "Latencies in ms.\n\n" +
+        Report.Table(results) + "\n" +
+        Report.Verdict(serverRate, bareRate, serverCeiling, bareCeiling, options.Rate, options.Sessions) +
+        (Report.Errors(results) is { Length: > 0 } errors ? "\nErrors:\n" + errors : "");
+
+    await log.WriteLineAsync();
+    await log.WriteLineAsync(markdown);
+    if (server is not null && results.Any(r => r.Target == "server" && (r.SendErrors > 0 || r.ConnectionsLost > 0)))
+    {
+        await log.WriteLineAsync("Last lines of the server's log:");
+        await log.WriteLineAsync(string.Join(Environment.NewLine, server.RecentOutput.Split(Environment.NewLine).TakeLast(40)));
+    }
+    if (options.MarkdownFile is not null)
+    {
+        await File.WriteAllTextAsync(options.MarkdownFile, markdown);
+    }
+
+    return 0;
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    await log.WriteLineAsync("Stopped.");
+    return 1;
+}
+finally
+{
+    if (serverRunner is not null)
+    {
+        await serverRunner.DisposeAsync();
+    }
+
+    if (bareRunner is not null)
+    {
+        await bareRunner.DisposeAsync();
+    }
+
+    if (bare is not null)
+    {
+        await bare.DisposeAsync();
+    }
+
+    if (server is not null)
+    {
+        await server.DisposeAsync();
+    }
+
+    try
+    {
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+    catch (IOException)
+    {
+        // Leave it for the OS temp cleanup.
+    }
+}
