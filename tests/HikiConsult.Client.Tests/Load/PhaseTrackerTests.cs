@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using HikiConsult.LoadTest.Load;
+
+namespace HikiConsult.Client.Tests.Load;
+
+/// <summary>The load tool's bookkeeping: what counts as relayed, lost and duplicated.</summary>
+public sealed class PhaseTrackerTests
+{
+    [Fact]
+    public void Receipts_on_the_other_side_count_once_echoes_and_other_runs_are_ignored_and_repeats_are_duplicates()
+    {
+        var tracker = new PhaseTracker(run: 3, capacity: 10);
+        var start = Stopwatch.GetTimestamp();
+        var a = tracker.NextId();
+        var b = tracker.NextId();
+        tracker.MarkSending(a);
+        tracker.MarkSending(b);
+        tracker.MarkAcked(a);
+        tracker.MarkAcked(b);
+
+        tracker.OnReceived(receiverIsCounselor: false, tracker.TextFor(a, fromCounselor: true));
+        tracker.OnReceived(receiverIsCounselor: true, tracker.TextFor(a, fromCounselor: true)); // the sender's own copy
+        tracker.OnReceived(receiverIsCounselor: false, tracker.TextFor(a, fromCounselor: true)); // a repeat
+        tracker.OnReceived(receiverIsCounselor: false, "2:c1"); // an earlier run
+        tracker.OnReceived(receiverIsCounselor: false, "not a load message");
+
+        var result = tracker.Summarize("t", "p", 2, 2, start, Stopwatch.GetTimestamp() + 1, 0, 0);
+
+        Assert.Equal(2, result.Acked);
+        Assert.Equal(1, result.Lost);
+        Assert.Equal(1, result.Duplicated);
+        Assert.Equal(1, result.Relay.Count);
+        Assert.False(tracker.IsSettled());
+    }
+
+    [Fact]
+    public void A_failed_send_is_an_error_not_a_loss_and_is_reported_if_it_was_relayed_anyway()
+    {
+        var tracker = new PhaseTracker(run: 1, capacity: 4);
+        var start = Stopwatch.GetTimestamp();
+        var id = tracker.NextId();
+        tracker.MarkSending(id);
+        tracker.OnReceived(receiverIsCounselor: true, tracker.TextFor(id, fromCounselor: false));
+        tracker.MarkFailed(id, new InvalidOperationException("An unexpected error occurred invoking 'Send' on the server. HubException: Too many messages: at most 20 per second."));
+
+        var result = tracker.Summarize("t", "p", 2, 1, start, Stopwatch.GetTimestamp() + 1, 0, 0);
+
+        Assert.Equal(0, result.Lost);
+        Assert.Equal(1, result.SendErrors);
+        Assert.Equal(1, result.ReceivedWithoutAck);
+        Assert.Equal("InvalidOperationException: Too many messages", Assert.Single(result.ErrorKinds).Key);
+        Assert.True(tracker.IsSettled());
+    }
+
+    [Fact]
+    public void Capacity_bounds_the_number_of_messages()
+    {
+        var tracker = new PhaseTracker(run: 1, capacity: 2);
+
+        Assert.Equal([0L, 1L, -1L], [tracker.NextId(), tracker.NextId(), tracker.NextId()]);
+    }
+
+    [Fact]
+    public void Percentiles_are_nearest_rank_over_the_sorted_values()
+    {
+        var oneMs = Stopwatch.Frequency / 1000;
+        var ticks = Enumerable.Range(1, 100).Reverse().Select(i => i * oneMs).ToArray();
+
+        var summary = LatencySummary.FromStopwatchTicks(ticks);
+
+        Assert.Equal(50, summary.P50Ms, 6);
+        Assert.Equal(99, summary.P99Ms, 6);
+        Assert.Equal(100, summary.P999Ms, 6);
+        Assert.Equal(100, summary.MaxMs, 6);
+    }
+}
