@@ -19,6 +19,12 @@ public class GrainReference : DispatchProxy, IAddressable, IEquatable<GrainRefer
 
     public GrainId GrainId { get; private set; }
 
+    /// <summary>The activation this reference last reached (a cache; the directory decides when it is gone).</summary>
+    internal ActivationData? Activation { get; set; }
+
+    /// <summary>The method this reference last called (a cache: most references call one or two methods).</summary>
+    private GrainMethod? _lastMethod;
+
     internal static T Create<T>(GrainRuntime runtime, GrainId id, GrainClassInfo? classInfo, ActivationData? observer)
     {
         var proxy = Create<T, GrainReference>();
@@ -27,13 +33,21 @@ public class GrainReference : DispatchProxy, IAddressable, IEquatable<GrainRefer
         reference.GrainId = id;
         reference.ClassInfo = classInfo;
         reference.Observer = observer;
+        reference.Activation = null;
         return proxy;
     }
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         ArgumentNullException.ThrowIfNull(targetMethod);
-        return Runtime.GetMethod(targetMethod).Call(this, args ?? []);
+        var method = _lastMethod;
+        if (method is null || !ReferenceEquals(method.Method, targetMethod))
+        {
+            method = Runtime.GetMethod(targetMethod);
+            _lastMethod = method;
+        }
+
+        return method.Call(this, args ?? []);
     }
 
     public bool Equals(GrainReference? other) => other is not null && other.GrainId == GrainId;

@@ -5,6 +5,7 @@ namespace HikiConsult.Actors.Internal;
 /// continuations of running requests) run one at a time on the thread pool; the activation is the
 /// <see cref="SynchronizationContext"/> of its turns, so code after an <c>await</c> in a grain comes back here.
 /// Which pending request may start is decided by the interleaving rules in <see cref="CanStart"/>.
+/// All mutable state is guarded by <c>lock (this)</c>; nothing slow runs under it.
 /// </summary>
 internal sealed class ActivationData : SynchronizationContext, IGrainContext, IThreadPoolWorkItem
 {
@@ -18,22 +19,29 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     private static readonly SendOrPostCallback ActivateCallback = static s => _ = ((ActivationData)s!).ActivateAsync();
     private static readonly SendOrPostCallback DeactivateCallback = static s => _ = ((ActivationData)s!).DeactivateAsync();
 
-    private readonly Queue<(SendOrPostCallback Callback, object? State)> _work = new();
+    private readonly Queue<WorkItem> _work = new();
+
+    /// <summary>Requests waiting for their turn; null while there are none (most of an idle activation's life).</summary>
     private Queue<Message>? _pending;
-    private List<Message>? _running;
+
+    /// <summary>The running request in the common case of one; further ones (interleaving) go to <see cref="_runningMore"/>.</summary>
+    private Message? _running;
+    private List<Message>? _runningMore;
+    private int _runningCount;
     private List<IActivationStateLoader>? _states;
     private List<GrainTimer>? _timers;
     private object? _grain;
     private ActivationState _state;
     private bool _scheduled;
     private bool _deactivationRequested;
-    private DeactivationReason _deactivationReason;
-    private long _lastActivity;
-    private long _keepAliveUntil;
-    private TaskCompletionSource? _deactivated;
+    private bool _hasCallFilters;
 
     /// <summary>An observer or a test probe: a given object, no grain lifecycle, no call filters.</summary>
     private readonly bool _standIn;
+    private long _lastActivity;
+    private long _keepAliveUntil;
+    private DeactivationReason _deactivationReason;
+    private TaskCompletionSource? _deactivated;
 
     public ActivationData(GrainRuntime runtime, GrainClassInfo classInfo, GrainId grainId)
     {
@@ -66,12 +74,16 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
         Invalid,
     }
 
+    private readonly record struct WorkItem(SendOrPostCallback Callback, object? State);
+
     public GrainRuntime Runtime { get; }
     public GrainClassInfo ClassInfo { get; }
     public GrainId GrainId { get; }
     public object? GrainInstance => _grain;
     public IServiceProvider ActivationServices => Runtime.Services;
-    public bool HasCallFilters => !_standIn && (Runtime.CallFilters.Length > 0 || _grain is IIncomingGrainCallFilter);
+
+    /// <summary>Whether requests go through call filters (decided once the grain object exists).</summary>
+    public bool HasCallFilters => _hasCallFilters;
 
     public bool IsValid
     {
@@ -91,7 +103,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
         {
             lock (this)
             {
-                return !_scheduled && _work.Count == 0 && RunningCount == 0 && _pending is not { Count: > 0 }
+                return !_scheduled && _work.Count == 0 && _runningCount == 0 && _pending is not { Count: > 0 }
                     && _state is ActivationState.Valid or ActivationState.Invalid;
             }
         }
@@ -127,25 +139,36 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     {
         lock (this)
         {
-            if (_state == ActivationState.Invalid)
+            switch (_state)
             {
-                return false;
-            }
+                case ActivationState.Valid:
+                    // Fast path: nothing waits and the rules allow it, so it starts without touching the queue.
+                    if (!_deactivationRequested && _pending is not { Count: > 0 } && CanStart(message))
+                    {
+                        StartLocked(message);
+                        return true;
+                    }
 
-            (_pending ??= new Queue<Message>()).Enqueue(message);
-            if (_state == ActivationState.Created)
-            {
-                _state = ActivationState.Activating;
-                Runtime.TransitionStarted();
-                Post(ActivateCallback, this);
-            }
-            else if (_state == ActivationState.Valid)
-            {
-                PumpLocked();
+                    (_pending ??= new Queue<Message>()).Enqueue(message);
+                    PumpLocked();
+                    return true;
+
+                case ActivationState.Invalid:
+                    return false;
+
+                case ActivationState.Created:
+                    (_pending ??= new Queue<Message>()).Enqueue(message);
+                    _state = ActivationState.Activating;
+                    Runtime.TransitionStarted();
+                    PostLocked(ActivateCallback, this);
+                    return true;
+
+                default:
+                    // Activating: runs once active. Deactivating: forwarded to the next activation.
+                    (_pending ??= new Queue<Message>()).Enqueue(message);
+                    return true;
             }
         }
-
-        return true;
     }
 
     /// <summary>
@@ -177,50 +200,63 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
 
         if (_deactivationRequested)
         {
-            if (RunningCount == 0)
+            if (_runningCount == 0)
             {
                 _state = ActivationState.Deactivating;
                 Runtime.TransitionStarted();
-                Post(DeactivateCallback, this);
+                PostLocked(DeactivateCallback, this);
             }
 
             return;
         }
 
-        while (_pending is { Count: > 0 })
+        var pending = _pending;
+        if (pending is null)
         {
-            var next = _pending.Peek();
+            return;
+        }
+
+        while (pending.Count > 0)
+        {
+            var next = pending.Peek();
             if (!CanStart(next))
             {
                 StartInterleavingBehindLocked();
                 return;
             }
 
-            _pending.Dequeue();
+            pending.Dequeue();
             StartLocked(next);
         }
-    }
 
-    private int RunningCount => _running?.Count ?? 0;
+        // An idle activation keeps no queue (memory per idle activation matters with a million of them).
+        if (_runningCount == 0)
+        {
+            _pending = null;
+        }
+    }
 
     /// <summary>The interleaving rules: see docs/actors.md.</summary>
     private bool CanStart(Message message)
     {
-        if (RunningCount == 0 || ClassInfo.Reentrant || message.AlwaysInterleave)
+        if (_runningCount == 0 || ClassInfo.Reentrant || message.AlwaysInterleave)
         {
             return true;
         }
 
-        if (!message.ReadOnly)
+        if (!message.ReadOnly || _running is { ReadOnly: false })
         {
             return false;
         }
 
-        foreach (var running in _running!)
+        if (_runningMore is not null)
         {
-            if (!running.ReadOnly)
+            foreach (var running in _runningMore)
             {
-                return false;
+                if (!running.ReadOnly)
+                {
+                    return false;
+                }
             }
         }
 
@@ -236,20 +272,18 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
             return;
         }
 
-        Queue<Message>? kept = null;
+        var any = false;
         foreach (var message in pending)
         {
-            if (message.AlwaysInterleave)
-            {
-                kept ??= new Queue<Message>(pending.Count);
-            }
+            any |= message.AlwaysInterleave;
         }
 
-        if (kept is null)
+        if (!any)
         {
             return;
         }
 
+        var kept = new Queue<Message>(pending.Count);
         foreach (var message in pending)
         {
             if (message.AlwaysInterleave)
@@ -267,25 +301,53 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
 
     private void StartLocked(Message message)
     {
-        (_running ??= new List<Message>(2)).Add(message);
+        if (_running is null)
+        {
+            _running = message;
+        }
+        else
+        {
+            (_runningMore ??= new List<Message>(2)).Add(message);
+        }
+
+        _runningCount++;
         message.Activation = this;
-        Post(StartRequestCallback, message);
+        PostLocked(StartRequestCallback, message);
+    }
+
+    private void RemoveRunningLocked(Message message)
+    {
+        if (ReferenceEquals(_running, message))
+        {
+            _running = null;
+        }
+        else
+        {
+            _runningMore!.Remove(message);
+        }
+
+        if (--_runningCount == 0)
+        {
+            _runningMore = null;
+        }
     }
 
     // ---- Turn scheduler ------------------------------------------------------------------------------
 
     public override void Post(SendOrPostCallback d, object? state)
     {
-        bool schedule;
         lock (this)
         {
-            _work.Enqueue((d, state));
-            schedule = !_scheduled;
-            _scheduled = true;
+            PostLocked(d, state);
         }
+    }
 
-        if (schedule)
+    private void PostLocked(SendOrPostCallback callback, object? state)
+    {
+        _work.Enqueue(new WorkItem(callback, state));
+        if (!_scheduled)
         {
+            _scheduled = true;
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
     }
@@ -310,7 +372,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
         {
             for (var i = 0; i < WorkItemsPerDispatch; i++)
             {
-                (SendOrPostCallback Callback, object? State) item;
+                WorkItem item;
                 lock (this)
                 {
                     if (!_work.TryDequeue(out item))
@@ -395,10 +457,10 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
 
         lock (this)
         {
-            _running!.Remove(message);
+            RemoveRunningLocked(message);
             if (message.CountsAsActivity)
             {
-                _lastActivity = Runtime.Time.GetTimestamp();
+                _lastActivity = Runtime.CoarseNow;
             }
 
             PumpLocked();
@@ -437,6 +499,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
                 Constructing = null;
             }
 
+            _hasCallFilters = Runtime.CallFilters.Length > 0 || _grain is IIncomingGrainCallFilter;
             if (_states is not null)
             {
                 foreach (var state in _states)
@@ -454,7 +517,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
             lock (this)
             {
                 _state = ActivationState.Valid;
-                _lastActivity = Runtime.Time.GetTimestamp();
+                _lastActivity = Runtime.CoarseNow;
                 PumpLocked();
             }
 
@@ -467,9 +530,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
             Queue<Message>? failed;
             lock (this)
             {
-                _state = ActivationState.Invalid;
-                failed = _pending;
-                _pending = null;
+                failed = InvalidateLocked();
             }
 
             DisposeTimers();
@@ -478,6 +539,19 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
             FailAll(failed, ex);
             Runtime.TransitionEnded();
         }
+    }
+
+    /// <summary>Marks this activation gone and hands back what was still queued. Drops what only a live activation needs.</summary>
+    private Queue<Message>? InvalidateLocked()
+    {
+        _state = ActivationState.Invalid;
+        var pending = _pending;
+        _pending = null;
+
+        // References may keep a finished activation reachable (they cache it); let its grain go.
+        _grain = null;
+        _states = null;
+        return pending;
     }
 
     /// <summary>Requests deactivation; it starts as soon as no request runs.</summary>
@@ -532,7 +606,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
 
         lock (this)
         {
-            if (_state != ActivationState.Valid || _deactivationRequested || RunningCount > 0 || _pending is { Count: > 0 })
+            if (_state != ActivationState.Valid || _deactivationRequested || _runningCount > 0 || _pending is { Count: > 0 })
             {
                 return false;
             }
@@ -566,9 +640,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
         Queue<Message>? forward;
         lock (this)
         {
-            _state = ActivationState.Invalid;
-            forward = _pending;
-            _pending = null;
+            forward = InvalidateLocked();
         }
 
         Runtime.RemoveActivation(this);
@@ -598,9 +670,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
         Queue<Message>? failed;
         lock (this)
         {
-            _state = ActivationState.Invalid;
-            failed = _pending;
-            _pending = null;
+            failed = InvalidateLocked();
         }
 
         FailAll(failed, new ObserverNotAvailableException(GrainId));
@@ -637,6 +707,10 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
         lock (this)
         {
             _timers?.Remove(timer);
+            if (_timers is { Count: 0 })
+            {
+                _timers = null;
+            }
         }
     }
 
@@ -660,18 +734,18 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     }
 
     /// <summary>Fails the callers of messages past their deadline. Pending ones are dropped; running ones go on.</summary>
-    public void ExpireMessages(long now, List<Message> expired)
+    public void ExpireMessages(long epoch, List<Message> expired)
     {
         lock (this)
         {
-            if (_running is { Count: > 0 })
+            if (_runningCount > 0)
             {
-                foreach (var message in _running)
+                ExpireRunning(_running, epoch, expired);
+                if (_runningMore is not null)
                 {
-                    if (message.Deadline != 0 && !message.TimedOut && now >= message.Deadline)
+                    foreach (var message in _runningMore)
                     {
-                        message.TimedOut = true;
-                        expired.Add(message);
+                        ExpireRunning(message, epoch, expired);
                     }
                 }
             }
@@ -684,7 +758,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
             var first = expired.Count;
             foreach (var message in _pending)
             {
-                if (message.Deadline != 0 && now >= message.Deadline)
+                if (message.Deadline != 0 && epoch >= message.Deadline)
                 {
                     message.TimedOut = true;
                     expired.Add(message);
@@ -695,6 +769,15 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
             {
                 _pending = new Queue<Message>(_pending.Where(m => !m.TimedOut));
             }
+        }
+    }
+
+    private static void ExpireRunning(Message? message, long epoch, List<Message> expired)
+    {
+        if (message is not null && message.Deadline != 0 && !message.TimedOut && epoch >= message.Deadline)
+        {
+            message.TimedOut = true;
+            expired.Add(message);
         }
     }
 }

@@ -30,6 +30,9 @@ internal sealed class GrainHostMetrics
 
     public void Observe(GrainRuntime runtime) => _runtime = runtime;
 
+    /// <summary>Whether calls need a send timestamp (only while someone listens to the call duration).</summary>
+    public bool MeasuresCallDuration => _callDuration.Enabled;
+
     public void ActivationCreated() => Interlocked.Increment(ref _activations);
 
     public void ActivationRemoved() => Interlocked.Decrement(ref _activations);

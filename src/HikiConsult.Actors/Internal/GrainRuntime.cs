@@ -26,6 +26,9 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
     private ITimer? _collectionTimer;
     private volatile bool _stopping;
     private int _transitions;
+    private long _sweepEpoch;
+    private long _responseDeadline;
+    private long _coarseNow;
     private int _executing;
 
     public GrainRuntime(
@@ -47,6 +50,16 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
         ResponseTimeout = messaging.Value.ResponseTimeout;
         ResponseTimeoutTicks = ResponseTimeout == Timeout.InfiniteTimeSpan ? 0 : Math.Max(1, ToTicks(ResponseTimeout));
         ResponseTimeoutCheckPeriod = messaging.Value.ResponseTimeoutCheckPeriod;
+        if (ResponseTimeoutCheckPeriod <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("MessagingOptions.ResponseTimeoutCheckPeriod must be positive.");
+        }
+
+        // A call sent during sweep e fails at sweep e + ResponseTimeoutSweeps + 1: at least ResponseTimeout after it
+        // was sent, at most one check period more.
+        ResponseTimeoutSweeps = ResponseTimeout == Timeout.InfiniteTimeSpan ? 0 : (long)Math.Ceiling(ResponseTimeout / ResponseTimeoutCheckPeriod);
+        _responseDeadline = ResponseTimeoutSweeps == 0 ? 0 : ResponseTimeoutSweeps + 1;
+        _coarseNow = time.GetTimestamp();
         CallFilters = [.. callFilters];
         metrics.Observe(this);
     }
@@ -58,6 +71,21 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
     public TimeSpan ResponseTimeout { get; }
     /// <summary>The response timeout in <see cref="Time"/> ticks; 0 when calls never time out.</summary>
     public long ResponseTimeoutTicks { get; }
+
+    /// <summary>The response timeout in timeout sweeps (rounded up); 0 when calls never time out.</summary>
+    public long ResponseTimeoutSweeps { get; }
+
+    /// <summary>How many timeout sweeps have run.</summary>
+    public long SweepEpoch => Volatile.Read(ref _sweepEpoch);
+
+    /// <summary>The <see cref="Message.Deadline"/> for a call sent now; 0 when calls never time out.</summary>
+    public long ResponseDeadline => Volatile.Read(ref _responseDeadline);
+
+    /// <summary>
+    /// <see cref="Time"/>'s timestamp as of the last sweep (or start): the idle clock of activations, which needs no
+    /// more precision than the sweeps that read it, and costs no clock read per call.
+    /// </summary>
+    public long CoarseNow => Volatile.Read(ref _coarseNow);
     public TimeSpan ResponseTimeoutCheckPeriod { get; }
     public TimeSpan DeactivationTimeout => _collection.DeactivationTimeout;
 
@@ -136,11 +164,17 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
             return;
         }
 
-        Forward(reference.GrainId, reference.ClassInfo!, message);
+        // A reference remembers the activation it last reached: while that one lives, no directory lookup.
+        if (reference.Activation is { } cached && cached.TryEnqueue(message))
+        {
+            return;
+        }
+
+        reference.Activation = Forward(reference.GrainId, reference.ClassInfo!, message);
     }
 
-    /// <summary>Queues a message on the grain's one activation, creating it if there is none.</summary>
-    public void Forward(GrainId id, GrainClassInfo classInfo, Message message)
+    /// <summary>Queues a message on the grain's one activation, creating it if there is none; returns that activation.</summary>
+    public ActivationData? Forward(GrainId id, GrainClassInfo classInfo, Message message)
     {
         while (true)
         {
@@ -149,7 +183,7 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
                 if (_stopping)
                 {
                     message.Fail(new InvalidOperationException($"The grain host is shutting down; {id} cannot be activated."));
-                    return;
+                    return null;
                 }
 
                 activation = _directory.GetOrAdd(id, static (id, state) => new ActivationData(state.Runtime, state.ClassInfo, id), (Runtime: this, ClassInfo: classInfo));
@@ -157,7 +191,7 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
 
             if (activation.TryEnqueue(message))
             {
-                return;
+                return activation;
             }
 
             _directory.TryRemove(new KeyValuePair<GrainId, ActivationData>(id, activation));
@@ -275,16 +309,22 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
     /// <summary>Fails calls past <see cref="MessagingOptions.ResponseTimeout"/> with <see cref="TimeoutException"/>.</summary>
     public int ExpireMessages()
     {
-        var now = Time.GetTimestamp();
+        Volatile.Write(ref _coarseNow, Time.GetTimestamp());
+        var epoch = Interlocked.Increment(ref _sweepEpoch);
+        if (ResponseTimeoutSweeps != 0)
+        {
+            Volatile.Write(ref _responseDeadline, epoch + ResponseTimeoutSweeps + 1);
+        }
+
         var expired = new List<Message>();
         foreach (var activation in _directory.Values)
         {
-            activation.ExpireMessages(now, expired);
+            activation.ExpireMessages(epoch, expired);
         }
 
         foreach (var observer in _liveObservers.Keys)
         {
-            observer.ExpireMessages(now, expired);
+            observer.ExpireMessages(epoch, expired);
         }
 
         foreach (var message in expired)
@@ -300,6 +340,7 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
     public int CollectIdleActivations()
     {
         var now = Time.GetTimestamp();
+        Volatile.Write(ref _coarseNow, now);
         var collected = 0;
         foreach (var activation in _directory.Values)
         {

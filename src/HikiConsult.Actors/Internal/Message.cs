@@ -1,27 +1,33 @@
 namespace HikiConsult.Actors.Internal;
 
 /// <summary>A unit of work for an activation: a request or a timer tick.</summary>
-internal abstract class Message
+internal abstract class Message(bool alwaysInterleave, bool readOnly, bool countsAsActivity, bool forwardable)
 {
-    /// <summary>Timestamp (TimeProvider ticks) after which the caller gets a TimeoutException; 0 for none.</summary>
+    /// <summary>
+    /// The timeout sweep (<see cref="GrainRuntime.SweepEpoch"/>) at which the caller gets a TimeoutException; 0 for
+    /// none. Counting sweeps rather than reading a clock per call keeps time off the hot path, and a late sweep can
+    /// only make a timeout late, never early.
+    /// </summary>
     public long Deadline;
 
     public bool TimedOut;
 
+    public readonly bool AlwaysInterleave = alwaysInterleave;
+    public readonly bool ReadOnly = readOnly;
+
+    /// <summary>Whether running it resets the idle clock.</summary>
+    public readonly bool CountsAsActivity = countsAsActivity;
+
+    /// <summary>Whether it moves to the next activation when this one deactivates before running it.</summary>
+    public readonly bool Forwardable = forwardable;
+
     /// <summary>Set when the message starts on an activation.</summary>
     public ActivationData? Activation;
 
+    /// <summary>When it was sent, only while the call duration is measured (0 otherwise).</summary>
     public long SentTimestamp;
 
     public abstract string Name { get; }
-    public abstract bool AlwaysInterleave { get; }
-    public abstract bool ReadOnly { get; }
-
-    /// <summary>Whether running it resets the idle clock.</summary>
-    public abstract bool CountsAsActivity { get; }
-
-    /// <summary>Whether it moves to the next activation when this one deactivates before running it.</summary>
-    public abstract bool Forwardable { get; }
 
     /// <summary>Runs the work on the activation's turn and returns its task.</summary>
     public abstract Task Invoke(ActivationData activation);
@@ -41,14 +47,19 @@ internal sealed class Request<TResult> : Message
     private readonly TaskCompletionSource<TResult>? _response;
 
     public Request(GrainMethod method, object?[] args, GrainRuntime runtime)
+        : base(method.AlwaysInterleave, method.ReadOnly, countsAsActivity: true, forwardable: true)
     {
         _method = method;
         _args = args;
-        SentTimestamp = runtime.Time.GetTimestamp();
+        if (runtime.Metrics.MeasuresCallDuration)
+        {
+            SentTimestamp = runtime.Time.GetTimestamp();
+        }
+
         if (!method.OneWay)
         {
             _response = new TaskCompletionSource<TResult>();
-            Deadline = runtime.ResponseTimeoutTicks == 0 ? 0 : SentTimestamp + runtime.ResponseTimeoutTicks;
+            Deadline = runtime.ResponseDeadline;
         }
     }
 
@@ -56,10 +67,6 @@ internal sealed class Request<TResult> : Message
     public GrainMethod Method => _method;
     public object?[] Arguments => _args;
     public override string Name => _method.Name;
-    public override bool AlwaysInterleave => _method.AlwaysInterleave;
-    public override bool ReadOnly => _method.ReadOnly;
-    public override bool CountsAsActivity => true;
-    public override bool Forwardable => true;
 
     public override Task Invoke(ActivationData activation)
     {
@@ -112,13 +119,10 @@ internal sealed class Request<TResult> : Message
 }
 
 /// <summary>One tick of a grain timer.</summary>
-internal sealed class TimerTick(GrainTimer timer) : Message
+internal sealed class TimerTick(GrainTimer timer)
+    : Message(timer.Options.Interleave, readOnly: false, countsAsActivity: timer.Options.KeepAlive, forwardable: false)
 {
     public override string Name => "timer tick";
-    public override bool AlwaysInterleave => timer.Options.Interleave;
-    public override bool ReadOnly => false;
-    public override bool CountsAsActivity => timer.Options.KeepAlive;
-    public override bool Forwardable => false;
 
     public override Task Invoke(ActivationData activation) => timer.InvokeCallback();
 
