@@ -62,9 +62,11 @@ public sealed class TestServerApp : IAsyncDisposable
 
     public HttpClient Http { get; private set; }
 
-    public async Task RestartAsync()
+    /// <summary>Stops the server, runs <paramref name="stopped"/> (e.g. moves the clock while it is down), starts it again.</summary>
+    public async Task RestartAsync(Action? stopped = null)
     {
         await _factory.DisposeAsync();
+        stopped?.Invoke();
         _factory = new Factory(this);
         Http = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
     }
