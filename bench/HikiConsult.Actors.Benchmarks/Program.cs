@@ -16,6 +16,15 @@ var only = ArgText("--only");
 var report = new List<string>();
 Console.WriteLine($"# Grain host benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {rounds} rounds (median)");
 
+if (only == "profile")
+{
+    // A long host-only run with 1,000 callers, for a profiler (perf, dotnet-trace).
+    using var host = await StartHostAsync();
+    var factory = host.Services.GetRequiredService<IGrainFactory>();
+    var grains = Enumerable.Range(0, 1000).Select(i => factory.GetGrain<IBenchGrain>(i)).ToArray();
+    await MedianAsync("host 1000 callers", () => RunCallersAsync(1000, 5_000, c => grains[c]));
+}
+
 if (only is null or "calls")
 {
     await CallsAsync();

@@ -5,7 +5,7 @@ namespace HikiConsult.Actors.Internal;
 /// continuations of running requests) run one at a time on the thread pool; the activation is the
 /// <see cref="SynchronizationContext"/> of its turns, so code after an <c>await</c> in a grain comes back here.
 /// Which pending request may start is decided by the interleaving rules in <see cref="CanStart"/>.
-/// All mutable state is guarded by <c>lock (this)</c>; nothing slow runs under it.
+/// All mutable state is guarded by <c>lock (_lock)</c>; nothing slow runs under it.
 /// </summary>
 internal sealed class ActivationData : SynchronizationContext, IGrainContext, IThreadPoolWorkItem
 {
@@ -18,6 +18,12 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     private static readonly SendOrPostCallback StartRequestCallback = static s => ((Message)s!).Activation!.RunRequest((Message)s!);
     private static readonly SendOrPostCallback ActivateCallback = static s => _ = ((ActivationData)s!).ActivateAsync();
     private static readonly SendOrPostCallback DeactivateCallback = static s => _ = ((ActivationData)s!).DeactivateAsync();
+
+    /// <summary>
+    /// Guards all mutable state. A <see cref="Lock"/> rather than a monitor on this object: a monitor that ever saw
+    /// contention stays inflated, and every later enter then pays for a thread lookup.
+    /// </summary>
+    private readonly Lock _lock = new();
 
     private readonly Queue<WorkItem> _work = new();
 
@@ -89,7 +95,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     {
         get
         {
-            lock (this)
+            lock (_lock)
             {
                 return _state == ActivationState.Valid;
             }
@@ -101,7 +107,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     {
         get
         {
-            lock (this)
+            lock (_lock)
             {
                 return !_scheduled && _work.Count == 0 && _runningCount == 0 && _pending is not { Count: > 0 }
                     && _state is ActivationState.Valid or ActivationState.Invalid;
@@ -114,7 +120,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     {
         get
         {
-            lock (this)
+            lock (_lock)
             {
                 return _scheduled;
             }
@@ -125,7 +131,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     {
         get
         {
-            lock (this)
+            lock (_lock)
             {
                 return _pending?.Count ?? 0;
             }
@@ -137,7 +143,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     /// <summary>Queues a request; false when this activation is gone and the caller must find the next one.</summary>
     public bool TryEnqueue(Message message)
     {
-        lock (this)
+        lock (_lock)
         {
             switch (_state)
             {
@@ -177,7 +183,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     /// </summary>
     public bool TryEnqueueTick(TimerTick tick)
     {
-        lock (this)
+        lock (_lock)
         {
             if (_state is not (ActivationState.Valid or ActivationState.Activating) || _deactivationRequested)
             {
@@ -336,7 +342,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
 
     public override void Post(SendOrPostCallback d, object? state)
     {
-        lock (this)
+        lock (_lock)
         {
             PostLocked(d, state);
         }
@@ -373,7 +379,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
             for (var i = 0; i < WorkItemsPerDispatch; i++)
             {
                 WorkItem item;
-                lock (this)
+                lock (_lock)
                 {
                     if (!_work.TryDequeue(out item))
                     {
@@ -455,7 +461,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
             Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, "A state write conflicted with storage.", task.Exception));
         }
 
-        lock (this)
+        lock (_lock)
         {
             RemoveRunningLocked(message);
             if (message.CountsAsActivity)
@@ -514,7 +520,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
                 await grain.OnActivateAsync(timeout.Token);
             }
 
-            lock (this)
+            lock (_lock)
             {
                 _state = ActivationState.Valid;
                 _lastActivity = Runtime.CoarseNow;
@@ -528,7 +534,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
         {
             Runtime.LogActivationFailure(GrainId, ex);
             Queue<Message>? failed;
-            lock (this)
+            lock (_lock)
             {
                 failed = InvalidateLocked();
             }
@@ -557,7 +563,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     /// <summary>Requests deactivation; it starts as soon as no request runs.</summary>
     public void Deactivate(DeactivationReason reason)
     {
-        lock (this)
+        lock (_lock)
         {
             if (_deactivationRequested || _state is ActivationState.Deactivating or ActivationState.Invalid)
             {
@@ -581,7 +587,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     /// <summary>Completes when this activation is gone.</summary>
     public Task WhenDeactivated()
     {
-        lock (this)
+        lock (_lock)
         {
             return _state == ActivationState.Invalid ? Task.CompletedTask : (_deactivated ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }
@@ -589,7 +595,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
 
     public void DelayDeactivation(TimeSpan timeSpan)
     {
-        lock (this)
+        lock (_lock)
         {
             _keepAliveUntil = timeSpan <= TimeSpan.Zero ? 0 : Runtime.Time.GetTimestamp() + Runtime.ToTicks(timeSpan);
         }
@@ -604,7 +610,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
             return false;
         }
 
-        lock (this)
+        lock (_lock)
         {
             if (_state != ActivationState.Valid || _deactivationRequested || _runningCount > 0 || _pending is { Count: > 0 })
             {
@@ -638,7 +644,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
         }
 
         Queue<Message>? forward;
-        lock (this)
+        lock (_lock)
         {
             forward = InvalidateLocked();
         }
@@ -668,7 +674,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     public void Detach()
     {
         Queue<Message>? failed;
-        lock (this)
+        lock (_lock)
         {
             failed = InvalidateLocked();
         }
@@ -694,7 +700,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     public IGrainTimer RegisterTimer(Func<object?, CancellationToken, Task> callback, object? state, GrainTimerCreationOptions options)
     {
         var timer = new GrainTimer(this, callback, state, options);
-        lock (this)
+        lock (_lock)
         {
             (_timers ??= []).Add(timer);
         }
@@ -704,7 +710,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
 
     public void RemoveTimer(GrainTimer timer)
     {
-        lock (this)
+        lock (_lock)
         {
             _timers?.Remove(timer);
             if (_timers is { Count: 0 })
@@ -717,7 +723,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     private void DisposeTimers()
     {
         GrainTimer[] timers;
-        lock (this)
+        lock (_lock)
         {
             if (_timers is not { Count: > 0 })
             {
@@ -736,7 +742,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     /// <summary>Fails the callers of messages past their deadline. Pending ones are dropped; running ones go on.</summary>
     public void ExpireMessages(long epoch, List<Message> expired)
     {
-        lock (this)
+        lock (_lock)
         {
             if (_runningCount > 0)
             {
