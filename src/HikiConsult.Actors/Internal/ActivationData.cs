@@ -15,7 +15,6 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
 
     private const int WorkItemsPerDispatch = 64;
 
-    private static readonly SendOrPostCallback StartRequestCallback = static s => ((Message)s!).Activation!.RunRequest((Message)s!);
     private static readonly SendOrPostCallback ActivateCallback = static s => _ = ((ActivationData)s!).ActivateAsync();
     private static readonly SendOrPostCallback DeactivateCallback = static s => _ = ((ActivationData)s!).DeactivateAsync();
 
@@ -25,7 +24,15 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     /// </summary>
     private readonly Lock _lock = new();
 
-    private readonly Queue<WorkItem> _work = new();
+    /// <summary>
+    /// Work posted by any thread, newest first (a lock-free stack). The running dispatch takes it whole and turns it
+    /// into <see cref="_batch"/>, oldest first; it is only ever touched by the one running dispatch.
+    /// </summary>
+    private WorkItem? _incoming;
+    private WorkItem? _batch;
+
+    /// <summary>1 while this activation is queued on, or running on, the thread pool.</summary>
+    private int _scheduled;
 
     /// <summary>Requests waiting for their turn; null while there are none (most of an idle activation's life).</summary>
     private Queue<Message>? _pending;
@@ -38,7 +45,6 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     private List<GrainTimer>? _timers;
     private object? _grain;
     private ActivationState _state;
-    private bool _scheduled;
     private bool _deactivationRequested;
     private bool _hasCallFilters;
 
@@ -80,8 +86,6 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
         Invalid,
     }
 
-    private readonly record struct WorkItem(SendOrPostCallback Callback, object? State);
-
     public GrainRuntime Runtime { get; }
     public GrainClassInfo ClassInfo { get; }
     public GrainId GrainId { get; }
@@ -109,23 +113,14 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
         {
             lock (_lock)
             {
-                return !_scheduled && _work.Count == 0 && _runningCount == 0 && _pending is not { Count: > 0 }
+                return Volatile.Read(ref _scheduled) == 0 && Volatile.Read(ref _incoming) is null && _runningCount == 0 && _pending is not { Count: > 0 }
                     && _state is ActivationState.Valid or ActivationState.Invalid;
             }
         }
     }
 
     /// <summary>Work items are queued or running on the thread pool for this activation.</summary>
-    public bool IsScheduled
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _scheduled;
-            }
-        }
-    }
+    public bool IsScheduled => Volatile.Read(ref _scheduled) != 0 || Volatile.Read(ref _incoming) is not null;
 
     public int PendingCount
     {
@@ -166,7 +161,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
                     (_pending ??= new Queue<Message>()).Enqueue(message);
                     _state = ActivationState.Activating;
                     Runtime.TransitionStarted();
-                    PostLocked(ActivateCallback, this);
+                    Push(new PostedCallback(ActivateCallback, this));
                     return true;
 
                 default:
@@ -210,7 +205,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
             {
                 _state = ActivationState.Deactivating;
                 Runtime.TransitionStarted();
-                PostLocked(DeactivateCallback, this);
+                Push(new PostedCallback(DeactivateCallback, this));
             }
 
             return;
@@ -318,7 +313,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
 
         _runningCount++;
         message.Activation = this;
-        PostLocked(StartRequestCallback, message);
+        Push(message);
     }
 
     private void RemoveRunningLocked(Message message)
@@ -340,22 +335,45 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
 
     // ---- Turn scheduler ------------------------------------------------------------------------------
 
-    public override void Post(SendOrPostCallback d, object? state)
+    public override void Post(SendOrPostCallback d, object? state) => Push(new PostedCallback(d, state));
+
+    /// <summary>Adds work for a turn (from any thread, with or without the lock) and makes sure a dispatch will run it.</summary>
+    private void Push(WorkItem item)
     {
-        lock (_lock)
+        var head = Volatile.Read(ref _incoming);
+        while (true)
         {
-            PostLocked(d, state);
+            item.NextWork = head;
+            var seen = Interlocked.CompareExchange(ref _incoming, item, head);
+            if (ReferenceEquals(seen, head))
+            {
+                break;
+            }
+
+            head = seen;
+        }
+
+        // The push above is a full fence, so this read cannot miss a dispatch that just stopped (see Execute).
+        if (Volatile.Read(ref _scheduled) == 0 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
     }
 
-    private void PostLocked(SendOrPostCallback callback, object? state)
+    /// <summary>Takes everything pushed so far, oldest first.</summary>
+    private WorkItem? TakeIncoming()
     {
-        _work.Enqueue(new WorkItem(callback, state));
-        if (!_scheduled)
+        var node = Interlocked.Exchange(ref _incoming, null);
+        WorkItem? oldestFirst = null;
+        while (node is not null)
         {
-            _scheduled = true;
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            var next = node.NextWork;
+            node.NextWork = oldestFirst;
+            oldestFirst = node;
+            node = next;
         }
+
+        return oldestFirst;
     }
 
     public override void Send(SendOrPostCallback d, object? state) =>
@@ -378,19 +396,24 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
         {
             for (var i = 0; i < WorkItemsPerDispatch; i++)
             {
-                WorkItem item;
-                lock (_lock)
+                var item = _batch ?? TakeIncoming();
+                if (item is null)
                 {
-                    if (!_work.TryDequeue(out item))
+                    // Stop, unless something was pushed after the take and its pusher saw us still scheduled.
+                    Interlocked.Exchange(ref _scheduled, 0);
+                    if (Volatile.Read(ref _incoming) is null || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
                     {
-                        _scheduled = false;
                         return;
                     }
+
+                    continue;
                 }
 
+                _batch = item.NextWork;
+                item.NextWork = null;
                 try
                 {
-                    item.Callback(item.State);
+                    item.RunTurn(this);
                 }
                 catch (Exception ex)
                 {
@@ -412,7 +435,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
 
     // ---- Requests ------------------------------------------------------------------------------------
 
-    private void RunRequest(Message message)
+    internal void RunRequest(Message message)
     {
         if (message.TimedOut)
         {
@@ -786,4 +809,19 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
             expired.Add(message);
         }
     }
+}
+
+/// <summary>A unit of work for one turn of an activation: a request start or a callback posted to its context.</summary>
+internal abstract class WorkItem
+{
+    /// <summary>Link in an activation's work stack or batch.</summary>
+    internal WorkItem? NextWork;
+
+    public abstract void RunTurn(ActivationData activation);
+}
+
+/// <summary>A callback posted to an activation's <see cref="SynchronizationContext"/> (await continuations, lifecycle).</summary>
+internal sealed class PostedCallback(SendOrPostCallback callback, object? state) : WorkItem
+{
+    public override void RunTurn(ActivationData activation) => callback(state);
 }

@@ -1,7 +1,7 @@
 namespace HikiConsult.Actors.Internal;
 
 /// <summary>A unit of work for an activation: a request or a timer tick.</summary>
-internal abstract class Message(bool alwaysInterleave, bool readOnly, bool countsAsActivity, bool forwardable)
+internal abstract class Message(bool alwaysInterleave, bool readOnly, bool countsAsActivity, bool forwardable) : WorkItem
 {
     /// <summary>
     /// The timeout sweep (<see cref="GrainRuntime.SweepEpoch"/>) at which the caller gets a TimeoutException; 0 for
@@ -28,6 +28,9 @@ internal abstract class Message(bool alwaysInterleave, bool readOnly, bool count
     public long SentTimestamp;
 
     public abstract string Name { get; }
+
+    /// <summary>Its turn has come: the activation runs it.</summary>
+    public sealed override void RunTurn(ActivationData activation) => activation.RunRequest(this);
 
     /// <summary>Runs the work on the activation's turn and returns its task.</summary>
     public abstract Task Invoke(ActivationData activation);
