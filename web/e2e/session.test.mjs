@@ -185,6 +185,7 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     await avatar.click('#send-button');
     const banner = counselor.locator('.risk-alert', { hasText: alias });
     await banner.waitFor({ timeout: T });
+    await counselor.waitForTimeout(600); // let the banner finish sliding in for the picture
     await screenshot(counselor, 'console-risk-alert');
     await banner.locator('.ack-note').fill('Called the client, safety plan agreed.');
     await banner.locator('button.ack').click();
@@ -241,6 +242,29 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     await counselor.click(`#session-room h2 a`);
     await counselor.locator('#client-page').waitFor({ timeout: T });
     await counselor.locator('#timeline figure').first().waitFor({ timeout: T });
+
+    // Assessment forms are generated from the instrument definitions; PHQ-9 item 9 above 0 raises the safety flag.
+    const token = await apiLogin(server.baseUrl);
+    const hasInstruments = (await fetch(`${server.baseUrl}/api/instruments`, { headers: { Authorization: `Bearer ${token}` } })).ok;
+    if (hasInstruments) {
+      for (const [n, answers] of [[1, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2, 1, 1, 0]].entries()) {
+        await counselor.selectOption('#instrument-select', 'phq9');
+        const items = counselor.locator('#assessment-entry fieldset.assessment-item');
+        assert.equal(await items.count(), 9);
+        for (let i = 0; i < 9; i++) await items.nth(i).locator(`input[value="${answers[i]}"]`).check();
+        await counselor.click('#assessment-save');
+        const total = answers.reduce((a, b) => a + b, 0);
+        await counselor.locator('#assessment-entry .result-total', { hasText: `PHQ-9: ${total}` }).waitFor({ timeout: T }).catch(async (e) => {
+          throw new Error(`${e.message}\nresult box: ${await counselor.locator('#assessment-entry .result-box').textContent()}`);
+        });
+        assert.equal(await counselor.locator('#assessment-entry .result-box .flag').count(), answers[8] > 0 ? 1 : 0, 'safety flag exactly when item 9 is above 0');
+        // The history above the form refreshes after a save; wait for it so nothing moves under the next clicks.
+        await counselor.locator('#assessment-history tbody tr').nth(n).waitFor({ timeout: T });
+      }
+      await counselor.locator('#timeline figure[data-chart="scores-phq9"] svg .dot').nth(1).waitFor({ timeout: T });
+      await counselor.selectOption('#instrument-select', '');
+    }
+    await counselor.evaluate(() => document.querySelectorAll('.toast').forEach((t) => t.remove()));
     await screenshot(counselor, 'console-client-page');
     const device = counselor.locator('#devices li').first();
     await device.waitFor({ timeout: T });

@@ -207,7 +207,10 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
   }
 
   function send(kind: string, body: Record<string, unknown>): void {
-    channel.send(kind, body).catch((err) => ctx.toast(hubErrorMessage(err), 'error'));
+    channel.send(kind, body).catch((err) => {
+      const msg = hubErrorMessage(err);
+      ctx.toast(kind === AssessmentKind && msg.includes(`'${AssessmentKind}'`) ? 'Asking for a self-report is not available on this server yet.' : msg, 'error');
+    });
   }
 
   function controlPanel(): HTMLElement {

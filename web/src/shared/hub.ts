@@ -146,6 +146,7 @@ export class SessionChannel {
   state = '';
   participants: ParticipantDto[] = [];
   private readonly seen = new Set<number>();
+  private readonly echoed = new Set<string>();
   private joining: Promise<void> | null = null;
   private closed = false;
   private readonly outboxKey: string;
@@ -195,9 +196,25 @@ export class SessionChannel {
     if (this.seen.has(ev.seq)) return;
     this.seen.add(ev.seq);
     while (this.seen.has(this.lastSeq + 1)) this.lastSeq++;
+    this.settleEcho(ev);
     this.handlers.event(ev);
     // A hole means a push was missed: ask for exactly what is missing.
     if (ev.seq > this.lastSeq + 1 && this.hub.connected) void this.join();
+  }
+
+  /**
+   * The broadcast of one of our own messages can arrive before its ack. Events carry no clientMsgId, so the
+   * oldest queued message with the same kind and body is taken as delivered (shown once, not twice); it stays
+   * in the outbox until the ack, so a lost ack still leads to an idempotent resend.
+   */
+  private settleEcho(ev: SessionEventDto): void {
+    if (ev.sender.role !== this.me.role) return;
+    const body = JSON.stringify(ev.body ?? {});
+    const match = this.loadOutbox().find((m) => !this.echoed.has(m.clientMsgId) && m.kind === ev.kind && JSON.stringify(m.body) === body);
+    if (match) {
+      this.echoed.add(match.clientMsgId);
+      this.handlers.settled?.(match.clientMsgId, {});
+    }
   }
 
   private setState(state: string, participants: ParticipantDto[]): void {
@@ -214,8 +231,9 @@ export class SessionChannel {
     return this.trySend(p);
   }
 
+  /** Messages queued and not yet seen delivered. */
   pendingMessages(): PendingMessage[] {
-    return this.loadOutbox();
+    return this.loadOutbox().filter((m) => !this.echoed.has(m.clientMsgId));
   }
 
   private async trySend(p: PendingMessage): Promise<SendAck | null> {
