@@ -20,8 +20,8 @@ internal static partial class AdminEndpoints
     public static void MapAdminEndpoints(this WebApplication app)
     {
         var users = app.MapGroup("/api/users").WithTags("Admin").RequireAuthorization(AuthPolicies.Admin);
-        users.MapGet("/", ListUsersAsync).WithSummary("Lists staff accounts.");
-        users.MapPost("/", CreateUserAsync).WithSummary("Creates a staff account.");
+        users.MapGet("", ListUsersAsync).WithSummary("Lists staff accounts.");
+        users.MapPost("", CreateUserAsync).WithSummary("Creates a staff account.");
         users.MapDelete("/{id}", DisableUserAsync).WithSummary("Disables a staff account; its tokens stop working at once.");
 
         app.MapGet("/api/audit", ListAuditAsync)

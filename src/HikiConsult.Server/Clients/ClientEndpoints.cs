@@ -22,8 +22,8 @@ public static class ClientEndpoints
     public static WebApplication MapClients(this WebApplication app)
     {
         var clients = app.MapGroup("/api/clients").WithTags("Clients").RequireAuthorization(AuthPolicies.Clinician);
-        clients.MapGet("/", ListAsync).WithSummary("The clients the caller may see (a supervisor: all; a counselor: assigned ones).");
-        clients.MapPost("/", CreateAsync).WithSummary("Creates a client; a counselor who creates one is assigned to it.");
+        clients.MapGet("", ListAsync).WithSummary("The clients the caller may see (a supervisor: all; a counselor: assigned ones).");
+        clients.MapPost("", CreateAsync).WithSummary("Creates a client; a counselor who creates one is assigned to it.");
         clients.MapGet("/{id}", GetAsync).WithSummary("One client record; 404 when it does not exist or is not visible.");
         clients.MapGet("/{id}/sessions", ListSessionsAsync).WithSummary("The client's sessions, newest first.");
         clients.MapPost("/{id}/pairing-codes", CreatePairingCodeAsync).WithSummary("A single-use pairing code for an avatar, robot or family device, valid 10 minutes.");

@@ -19,7 +19,7 @@ public static class SessionEndpoints
     public static WebApplication MapSessions(this WebApplication app)
     {
         var sessions = app.MapGroup("/api/sessions").WithTags("Sessions");
-        sessions.MapPost("/", CreateAsync).RequireAuthorization(AuthPolicies.Clinician).WithSummary("Schedules a session with a client.");
+        sessions.MapPost("", CreateAsync).RequireAuthorization(AuthPolicies.Clinician).WithSummary("Schedules a session with a client.");
         sessions.MapGet("/{id}", GetAsync).RequireAuthorization().WithSummary("One session with its participants and presence.");
         sessions.MapGet("/{id}/events", EventsAsync).RequireAuthorization().WithSummary("The session's log, paged by seq.");
         sessions.MapGet("/{id}/transcript", TranscriptAsync).RequireAuthorization().WithSummary("A readable transcript (text/plain) for the clinic's records.");

@@ -29,7 +29,8 @@ public static class WebExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseDefaultFiles();
+        // "/avatar" serves avatar/index.html as is (no redirect to "/avatar/").
+        app.UseDefaultFiles(new DefaultFilesOptions { RedirectToAppendTrailingSlash = false });
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();

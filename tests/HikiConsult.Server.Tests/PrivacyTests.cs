@@ -1,0 +1,47 @@
+using HikiConsult.Contracts;
+using HikiConsult.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace HikiConsult.Server.Tests;
+
+/// <summary>With the server's own logging configuration, no token, password or message content reaches a log.</summary>
+public sealed class PrivacyTests : IAsyncLifetime
+{
+    private readonly ServerApp _app = new();
+
+    public Task InitializeAsync()
+    {
+        _app.Start();
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync() => _app.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task Logs_never_contain_tokens_passwords_or_message_bodies()
+    {
+        const string Secret = "Nobody may know I feel this way 7f3a";
+        var s = await Scenario.CreateAsync(_app);
+        var (counselor, device) = await s.JoinBothAsync(_app);
+        await device.SendTextAsync(s.Session.Id, Secret);
+        await counselor.SendAsync(s.Session.Id, EventKinds.Speak, new { text = Secret + " (spoken)" });
+        await Assert.ThrowsAsync<HubException>(() => device.SendAsync(s.Session.Id, EventKinds.Speak, new { text = Secret }));
+        await counselor.Connection.InvokeAsync<SessionStateDto>(HubMethods.EndSession, s.Session.Id, Secret + " note");
+        await _app.GetAsync($"/api/sessions/{s.Session.Id}/transcript", s.Counselor.Token);
+        using var revoked = await _app.SendAsync(HttpMethod.Delete, $"/api/devices/{s.Device.DeviceId}", s.Counselor.Token);
+        await device.Closed.WaitAsync(HubClient.Timeout);
+        await _app.GetAsync("/api/devices/me/sessions", s.Device.AccessToken);
+        await _app.PostAsync("/api/auth/login", null, new LoginRequest(s.Counselor.Username, "wrong " + ServerApp.Password));
+        await counselor.DisposeAsync();
+
+        var lines = _app.Logs.Lines.ToList();
+        Assert.NotEmpty(lines);
+        Assert.DoesNotContain(lines, l => l.Contains("Nobody may know", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains(s.Counselor.Token, StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains(s.Device.AccessToken, StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains(s.Device.AccessToken[..20], StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains(ServerApp.Password, StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains(File.ReadAllText(Path.Combine(_app.DataDirectory, "signing-key")), StringComparison.Ordinal));
+    }
+}
