@@ -105,9 +105,9 @@ export async function launchBrowser() {
   });
 }
 
-export async function screenshot(page, name) {
+export async function screenshot(page, name, { fullPage = false } = {}) {
   mkdirSync(resultsDir, { recursive: true });
-  await page.screenshot({ path: join(resultsDir, `${name}.png`), fullPage: false });
+  await page.screenshot({ path: join(resultsDir, `${name}.png`), fullPage });
 }
 
 /** REST call as a signed-in user, for set-up and for checks the UI cannot show. */

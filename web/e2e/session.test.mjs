@@ -263,9 +263,22 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
       }
       await counselor.locator('#timeline figure[data-chart="scores-phq9"] svg .dot').nth(1).waitFor({ timeout: T });
       await counselor.selectOption('#instrument-select', '');
+
+      // A Kato isolation record: 4 months, out one day a week, impaired: pre-hikikomori, the early-consultation target.
+      await counselor.click('#record-isolation');
+      await counselor.fill('#iso-months', '4');
+      await counselor.selectOption('#iso-days', '1');
+      await counselor.check('#iso-impairment');
+      await counselor.click('#iso-save');
+      await counselor.locator('dialog .result-total', { hasText: 'preHikikomori' }).waitFor({ timeout: T });
+      await counselor.keyboard.press('Escape');
+      await counselor.locator('#timeline figure[data-chart="kato"] svg .seg').first().waitFor({ timeout: T });
     }
-    await counselor.evaluate(() => document.querySelectorAll('.toast').forEach((t) => t.remove()));
-    await screenshot(counselor, 'console-client-page');
+    await counselor.evaluate(() => {
+      document.querySelectorAll('.toast').forEach((t) => t.remove());
+      window.scrollTo(0, 0);
+    });
+    await screenshot(counselor, 'console-client-page', { fullPage: true });
     const device = counselor.locator('#devices li').first();
     await device.waitFor({ timeout: T });
     counselor.once('dialog', (d) => d.accept());

@@ -344,7 +344,8 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
       .filter((k) => !Number.isNaN(k.from.getTime()));
     charts.append(chartCard('Kato status history', 'Proposed criteria (Kato, Kanba & Teo 2020): not met / pre-hikikomori (3 to under 6 months) / hikikomori, with severity by days out of the home', segs.length ? statusStrip('Kato status history', segs) : null, 'kato', true));
     const sources: string[] = Array.isArray(tl.sources) ? tl.sources : [];
-    charts.append(h('p', { class: 'muted small wide sources' }, `${tl.label ?? 'Decision support, not a diagnosis.'}${sources.length ? ` Sources: ${sources.join('; ')}` : ''}`));
+    const label = String(tl.label ?? 'Decision support, not a diagnosis').replace(/\.?$/, '.');
+    charts.append(h('p', { class: 'muted small wide sources' }, `${label}${sources.length ? ` Sources: ${sources.join(' · ')}` : ''}`));
   }
 
   function scoreCharts(tl: Json | null): HTMLElement[] {
