@@ -185,6 +185,7 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     await avatar.click('#send-button');
     const banner = counselor.locator('.risk-alert', { hasText: alias });
     await banner.waitFor({ timeout: T });
+    await counselor.locator('#room-log li.flagged', { hasText: 'I want to kill myself.' }).waitFor({ timeout: T });
     await counselor.waitForTimeout(600); // let the banner finish sliding in for the picture
     await screenshot(counselor, 'console-risk-alert');
     await banner.locator('.ack-note').fill('Called the client, safety plan agreed.');
@@ -279,6 +280,18 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
       window.scrollTo(0, 0);
     });
     await screenshot(counselor, 'console-client-page', { fullPage: true });
+
+    if (hasInstruments) {
+      // The triage queue lists the client with its reasons in plain words (pre-hikikomori, PHQ-9 item 9, ...).
+      const clientId = await counselor.locator('#client-page').getAttribute('data-client-id');
+      await counselor.click('nav a[href="#/"]');
+      const entry = counselor.locator(`#triage-list li.triage-entry[data-client-id="${clientId}"]`);
+      await entry.waitFor({ timeout: T });
+      assert.ok((await entry.locator('.reasons li').count()) >= 1, 'at least one reason');
+      await screenshot(counselor, 'console-triage');
+      await counselor.goBack();
+      await counselor.locator('#client-page').waitFor({ timeout: T });
+    }
     const device = counselor.locator('#devices li').first();
     await device.waitFor({ timeout: T });
     counselor.once('dialog', (d) => d.accept());

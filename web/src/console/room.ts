@@ -3,7 +3,7 @@ import { $, clear, formatTime, h } from '../shared/dom';
 import { SessionChannel, hubErrorMessage, type PendingMessage } from '../shared/hub';
 import { SvgAvatar, lookById } from '../shared/avatar-svg';
 import { asList } from '../shared/api';
-import { AssessmentKind, Expressions, GazeTargets, Gestures, Hub, OpenStates, type ClientDto, type ParticipantDto, type SessionDto, type SessionEventDto } from '../shared/contract';
+import { AssessmentKind, Expressions, GazeTargets, Gestures, Hub, OpenStates, type ClientDto, type ParticipantDto, type RiskAlertDto, type SessionDto, type SessionEventDto } from '../shared/contract';
 import type { InstrumentDefinition } from '../shared/instruments';
 import { StateLabels, rememberSession, type ConsoleContext } from './context';
 import { newId } from '../shared/ids';
@@ -26,6 +26,8 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
   let clientPresence = '';
   let profile: { nickname?: string; look?: string } = {};
 
+  const slider = h('input', { type: 'range', min: '0', max: '100', value: '100', id: 'expression-weight', 'aria-label': 'Expression weight' });
+  const weightLabel = h('output', { for: 'expression-weight' }, '100%');
   const log = h('ol', { class: 'room-log', id: 'room-log', 'aria-live': 'polite' });
   const stateBadge = h('span', { class: 'state-badge', id: 'session-state' }, '…');
   const presence = h('ul', { class: 'presence-list', id: 'presence' });
@@ -107,7 +109,10 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
   function apply(ev: SessionEventDto): void {
     const b = (ev.body ?? {}) as Record<string, any>;
     if (Staff.has(ev.sender.role)) {
-      if (ev.kind === 'expression') preview.setExpression(String(b.name), Number(b.weight ?? 1));
+      if (ev.kind === 'expression') {
+        preview.setExpression(String(b.name), Number(b.weight ?? 1));
+        syncWeight(Number(b.weight ?? 1));
+      }
       if (ev.kind === 'gaze') preview.setGaze(String(b.target));
     } else if (ev.kind === 'signal') {
       if (b.name === 'reaction') lastReaction = ev;
@@ -125,9 +130,20 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
     }
   }
 
+  const flaggedSeqs = new Set<number>();
+  let disposed = false;
+  const markFlagged = (a: RiskAlertDto) => {
+    if (disposed || a.sessionId !== sessionId) return;
+    flaggedSeqs.add(a.seq);
+    log.querySelector(`li[data-seq="${a.seq}"]`)?.classList.add('flagged');
+  };
+  ctx.hub.on(Hub.RiskAlert, markFlagged);
+  void ctx.api.get<unknown>(`/api/alerts?status=open`).then((d) => asList<RiskAlertDto>(d).forEach(markFlagged), () => {});
+
   function renderEvent(ev: SessionEventDto): void {
     const li = eventItem(ev);
     li.dataset.seq = String(ev.seq);
+    if (flaggedSeqs.has(ev.seq)) li.classList.add('flagged');
     const after = [...log.querySelectorAll<HTMLElement>('li[data-seq]')].find((x) => Number(x.dataset.seq) > ev.seq);
     log.insertBefore(li, after ?? log.querySelector('li.pending, li.failed'));
     log.scrollTop = log.scrollHeight;
@@ -213,9 +229,14 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
     });
   }
 
+  function syncWeight(w: number): void {
+    if (!Number.isFinite(w)) return;
+    weight = w;
+    slider.value = String(Math.round(w * 100));
+    weightLabel.textContent = `${slider.value}%`;
+  }
+
   function controlPanel(): HTMLElement {
-    const slider = h('input', { type: 'range', min: '0', max: '100', value: '100', id: 'expression-weight', 'aria-label': 'Expression weight' });
-    const weightLabel = h('output', { for: 'expression-weight' }, '100%');
     slider.addEventListener('input', () => {
       weight = Number(slider.value) / 100;
       weightLabel.textContent = `${slider.value}%`;
@@ -328,7 +349,10 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
 
   return {
     element,
-    dispose: () => void channel.leave(),
+    dispose: () => {
+      disposed = true;
+      void channel.leave();
+    },
   };
 }
 
