@@ -164,15 +164,7 @@ public sealed class ServerApp : IAsyncDisposable
     /// <summary>A real SignalR connection over TestServer's WebSocket, token in the query as browsers send it.</summary>
     public async Task<HubClient> ConnectAsync(string hubPath, string token, bool start = true)
     {
-        var sockets = Server.CreateWebSocketClient();
-        var connection = new HubConnectionBuilder()
-            .WithHikiConsultUrl(new Uri(Server.BaseAddress, hubPath), o =>
-            {
-                o.AccessTokenProvider = _ => ValueTask.FromResult<string?>(token);
-                o.SendTokenInHeader = false;
-                o.Connect = (uri, ct) => sockets.ConnectAsync(uri, ct);
-            })
-            .Build();
+        var connection = BuildConnection(hubPath, token);
         var client = new HubClient(connection);
         if (start)
         {
@@ -180,6 +172,20 @@ public sealed class ServerApp : IAsyncDisposable
         }
 
         return client;
+    }
+
+    /// <summary>An unstarted connection without handlers.</summary>
+    public HubConnection BuildConnection(string hubPath, string token)
+    {
+        var sockets = Server.CreateWebSocketClient();
+        return new HubConnectionBuilder()
+            .WithHikiConsultUrl(new Uri(Server.BaseAddress, hubPath), o =>
+            {
+                o.AccessTokenProvider = _ => ValueTask.FromResult<string?>(token);
+                o.SendTokenInHeader = false;
+                o.Connect = (uri, ct) => sockets.ConnectAsync(uri, ct);
+            })
+            .Build();
     }
 
     // ---- Database, read directly to check what is persisted ----
