@@ -25,6 +25,7 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 var log = Console.Out;
+var loadAtStart = LoadAverage();
 var results = new List<PhaseResult>();
 var dataDirectory = Directory.CreateTempSubdirectory("hikiconsult-load-").FullName;
 ServerProcess? server = null;
@@ -93,7 +94,7 @@ try
 
     var markdown =
         $"### Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: {options.Sessions} sessions, {options.Rate:0} msg/s, {options.Duration.TotalSeconds:0} s measured after {options.Warmup.TotalSeconds:0} s warmup, {Environment.ProcessorCount} cores\n\n" +
-        "Latencies in ms.\n\n" +
+        $"Machine load average (1, 5, 15 min) at start: {loadAtStart}; at end: {LoadAverage()}. Latencies in ms.\n\n" +
         Report.Table(results) + "\n" +
         Report.Verdict(serverRate, bareRate, serverCeiling, bareCeiling, options.Rate, options.Sessions) +
         (Report.Errors(results) is { Length: > 0 } errors ? "\nErrors:\n" + errors : "");
@@ -146,5 +147,18 @@ finally
     catch (IOException)
     {
         // Leave it for the OS temp cleanup.
+    }
+}
+
+// Other work on the machine skews the figures; the report says how busy it was.
+static string LoadAverage()
+{
+    try
+    {
+        return string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+    }
+    catch (IOException)
+    {
+        return "unknown";
     }
 }
