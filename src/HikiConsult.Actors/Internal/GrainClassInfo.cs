@@ -17,6 +17,8 @@ internal sealed class GrainClassInfo
         ClassType = classType;
         Reentrant = reentrant;
         CollectionAge = collectionAge;
+        OverridesOnActivate = Overrides(classType, nameof(Grain.OnActivateAsync));
+        OverridesOnDeactivate = Overrides(classType, nameof(Grain.OnDeactivateAsync));
     }
 
     private GrainClassInfo(Type classType, string grainType, bool reentrant, TimeSpan collectionAge, ConstructorInfo constructor, Func<ActivationData, object?>[] arguments)
@@ -29,6 +31,15 @@ internal sealed class GrainClassInfo
     public string GrainType { get; }
     public Type ClassType { get; }
     public bool Reentrant { get; }
+
+    /// <summary>Whether the class has its own OnActivateAsync (if not, activation skips the call and its timeout).</summary>
+    public bool OverridesOnActivate { get; }
+
+    public bool OverridesOnDeactivate { get; }
+
+    private static bool Overrides(Type classType, string method) =>
+        typeof(Grain).IsAssignableFrom(classType)
+        && classType.GetMethods(BindingFlags.Public | BindingFlags.Instance).Any(m => m.Name == method && m.GetBaseDefinition().DeclaringType == typeof(Grain) && m.DeclaringType != typeof(Grain));
 
     /// <summary>Idle time before collection; <see cref="Timeout.InfiniteTimeSpan"/> for never.</summary>
     public TimeSpan CollectionAge { get; }

@@ -203,7 +203,20 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
 
     internal bool TryGetActivation(GrainId id, out ActivationData activation) => _directory.TryGetValue(id, out activation!);
 
-    internal IEnumerable<ActivationData> Activations => _directory.Values;
+    /// <summary>
+    /// Every activation, enumerated without locking or copying the directory (its <c>Values</c> would take every
+    /// lock and copy a million entries per sweep).
+    /// </summary>
+    internal IEnumerable<ActivationData> Activations
+    {
+        get
+        {
+            foreach (var entry in _directory)
+            {
+                yield return entry.Value;
+            }
+        }
+    }
 
     /// <summary>
     /// Routes calls for one grain id to a given object, through a mailbox of its own (test probes). The grain id
@@ -252,7 +265,7 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
             return false;
         }
 
-        foreach (var activation in _directory.Values)
+        foreach (var (_, activation) in _directory)
         {
             if (activation.IsScheduled)
             {
@@ -279,7 +292,7 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
             return false;
         }
 
-        foreach (var activation in _directory.Values)
+        foreach (var (_, activation) in _directory)
         {
             if (!activation.IsIdle)
             {
@@ -317,7 +330,7 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
         }
 
         var expired = new List<Message>();
-        foreach (var activation in _directory.Values)
+        foreach (var (_, activation) in _directory)
         {
             activation.ExpireMessages(epoch, expired);
         }
@@ -342,7 +355,7 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
         var now = Time.GetTimestamp();
         Volatile.Write(ref _coarseNow, now);
         var collected = 0;
-        foreach (var activation in _directory.Values)
+        foreach (var (_, activation) in _directory)
         {
             if (activation.CollectIfIdle(now))
             {
