@@ -66,10 +66,13 @@ public sealed class AuthTests(SharedServer shared) : IClassFixture<SharedServer>
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         }
 
+        await using var hub = await App.ConnectAsync(HubPaths.Counselor, counselor.Token);
         using (var disable = await App.SendAsync(HttpMethod.Delete, $"/api/users/{counselor.Id}", admin.Token))
         {
             Assert.Equal(HttpStatusCode.NoContent, disable.StatusCode);
         }
+
+        await hub.Closed.WaitAsync(HubClient.Timeout);
 
         using var after = await App.GetAsync("/api/clients", counselor.Token);
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);

@@ -2,6 +2,8 @@ using System.Text.Json;
 using HikiConsult.Actors;
 using HikiConsult.Contracts;
 using HikiConsult.Grains.Counselors;
+using HikiConsult.Grains.Sessions;
+using HikiConsult.Server.Hubs;
 using HikiConsult.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -399,6 +401,55 @@ public sealed class SessionHubTests(SharedServer shared) : IClassFixture<SharedS
         Assert.Equal(before + 1, left.Seq);
         var ack = await counselor.SendTextAsync(s.Session.Id, "The counselor's connection is fine.");
         Assert.False(ack.Duplicate);
+    }
+
+    [Fact]
+    public async Task A_quiet_session_keeps_its_observers_and_presence_for_as_long_as_connections_stay()
+    {
+        var s = await Scenario.CreateAsync(App);
+        var (counselor, device) = await s.JoinBothAsync(App);
+        await using var _ = counselor;
+        await using var __ = device;
+        var subscriptions = App.Services.GetRequiredService<SessionSubscriptions>();
+
+        // Twenty quiet minutes: longer than the grains' idle collection age and the observers' expiry.
+        for (var minute = 0; minute < 20; minute++)
+        {
+            App.Time.Advance(TimeSpan.FromMinutes(1));
+            await subscriptions.RenewAsync();
+        }
+
+        var ack = await device.SendTextAsync(s.Session.Id, "Sorry, I was thinking.");
+        var pushed = await counselor.WaitForEventAsync(e => e.Seq == ack.Seq);
+        Assert.Equal("Sorry, I was thinking.", pushed.Body.GetProperty("text").GetString());
+        var session = await App.ExpectAsync<SessionDto>(200, HttpMethod.Get, $"/api/sessions/{s.Session.Id}", s.Counselor.Token);
+        Assert.All(session.Participants, p => Assert.True(p.Present));
+    }
+
+    [Fact]
+    public async Task A_node_drops_its_observer_once_no_connection_uses_the_session()
+    {
+        var s = await Scenario.CreateAsync(App);
+        var subscriptions = App.Services.GetRequiredService<SessionSubscriptions>();
+        Assert.False(subscriptions.Has(s.Session.Id));
+        await using (var counselor = await App.ConnectAsync(HubPaths.Counselor, s.Counselor.Token))
+        {
+            await counselor.JoinAsync(s.Session.Id);
+            Assert.True(subscriptions.Has(s.Session.Id));
+            await counselor.Connection.InvokeAsync(HubMethods.LeaveSession, s.Session.Id);
+        }
+
+        await subscriptions.RenewAsync();
+        Assert.True(subscriptions.Has(s.Session.Id)); // kept for one period, in case someone rejoins
+        App.Time.Advance(SessionObserverTiming.RenewPeriod);
+        await subscriptions.RenewAsync();
+        Assert.False(subscriptions.Has(s.Session.Id));
+
+        // Joining again subscribes a new observer and pushes flow.
+        await using var again = await App.ConnectAsync(HubPaths.Counselor, s.Counselor.Token);
+        await again.JoinAsync(s.Session.Id);
+        var ack = await again.SendTextAsync(s.Session.Id, "back");
+        await again.WaitForEventAsync(e => e.Seq == ack.Seq);
     }
 
     internal static string Describe(SessionEventDto e) =>

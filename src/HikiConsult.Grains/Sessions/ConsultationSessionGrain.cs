@@ -162,7 +162,9 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         }
 
         // A resend of something accepted earlier gets its ack even when the session has closed since.
-        if (!IsOpen || !_connections.ContainsKey(sender.Id))
+        // Senders must have joined (the hub also checks the join on the very connection). Presence is not
+        // required: it lives in memory and is gone if this activation was ever replaced.
+        if (!IsOpen || !S.Participants.Any(p => p.Id == sender.Id))
         {
             var earlier = await _store.FindByClientMsgIdAsync(SessionId, sender.Id, message.ClientMsgId);
             if (earlier is not null)

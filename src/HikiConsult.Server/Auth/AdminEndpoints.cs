@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using HikiConsult.Contracts;
 using HikiConsult.Grains;
 using HikiConsult.Server.Audit;
+using HikiConsult.Server.Hubs;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HikiConsult.Server.Auth;
@@ -83,8 +84,16 @@ internal static partial class AdminEndpoints
         }
     }
 
-    private static async Task<Results<NoContent, NotFound>> DisableUserAsync(string id, UserStore store, CancellationToken cancellationToken) =>
-        EntityIds.IsUserId(id) && await store.DisableAsync(id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+    private static async Task<Results<NoContent, NotFound>> DisableUserAsync(string id, UserStore store, ConnectionRegistry connections, CancellationToken cancellationToken)
+    {
+        if (!EntityIds.IsUserId(id) || !await store.DisableAsync(id, cancellationToken))
+        {
+            return TypedResults.NotFound();
+        }
+
+        connections.AbortAll(id);
+        return TypedResults.NoContent();
+    }
 
     private static async Task<Results<Ok<IReadOnlyList<AuditEntry>>, ValidationProblem>> ListAuditAsync(
         AuditLog audit, string? targetId, int? limit, CancellationToken cancellationToken)

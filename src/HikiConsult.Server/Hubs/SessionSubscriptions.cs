@@ -62,6 +62,15 @@ public sealed partial class SessionSubscriptions(
         }
     }
 
+    /// <summary>Whether this node has an observer for the session.</summary>
+    public bool Has(string sessionId)
+    {
+        lock (_lock)
+        {
+            return _entries.ContainsKey(sessionId);
+        }
+    }
+
     /// <summary>Renews live subscriptions and drops idle ones. Runs every <see cref="SessionObserverTiming.RenewPeriod"/>.</summary>
     public async Task RenewAsync()
     {
