@@ -1,0 +1,123 @@
+using System.Text.Json;
+using HikiConsult.Contracts;
+using HikiConsult.Domain.Engagement;
+using HikiConsult.EarlyConsultation.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace HikiConsult.EarlyConsultation.Tests;
+
+/// <summary>The session-history timeline follows the session log event by event, through the real hubs.</summary>
+public sealed class TimelineTests(SharedServer server) : IClassFixture<SharedServer>
+{
+    private TestServerApp App => server.App;
+
+    [Fact]
+    public async Task The_timeline_follows_the_session_history_event_by_event()
+    {
+        var s = await App.ScenarioAsync();
+        var summary = await SummaryAsync(s);
+        Assert.Equal(0, summary.GetProperty("sessionsAttended").GetInt32());
+        Assert.Equal(JsonValueKind.Null, summary.GetProperty("lastContactAt").ValueKind);
+
+        // The client joins a session the counselor is in: attended.
+        await using var counselor = await App.ConnectAsync(HubPaths.Counselor, s.Counselor.Token);
+        await using var device = await App.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken);
+        await counselor.JoinAsync(s.Session.Id);
+        var joined = await device.JoinAsync(s.Session.Id);
+        Assert.Equal(SessionStates.Active, joined.State);
+        summary = await SummaryAsync(s);
+        Assert.Equal(1, summary.GetProperty("sessionsAttended").GetInt32());
+        Assert.Equal(App.Clock.GetUtcNow(), summary.GetProperty("lastContactAt").GetDateTimeOffset());
+
+        // Three client messages.
+        for (var i = 0; i < 3; i++)
+        {
+            await device.SendTextAsync(s.Session.Id, $"message {i}");
+        }
+
+        var timeline = await TimelineAsync(s);
+        Assert.Equal(3, timeline.GetProperty("engagementByWeek").EnumerateArray().Sum(w => w.GetProperty("clientMessages").GetInt32()));
+        var localHour = ClientTime.Local(App.Clock.GetUtcNow(), "Asia/Tokyo").Hour;
+        var hours = timeline.GetProperty("activityByHour").EnumerateArray().Select(h => h.GetInt32()).ToArray();
+        Assert.Equal(4, hours[localHour]); // three messages and the attended session, in the client's time zone
+        Assert.Equal(4, hours.Sum());
+        Assert.Equal(3.0, timeline.GetProperty("summary").GetProperty("messagesPerSession").GetDouble());
+        Assert.Equal(JsonValueKind.Null, timeline.GetProperty("summary").GetProperty("medianReplyMinutes").ValueKind);
+
+        // The counselor asks; the client answers two minutes later.
+        await counselor.SendTextAsync(s.Session.Id, "How was your week?");
+        App.Clock.Advance(TimeSpan.FromMinutes(2));
+        await device.SendTextAsync(s.Session.Id, "ok");
+        summary = await SummaryAsync(s);
+        Assert.Equal(2.0, summary.GetProperty("medianReplyMinutes").GetDouble(), 3);
+        Assert.Equal(4.0, summary.GetProperty("messagesPerSession").GetDouble());
+        await counselor.Connection.InvokeAsync<SessionStateDto>(HubMethods.EndSession, s.Session.Id, "Calm session.");
+
+        // Two sessions the client never came to, and one cancelled.
+        for (var i = 0; i < 2; i++)
+        {
+            var missed = await App.CreateSessionAsync(s.Counselor.Token, s.Client.Id);
+            await counselor.JoinAsync(missed.Id);
+            var ended = await counselor.Connection.InvokeAsync<SessionStateDto>(HubMethods.EndSession, missed.Id, null);
+            Assert.Equal(SessionStates.NoShow, ended.State);
+            summary = await SummaryAsync(s);
+            Assert.Equal(i + 1, summary.GetProperty("noShows").GetInt32());
+            Assert.Equal(i + 1, summary.GetProperty("currentNoShowStreak").GetInt32());
+        }
+
+        var cancelled = await App.CreateSessionAsync(s.Counselor.Token, s.Client.Id);
+        await App.ExpectStatusAsync(200, HttpMethod.Post, $"/api/sessions/{cancelled.Id}/cancel", s.Counselor.Token);
+        summary = await SummaryAsync(s);
+        Assert.Equal(1, summary.GetProperty("sessionsCancelled").GetInt32());
+        Assert.Equal(2, summary.GetProperty("currentNoShowStreak").GetInt32());
+        Assert.Equal(1, summary.GetProperty("sessionsAttended").GetInt32());
+
+        timeline = await TimelineAsync(s);
+        Assert.Equal("Asia/Tokyo", timeline.GetProperty("timeZoneId").GetString());
+        Assert.Equal("Decision support, not a diagnosis", timeline.GetProperty("label").GetString());
+        Assert.Contains(timeline.GetProperty("sources").EnumerateArray(), x => x.GetString()!.Contains("session-history analytics", StringComparison.Ordinal));
+        Assert.Equal(2, timeline.GetProperty("engagementByWeek").EnumerateArray().Sum(w => w.GetProperty("noShows").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Assessment_scores_appear_as_series_with_their_thresholds()
+    {
+        var s = await App.ScenarioAsync();
+        await App.ExpectStatusAsync(201, HttpMethod.Post, $"/api/clients/{s.Client.Id}/assessments", s.Counselor.Token,
+            new { instrument = "phq9", answers = new[] { 2, 2, 2, 2, 2, 0, 0, 0, 0 } });
+        var series = Assert.Single((await TimelineAsync(s)).GetProperty("assessments").EnumerateArray());
+        Assert.Equal("phq9", series.GetProperty("instrument").GetString());
+        Assert.Equal(10, Assert.Single(series.GetProperty("points").EnumerateArray()).GetProperty("total").GetInt32());
+        Assert.Equal([5, 10, 15, 20], series.GetProperty("thresholds").EnumerateArray().Select(t => t.GetProperty("value").GetInt32()));
+    }
+
+    private async Task<JsonElement> TimelineAsync(Scenario s) => await App.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
+
+    private async Task<JsonElement> SummaryAsync(Scenario s) => (await TimelineAsync(s)).GetProperty("summary");
+}
+
+/// <summary>Analytics are durable: a restart keeps them (written behind on messages, flushed when the server stops).</summary>
+public sealed class TimelineDurabilityTests
+{
+    [Fact]
+    public async Task The_timeline_survives_a_restart()
+    {
+        await using var app = new TestServerApp();
+        var s = await app.ScenarioAsync();
+        await using (var device = await app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken))
+        {
+            await device.JoinAsync(s.Session.Id);
+            for (var i = 0; i < 5; i++)
+            {
+                await device.SendTextAsync(s.Session.Id, $"line {i}");
+            }
+        }
+
+        var before = await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
+        await app.RestartAsync();
+        var after = await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
+        Assert.Equal(5, after.GetProperty("engagementByWeek").EnumerateArray().Sum(w => w.GetProperty("clientMessages").GetInt32()));
+        Assert.Equal(before.GetProperty("activityByHour").GetRawText(), after.GetProperty("activityByHour").GetRawText());
+        Assert.Equal(before.GetProperty("summary").GetProperty("lastContactAt").GetDateTimeOffset(), after.GetProperty("summary").GetProperty("lastContactAt").GetDateTimeOffset());
+    }
+}
