@@ -73,7 +73,8 @@ public sealed class StaticPagesTests : IAsyncLifetime
         File.WriteAllText(Path.Combine(_webRoot, "index.html"), "<title>console page</title>");
         File.WriteAllText(Path.Combine(_webRoot, "avatar", "index.html"), "<title>avatar page</title>");
         File.WriteAllText(Path.Combine(_webRoot, "assets", "app.js"), "console.log('asset');");
-        _app = new ServerApp(new Dictionary<string, string?> { [WebHostDefaults.WebRootKey] = _webRoot });
+        // Not "Development": there the build's static web assets manifest overlays the project's real wwwroot.
+        _app = new ServerApp(new Dictionary<string, string?> { [WebHostDefaults.WebRootKey] = _webRoot }, environment: "Testing");
         _app.Start();
         return Task.CompletedTask;
     }
