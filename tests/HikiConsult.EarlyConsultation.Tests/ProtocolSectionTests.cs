@@ -1,0 +1,227 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using HikiConsult.Contracts;
+using HikiConsult.EarlyConsultation.Tests.Infrastructure;
+using HikiConsult.Server.EarlyConsultation;
+
+namespace HikiConsult.EarlyConsultation.Tests;
+
+/// <summary>
+/// Keeps the "Early consultation" section of docs/protocol.md true: every example marked
+/// <c>&lt;!-- ec-example: name --&gt;</c> has the shape (property names, nesting, value kinds) of what the server
+/// really sends, or is accepted by it, and every early consultation endpoint and hub method is documented.
+/// </summary>
+public sealed partial class ProtocolSectionTests : IAsyncLifetime
+{
+    private static readonly Dictionary<string, Type> Requests = new()
+    {
+        ["assessments.submit.request"] = typeof(SubmitAssessmentRequest),
+        ["isolation-records.submit.request"] = typeof(IsolationRecordRequest),
+        ["biomarkers.submit.request"] = typeof(BiomarkerRequest),
+    };
+
+    private readonly TestServerApp _app = new();
+    private readonly string _section = ReadSection();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _app.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task Every_example_has_the_shape_of_the_real_thing()
+    {
+        var examples = ParseExamples(_section);
+        var real = await CollectRealPayloadsAsync();
+        if (Environment.GetEnvironmentVariable("HIKICONSULT_DUMP_EXAMPLES") is { Length: > 0 } dump)
+        {
+            await File.WriteAllTextAsync(dump, JsonSerializer.Serialize(real, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        }
+
+        var unknown = examples.Keys.Except(real.Keys).Except(Requests.Keys).ToList();
+        Assert.True(unknown.Count == 0, "Examples the test does not know: " + string.Join(", ", unknown));
+        var undocumented = real.Keys.Concat(Requests.Keys).Except(examples.Keys).ToList();
+        Assert.True(undocumented.Count == 0, "Payloads without an example: " + string.Join(", ", undocumented));
+
+        foreach (var (name, payload) in real)
+        {
+            var mismatch = Mismatch(examples[name], payload, "$");
+            Assert.True(mismatch is null, $"Example '{name}' does not match the server: {mismatch}\nServer sent: {payload}");
+        }
+
+        foreach (var (name, type) in Requests)
+        {
+            var properties = type.GetProperties().Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToHashSet();
+            var extra = examples[name].EnumerateObject().Select(p => p.Name).Where(n => !properties.Contains(n)).ToList();
+            Assert.True(extra.Count == 0, $"Example '{name}' has fields {string.Join(", ", extra)} that {type.Name} does not have.");
+        }
+    }
+
+    [Fact]
+    public async Task Every_early_consultation_endpoint_and_hub_method_is_documented()
+    {
+        using var response = await _app.GetAsync("/openapi/v1.json", null);
+        var openApi = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var missing = new List<string>();
+        var count = 0;
+        foreach (var path in openApi.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var tags = operation.Value.TryGetProperty("tags", out var t) ? t.EnumerateArray().Select(x => x.GetString()).ToList() : [];
+                if (tags.Contains("Early consultation"))
+                {
+                    count++;
+                    var heading = $"`{operation.Name.ToUpperInvariant()} {path.Name}";
+                    if (!_section.Contains(heading, StringComparison.Ordinal))
+                    {
+                        missing.Add($"{operation.Name.ToUpperInvariant()} {path.Name}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(count >= 12, $"Only {count} early consultation endpoints in the OpenAPI document.");
+        Assert.True(missing.Count == 0, "Endpoints not in the Early consultation section: " + string.Join(", ", missing));
+        foreach (var method in typeof(EarlyConsultationHubMethods).GetFields().Select(f => (string)f.GetValue(null)!))
+        {
+            Assert.Contains($"`{method}", _section);
+        }
+    }
+
+    private async Task<Dictionary<string, JsonElement>> CollectRealPayloadsAsync()
+    {
+        var real = new Dictionary<string, JsonElement>();
+        async Task<JsonElement> Call(string name, int status, HttpMethod method, string path, string? token, object? body = null)
+        {
+            var element = await _app.ExpectAsync<JsonElement>(status, method, path, token, body);
+            real[name] = element;
+            return element;
+        }
+
+        var supervisor = await _app.CreateStaffAsync(Roles.Supervisor);
+        await using var supervisorHub = await _app.ConnectAsync(HubPaths.Counselor, supervisor.Token);
+        var s = await _app.ScenarioAsync("ja");
+        var client = $"/api/clients/{s.Client.Id}";
+        var token = s.Counselor.Token;
+
+        await Call("assessments.submit.response", 201, HttpMethod.Post, $"{client}/assessments", token,
+            new { instrument = "phq9", answers = new[] { 1, 2, 1, 1, 0, 1, 2, 0, 1 }, completedBy = "counselor" });
+        await Call("assessments.problem", 400, HttpMethod.Post, $"{client}/assessments", token,
+            new { instrument = "hq25", answers = new[] { 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, completedBy = "client" });
+        await Call("assessments.list.response", 200, HttpMethod.Get, $"{client}/assessments", token);
+        await Call("isolation-records.submit.response", 201, HttpMethod.Post, $"{client}/isolation-records", token,
+            new { estimatedMonthsOfContinuousIsolation = 4, daysOutOfHomePerWeek = 1, rarelyLeavesOneRoom = false, functionalImpairment = true, distress = true, coOccurringConditions = new[] { "social anxiety" } });
+        await Call("isolation-records.list.response", 200, HttpMethod.Get, $"{client}/isolation-records", token);
+        await Call("biomarkers.submit.response", 201, HttpMethod.Post, $"{client}/biomarkers", token,
+            new { analyte = "ornithine", value = 92.5, unit = "µmol/L", sex = "male", assay = "LC-MS/MS, research lab", date = "2026-01-15" });
+        await Call("biomarkers.list.response", 200, HttpMethod.Get, $"{client}/biomarkers", token);
+
+        await using var counselorHub = await _app.ConnectAsync(HubPaths.Counselor, token);
+        await using var device = await _app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken);
+        await counselorHub.JoinAsync(s.Session.Id);
+        await device.JoinAsync(s.Session.Id);
+        await counselorHub.SendTextAsync(s.Session.Id, "今週はどうでしたか？");
+        var ack = await device.SendTextAsync(s.Session.Id, "もう死にたい");
+        var alert = await counselorHub.WaitForRiskAlertAsync(a => a.Seq == ack.Seq);
+        real["hub.push.risk-alert"] = JsonSerializer.SerializeToElement(alert.Value, TestServerApp.Json);
+        var pushed = await counselorHub.WaitForTriageAsync(q => q.Entries.Any(e => e.Reasons.Any(r => r.Code == "RISK_ALERT_HIGH")));
+        real["hub.push.triage-updated"] = JsonSerializer.SerializeToElement(pushed.Value, TestServerApp.Json);
+        await Call("alerts.list.response", 200, HttpMethod.Get, "/api/alerts?status=open", token);
+        await Call("triage.response", 200, HttpMethod.Get, "/api/triage", token);
+        await Call("timeline.response", 200, HttpMethod.Get, $"{client}/timeline", token);
+
+        var acknowledged = await counselorHub.AcknowledgeAsync(alert.Value.AlertId, "Called; safety plan agreed.");
+        real["hub.acknowledge.response"] = JsonSerializer.SerializeToElement(acknowledged, TestServerApp.Json);
+        var updated = await supervisorHub.WaitForAlertUpdateAsync(a => a.AlertId == alert.Value.AlertId);
+        real["hub.push.alert-updated"] = JsonSerializer.SerializeToElement(updated.Value, TestServerApp.Json);
+        await Call("alerts.history.response", 200, HttpMethod.Get, $"{client}/alerts", token);
+        return real;
+    }
+
+    /// <summary>Null when the example has the shape of the real payload; otherwise where and how it differs.</summary>
+    private static string? Mismatch(JsonElement example, JsonElement real, string path)
+    {
+        if (example.ValueKind == JsonValueKind.Null || real.ValueKind == JsonValueKind.Null)
+        {
+            return null; // nullable fields: either side may be null
+        }
+
+        static string Kind(JsonValueKind k) => k is JsonValueKind.True or JsonValueKind.False ? "boolean" : k.ToString();
+        if (Kind(example.ValueKind) != Kind(real.ValueKind))
+        {
+            return $"{path}: example is {Kind(example.ValueKind)}, server sent {Kind(real.ValueKind)}";
+        }
+
+        if (example.ValueKind == JsonValueKind.Object)
+        {
+            var documented = example.EnumerateObject().Select(p => p.Name).ToHashSet();
+            var sent = real.EnumerateObject().Select(p => p.Name).ToHashSet();
+            if (!documented.SetEquals(sent))
+            {
+                return $"{path}: example has [{string.Join(", ", documented.Order())}], server sent [{string.Join(", ", sent.Order())}]";
+            }
+
+            return example.EnumerateObject()
+                .Select(p => Mismatch(p.Value, real.GetProperty(p.Name), $"{path}.{p.Name}"))
+                .FirstOrDefault(m => m is not null);
+        }
+
+        if (example.ValueKind == JsonValueKind.Array)
+        {
+            var candidates = real.EnumerateArray().ToList();
+            if (candidates.Count == 0)
+            {
+                return example.GetArrayLength() == 0 ? null : $"{path}: example has items, the server sent none";
+            }
+
+            var i = 0;
+            foreach (var item in example.EnumerateArray())
+            {
+                var errors = candidates.Select(c => Mismatch(item, c, $"{path}[{i}]")).ToList();
+                if (errors.All(e => e is not null))
+                {
+                    return errors[0];
+                }
+
+                i++;
+            }
+        }
+
+        return null;
+    }
+
+    private static Dictionary<string, JsonElement> ParseExamples(string markdown)
+    {
+        var examples = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (Match match in ExampleBlock().Matches(markdown))
+        {
+            var name = match.Groups["name"].Value;
+            Assert.False(examples.ContainsKey(name), $"Example '{name}' appears twice.");
+            examples[name] = JsonDocument.Parse(match.Groups["json"].Value).RootElement.Clone();
+        }
+
+        return examples;
+    }
+
+    /// <summary>The "Early consultation" section of docs/protocol.md (from its heading to the next top-level heading).</summary>
+    private static string ReadSection()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var path = Path.Combine(dir.FullName, "docs", "protocol.md");
+            if (File.Exists(path))
+            {
+                var text = File.ReadAllText(path);
+                var start = text.IndexOf("\n## Early consultation", StringComparison.Ordinal);
+                Assert.True(start >= 0, "docs/protocol.md has no '## Early consultation' section.");
+                var end = text.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+                return end < 0 ? text[start..] : text[start..end];
+            }
+        }
+
+        throw new FileNotFoundException("docs/protocol.md not found above the test's directory.");
+    }
+
+    [GeneratedRegex(@"<!-- ec-example: (?<name>[^\s]+) -->\s*```json\s*\n(?<json>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex ExampleBlock();
+}
