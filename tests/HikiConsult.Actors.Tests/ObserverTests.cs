@@ -129,10 +129,41 @@ public sealed class ObserverTests
         stuck.Release.TrySetResult();
     }
 
+    [Fact]
+    public async Task Deleting_an_observer_fails_the_calls_queued_for_it_and_lets_the_running_one_finish()
+    {
+        await using var host = await TestHost.StartAsync();
+        var stuck = new StuckObserver();
+        var reference = host.GrainFactory.CreateObjectReference<IChatObserver>(stuck);
+        var running = reference.Receive("first");
+        var queued = new[] { reference.Receive("second"), reference.Receive("third") };
+
+        host.GrainFactory.DeleteObjectReference<IChatObserver>(stuck);
+
+        foreach (var call in queued)
+        {
+            var error = await TestHost.FailsWith<ObserverNotAvailableException>(call);
+            Assert.Equal(reference.GetGrainId(), error.ObserverId);
+        }
+
+        Assert.False(running.IsCompleted);
+        stuck.Release.TrySetResult();
+        await running.WaitAsync(TestHost.Patience);
+        Assert.Equal(1, stuck.Calls);
+    }
+
     private sealed class StuckObserver : IChatObserver
     {
+        private int _calls;
+
         public TaskCompletionSource Release { get; } = new();
 
-        public Task Receive(string text) => Release.Task;
+        public int Calls => Volatile.Read(ref _calls);
+
+        public Task Receive(string text)
+        {
+            Interlocked.Increment(ref _calls);
+            return Release.Task;
+        }
     }
 }

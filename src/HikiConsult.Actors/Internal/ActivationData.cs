@@ -599,16 +599,21 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
         }
     }
 
-    /// <summary>Marks this activation gone and hands back what was still queued. Drops what only a live activation needs.</summary>
+    /// <summary>
+    /// Marks this activation gone and hands back what was still queued. Once nothing runs any more (deactivated,
+    /// failed activation) it also drops the grain: references cache activations and may keep a dead one reachable.
+    /// </summary>
     private Queue<Message>? InvalidateLocked()
     {
         _state = ActivationState.Invalid;
         var pending = _pending;
         _pending = null;
+        if (_runningCount == 0)
+        {
+            _grain = null;
+            _states = null;
+        }
 
-        // References may keep a finished activation reachable (they cache it); let its grain go.
-        _grain = null;
-        _states = null;
         return pending;
     }
 
