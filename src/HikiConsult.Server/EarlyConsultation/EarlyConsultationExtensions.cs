@@ -21,9 +21,9 @@ public static class EarlyConsultationExtensions
     public static WebApplicationBuilder AddEarlyConsultation(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<EarlyConsultationOptions>().BindConfiguration(EarlyConsultationOptions.SectionName);
+        services.AddOptions<EarlyConsultationOptions>().BindConfiguration(EarlyConsultationOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EarlyConsultationOptions>>(new ProblemListValidator<EarlyConsultationOptions>(o => o.Validate()));
-        services.AddOptions<TriageWeights>().BindConfiguration(TriageSection);
+        services.AddOptions<TriageWeights>().BindConfiguration(TriageSection).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TriageWeights>>(new ProblemListValidator<TriageWeights>(w => w.Validate()));
         services.AddOptions<InstrumentOptions>().BindConfiguration(InstrumentsSection).PostConfigure(o =>
         {
