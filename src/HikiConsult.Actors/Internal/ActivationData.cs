@@ -96,17 +96,6 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     /// <summary>Whether requests go through call filters (decided once the grain object exists).</summary>
     public bool HasCallFilters => _hasCallFilters;
 
-    public bool IsValid
-    {
-        get
-        {
-            using (Acquire())
-            {
-                return _state == ActivationState.Valid;
-            }
-        }
-    }
-
     /// <summary>Nothing queued, running, scheduled or in a lifecycle transition (test quiescence).</summary>
     public bool IsIdle
     {

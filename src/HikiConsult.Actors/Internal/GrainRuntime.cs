@@ -48,7 +48,6 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
         _collection = collection.Value;
         Metrics = metrics;
         ResponseTimeout = messaging.Value.ResponseTimeout;
-        ResponseTimeoutTicks = ResponseTimeout == Timeout.InfiniteTimeSpan ? 0 : Math.Max(1, ToTicks(ResponseTimeout));
         ResponseTimeoutCheckPeriod = messaging.Value.ResponseTimeoutCheckPeriod;
         if (ResponseTimeoutCheckPeriod <= TimeSpan.Zero)
         {
@@ -69,9 +68,6 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
     public GrainHostMetrics Metrics { get; }
     public IIncomingGrainCallFilter[] CallFilters { get; }
     public TimeSpan ResponseTimeout { get; }
-    /// <summary>The response timeout in <see cref="Time"/> ticks; 0 when calls never time out.</summary>
-    public long ResponseTimeoutTicks { get; }
-
     /// <summary>The response timeout in timeout sweeps (rounded up); 0 when calls never time out.</summary>
     public long ResponseTimeoutSweeps { get; }
 
