@@ -5,8 +5,21 @@ namespace HikiConsult.Server.Web;
 public static class WebExtensions
 {
     /// <summary>ProblemDetails for every error, the OpenAPI document, and the static pages.</summary>
+    public const string DefaultUrl = "http://localhost:5080";
+
     public static WebApplicationBuilder AddWeb(this WebApplicationBuilder builder)
     {
+        // The embedded default listens on 5080 wherever it is started from (appsettings.json is only found
+        // when the content root is the project); --urls, ASPNETCORE_URLS, *_HTTP_PORTS or Kestrel endpoints win.
+        var configuration = builder.Configuration;
+        if (string.IsNullOrEmpty(configuration[WebHostDefaults.ServerUrlsKey])
+            && string.IsNullOrEmpty(configuration[WebHostDefaults.HttpPortsKey])
+            && string.IsNullOrEmpty(configuration[WebHostDefaults.HttpsPortsKey])
+            && !configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
             // Model binding failures carry no reason of their own.
