@@ -74,6 +74,19 @@ public sealed class CollectionTests
     }
 
     [Fact]
+    public async Task ClassSpecificCollectionAge_overrides_the_collection_age_by_grain_type()
+    {
+        await using var host = await TestHost.StartAsync(g => g.Configure<GrainCollectionOptions>(o => o.ClassSpecificCollectionAge["idle"] = TimeSpan.FromMinutes(3)));
+        var grain = host.GetGrain<IIdleGrain>("configured");
+        await grain.Touch();
+
+        await host.AdvanceAsync(TimeSpan.FromMinutes(2));
+        Assert.True(host.IsActive(grain));
+        await host.AdvanceAsync(TimeSpan.FromMinutes(2));
+        Assert.False(host.IsActive(grain));
+    }
+
+    [Fact]
     public async Task DelayDeactivation_keeps_an_idle_activation_for_the_given_time()
     {
         await using var host = await TestHost.StartAsync(g => g.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(10)));

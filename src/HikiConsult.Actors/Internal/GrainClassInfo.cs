@@ -80,8 +80,11 @@ internal sealed class GrainClassInfo
     public static GrainClassInfo Create(Type classType, Configuration.GrainCollectionOptions collection)
     {
         var grainType = classType.GetCustomAttribute<GrainTypeAttribute>()?.GrainType ?? DefaultGrainType(classType);
-        var age = classType.GetCustomAttribute<CollectionAgeLimitAttribute>()?.Amount
-            ?? (collection.ClassSpecificCollectionAge.TryGetValue(grainType, out var specific) ? specific : collection.CollectionAge);
+        // A [CollectionAgeLimit] that sets no amount (zero) would collect at every sweep: it means the default.
+        var limit = classType.GetCustomAttribute<CollectionAgeLimitAttribute>()?.Amount;
+        var age = limit is { } amount && amount != TimeSpan.Zero
+            ? amount
+            : collection.ClassSpecificCollectionAge.TryGetValue(grainType, out var specific) ? specific : collection.CollectionAge;
         var constructor = classType.GetConstructors().OrderByDescending(c => c.GetParameters().Length).FirstOrDefault()
             ?? throw new InvalidOperationException($"Grain class {classType.Name} has no public constructor.");
         var arguments = constructor.GetParameters().Select(ArgumentFor).ToArray();
