@@ -32,6 +32,7 @@ ServerProcess? server = null;
 BareRelayHost? bare = null;
 LoadRunner? serverRunner = null;
 LoadRunner? bareRunner = null;
+// A phase ends when everything acknowledged has arrived, or when nothing has moved for this long.
 var drain = TimeSpan.FromSeconds(15);
 
 try

@@ -59,7 +59,7 @@ public sealed class LoadRunner : IAsyncDisposable
     }
 
     /// <summary>Sends <paramref name="ratePerSecond"/> messages per second in total, alternating counselor and device in each session.</summary>
-    public async Task<PhaseResult> RunOpenLoopAsync(double ratePerSecond, TimeSpan warmup, TimeSpan duration, TimeSpan drainTimeout, CancellationToken cancellationToken)
+    public async Task<PhaseResult> RunOpenLoopAsync(double ratePerSecond, TimeSpan warmup, TimeSpan duration, TimeSpan drainStall, CancellationToken cancellationToken)
     {
         var total = warmup + duration;
         var capacity = (int)Math.Min(int.MaxValue - 1, (ratePerSecond * total.TotalSeconds * 1.05) + 1000);
@@ -109,7 +109,7 @@ public sealed class LoadRunner : IAsyncDisposable
             TaskScheduler.Default);
 
         var measureEnd = Stopwatch.GetTimestamp();
-        await DrainAsync(phase, drainTimeout, cancellationToken);
+        var drained = await DrainAsync(phase, drainStall, cancellationToken);
         return phase.Summarize(
             _target.Name,
             $"open loop {ratePerSecond:0}/s",
@@ -118,11 +118,12 @@ public sealed class LoadRunner : IAsyncDisposable
             measureStart,
             measureEnd,
             Interlocked.Read(ref _connectionsLost) - lostBefore,
-            LatencySummary.ToMs(lagMaxTicks));
+            LatencySummary.ToMs(lagMaxTicks),
+            drained);
     }
 
     /// <summary>Every connection sends, awaits the ack, sends again: the highest relay rate the target sustains.</summary>
-    public async Task<PhaseResult> RunClosedLoopAsync(TimeSpan warmup, TimeSpan duration, TimeSpan drainTimeout, int maxMessagesPerSecond, CancellationToken cancellationToken)
+    public async Task<PhaseResult> RunClosedLoopAsync(TimeSpan warmup, TimeSpan duration, TimeSpan drainStall, int maxMessagesPerSecond, CancellationToken cancellationToken)
     {
         var total = warmup + duration;
         var phase = BeginPhase((int)Math.Min(int.MaxValue - 1, ((long)maxMessagesPerSecond * (long)Math.Ceiling(total.TotalSeconds)) + 1000));
@@ -151,7 +152,7 @@ public sealed class LoadRunner : IAsyncDisposable
         }));
 
         var measureEnd = Math.Min(Stopwatch.GetTimestamp(), stopAt);
-        await DrainAsync(phase, drainTimeout, cancellationToken);
+        var drained = await DrainAsync(phase, drainStall, cancellationToken);
         return phase.Summarize(
             _target.Name,
             "closed loop (ceiling)",
@@ -160,7 +161,8 @@ public sealed class LoadRunner : IAsyncDisposable
             measureStart,
             measureEnd,
             Interlocked.Read(ref _connectionsLost) - lostBefore,
-            0);
+            0,
+            drained);
     }
 
     public async ValueTask DisposeAsync()
@@ -208,13 +210,38 @@ public sealed class LoadRunner : IAsyncDisposable
         }
     }
 
-    private static async Task DrainAsync(PhaseTracker phase, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until every acknowledged message has arrived and no send is outstanding; gives up only when nothing
+    /// has moved for <paramref name="stallTimeout"/> (or after 3 minutes), so a slow target is reported as slow,
+    /// not as losing messages. Returns the seconds waited.
+    /// </summary>
+    private static async Task<double> DrainAsync(PhaseTracker phase, TimeSpan stallTimeout, CancellationToken cancellationToken)
     {
         var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < timeout && !phase.IsSettled())
+        var lastProgress = TimeSpan.Zero;
+        var lowest = long.MaxValue;
+        while (waited.Elapsed < TimeSpan.FromMinutes(3))
         {
-            await Task.Delay(50, cancellationToken);
+            var unsettled = phase.Unsettled();
+            if (unsettled == 0)
+            {
+                break;
+            }
+
+            if (unsettled < lowest)
+            {
+                lowest = unsettled;
+                lastProgress = waited.Elapsed;
+            }
+            else if (waited.Elapsed - lastProgress > stallTimeout)
+            {
+                break;
+            }
+
+            await Task.Delay(100, cancellationToken);
         }
+
+        return waited.Elapsed.TotalSeconds;
     }
 
     private async Task ConnectAsync(Participant participant, string? token, CancellationToken cancellationToken)

@@ -20,4 +20,5 @@ public sealed record PhaseResult(
     long SeqGaps,
     long ConnectionsLost,
     double GeneratorLagMaxMs,
+    double DrainSeconds,
     IReadOnlyDictionary<string, long> ErrorKinds);

@@ -109,28 +109,26 @@ internal sealed class PhaseTracker
 
     public void OnSeqGap() => Interlocked.Increment(ref _seqGaps);
 
-    /// <summary>True when every acknowledged message has reached the other party and no send is outstanding.</summary>
-    public bool IsSettled()
+    /// <summary>Sends still outstanding plus acknowledged messages that have not reached the other party yet.</summary>
+    public long Unsettled()
     {
-        if (InFlight > 0)
-        {
-            return false;
-        }
-
+        var unsettled = InFlight;
         var issued = Issued;
         for (var id = 0; id < issued; id++)
         {
             if (Volatile.Read(ref _state[id]) == Acked && Volatile.Read(ref _receipts[id]) == 0)
             {
-                return false;
+                unsettled++;
             }
         }
 
-        return true;
+        return unsettled;
     }
 
+    public bool IsSettled() => Unsettled() == 0;
+
     public PhaseResult Summarize(
-        string target, string phase, int connections, double offeredPerSecond, long measureStart, long measureEnd, long connectionsLost, double generatorLagMaxMs)
+        string target, string phase, int connections, double offeredPerSecond, long measureStart, long measureEnd, long connectionsLost, double generatorLagMaxMs, double drainSeconds)
     {
         var issued = (int)Issued;
         var windowSeconds = (measureEnd - measureStart) / (double)Stopwatch.Frequency;
@@ -209,6 +207,7 @@ internal sealed class PhaseTracker
             Interlocked.Read(ref _seqGaps),
             connectionsLost,
             generatorLagMaxMs,
+            drainSeconds,
             new Dictionary<string, long>(_errorKinds));
     }
 

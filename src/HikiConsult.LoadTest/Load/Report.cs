@@ -9,12 +9,12 @@ public static class Report
     public static string Table(IEnumerable<PhaseResult> results)
     {
         var text = new StringBuilder();
-        text.AppendLine("| target | phase | conns | sent/s | relayed/s | relay p50 | p90 | p99 | p99.9 | max | ack p50 | ack p99 | acked | lost | dup | errors | order | gaps | conns lost |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| target | phase | conns | sent/s | relayed/s | relay p50 | p90 | p99 | p99.9 | max | ack p50 | ack p99 | acked | lost | dup | errors | order | gaps | conns lost | drain s |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             text.AppendLine(Invariant(
-                $"| {r.Target} | {r.Phase} | {r.Connections} | {r.SentPerSecond:0} | {r.RelayedPerSecond:0} | {Ms(r.Relay.P50Ms)} | {Ms(r.Relay.P90Ms)} | {Ms(r.Relay.P99Ms)} | {Ms(r.Relay.P999Ms)} | {Ms(r.Relay.MaxMs)} | {Ms(r.Ack.P50Ms)} | {Ms(r.Ack.P99Ms)} | {r.Acked} | {r.Lost} | {r.Duplicated} | {r.SendErrors} | {r.OrderViolations} | {r.SeqGaps} | {r.ConnectionsLost} |"));
+                $"| {r.Target} | {r.Phase} | {r.Connections} | {r.SentPerSecond:0} | {r.RelayedPerSecond:0} | {Ms(r.Relay.P50Ms)} | {Ms(r.Relay.P90Ms)} | {Ms(r.Relay.P99Ms)} | {Ms(r.Relay.P999Ms)} | {Ms(r.Relay.MaxMs)} | {Ms(r.Ack.P50Ms)} | {Ms(r.Ack.P99Ms)} | {r.Acked} | {r.Lost} | {r.Duplicated} | {r.SendErrors} | {r.OrderViolations} | {r.SeqGaps} | {r.ConnectionsLost} | {r.DrainSeconds:0.0} |"));
         }
 
         return text.ToString();
