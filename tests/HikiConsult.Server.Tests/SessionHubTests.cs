@@ -388,6 +388,10 @@ public sealed class SessionHubTests(SharedServer shared) : IClassFixture<SharedS
         var (counselor, device) = await s.JoinBothAsync(App);
         await using var _ = counselor;
         await using var __ = device;
+        // 40 KB is over SignalR's default limit (32 KB) but within ours (64 KB): accepted, unknown fields dropped.
+        var large = await device.SendAsync(s.Session.Id, EventKinds.Text, new { text = "hello", padding = new string('p', 40_000) });
+        var stored = await counselor.WaitForEventAsync(e => e.Seq == large.Seq);
+        Assert.Equal("{\"text\":\"hello\"}", stored.Body.GetRawText());
         var before = await App.CountEventsAsync(s.Session.Id);
 
         var oversized = device.SendAsync(s.Session.Id, EventKinds.Text, new { text = new string('z', 70_000) });
