@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using HikiConsult.Contracts;
 using HikiConsult.Robot.Body;
 using HikiConsult.Robot.Runtime;
 
@@ -41,7 +42,8 @@ var body = new ConsoleRobotBody(Console.Out, new EspeakSpeechOutput(arguments.Vo
 var runner = new RobotRunner(arguments.Options, body, http, Console.Out);
 runner.Dispatched += (item, outcome) =>
 {
-    if (!outcome.Performed)
+    // Own and system events are not commands; only report counselor commands the body could not act out.
+    if (!outcome.Performed && item.Sender.Role is Roles.Counselor or Roles.Supervisor)
     {
         Console.WriteLine($"  (seq {item.Seq}: {outcome.Description})");
     }

@@ -52,7 +52,7 @@ public sealed record RobotArguments(RobotOptions? Options, string Voice, bool Ke
         var options = new RobotOptions { Server = server, PairingCode = code };
         options = name is null ? options : options with { DeviceName = name };
         options = tokenFile is null ? options : options with { TokenFile = tokenFile };
-        return new RobotArguments(options, voice, keyboard && !Console.IsInputRedirected, null);
+        return new RobotArguments(options, voice, keyboard, null);
     }
 
     private static RobotArguments Fail(string error) => new(null, "en", false, error);
