@@ -457,7 +457,9 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     {
         if (message.TimedOut)
         {
-            OnRequestCompleted(message, Task.CompletedTask);
+            // The timeout sweep fails its caller (perhaps a moment from now, on its own thread): answering here
+            // would race it with a default result. Only the bookkeeping remains.
+            EndRequest(message);
             return;
         }
 
@@ -502,17 +504,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
             Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, "A state write conflicted with storage.", task.Exception));
         }
 
-        using (Acquire())
-        {
-            RemoveRunningLocked(message);
-            if (message.CountsAsActivity)
-            {
-                _lastActivity = Runtime.CoarseNow;
-            }
-
-            PumpLocked();
-        }
-
+        EndRequest(message);
         Runtime.Metrics.RecordCall(message, Runtime.Time);
 
         // The caller's continuation may run inline here: it must not inherit this activation's context.
@@ -525,6 +517,21 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
         finally
         {
             SetSynchronizationContext(context);
+        }
+    }
+
+    /// <summary>The request no longer runs: let the next ones start (or a requested deactivation begin).</summary>
+    private void EndRequest(Message message)
+    {
+        using (Acquire())
+        {
+            RemoveRunningLocked(message);
+            if (message.CountsAsActivity)
+            {
+                _lastActivity = Runtime.CoarseNow;
+            }
+
+            PumpLocked();
         }
     }
 
