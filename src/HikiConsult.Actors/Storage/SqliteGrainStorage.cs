@@ -13,6 +13,9 @@ namespace HikiConsult.Actors.Storage;
 /// </summary>
 public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<IGrainHostLifecycle>
 {
+    /// <summary>How long a write waits for another connection's write lock before failing.</summary>
+    private const int BusyTimeoutMilliseconds = 5000;
+
     private readonly string _name;
     private readonly SqliteGrainStorageOptions _options;
     private readonly ILogger _logger;
@@ -124,6 +127,11 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         await _initialized.Value;
         var connection = new SqliteConnection(_options.ConnectionString);
         await connection.OpenAsync();
+
+        // Both settings belong to the connection, not the file: set them on every (possibly pooled) connection.
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = {SynchronousLevel()};";
+        await pragma.ExecuteNonQueryAsync();
         return connection;
     }
 
