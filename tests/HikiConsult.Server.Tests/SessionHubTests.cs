@@ -226,6 +226,9 @@ public sealed class SessionHubTests(SharedServer shared) : IClassFixture<SharedS
             (counselor, () => counselor.SendTextAsync("se_00000000000000000000000000000000", "hello"), "Join the session"),
             (counselor, () => counselor.JoinAsync("se_00000000000000000000000000000000"), "Session not found"),
             (counselor, () => counselor.JoinAsync(id, afterSeq: -1), "'afterSeq' must be 0 or more"),
+            (device, () => device.SendAsync(id, EventKinds.Assessment, new { instrument = "phq9", requestId = "r1" }), "may not send 'assessment'"),
+            (counselor, () => counselor.SendAsync(id, EventKinds.Assessment, new { instrument = "PHQ 9!", requestId = "r1" }), "'instrument' must be an instrument id"),
+            (counselor, () => counselor.SendAsync(id, EventKinds.Assessment, new { instrument = "phq9" }), "'requestId' is required"),
         };
 
         foreach (var (from, call, reason) in cases)
@@ -239,6 +242,23 @@ public sealed class SessionHubTests(SharedServer shared) : IClassFixture<SharedS
         var fromDevice = await device.SendTextAsync(id, "Still connected.");
         Assert.Equal(before + 1, exactly4000.Seq);
         Assert.Equal(before + 2, fromDevice.Seq);
+    }
+
+    [Fact]
+    public async Task A_counselor_can_ask_the_device_for_a_self_report()
+    {
+        var s = await Scenario.CreateAsync(App);
+        var (counselor, device) = await s.JoinBothAsync(App);
+        await using var _ = counselor;
+        await using var __ = device;
+
+        var ack = await counselor.SendAsync(s.Session.Id, EventKinds.Assessment, new { instrument = "phq9", requestId = "req-1", extra = "dropped" });
+        var received = await device.WaitForEventAsync(e => e.Seq == ack.Seq);
+
+        Assert.Equal(EventKinds.Assessment, received.Kind);
+        Assert.Equal("phq9", received.Body.GetProperty("instrument").GetString());
+        Assert.Equal("req-1", received.Body.GetProperty("requestId").GetString());
+        Assert.False(received.Body.TryGetProperty("extra", out _));
     }
 
     [Fact]

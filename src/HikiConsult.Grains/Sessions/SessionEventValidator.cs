@@ -13,17 +13,18 @@ public static class SessionEventValidator
     public const int MaxClientMsgIdLength = 64;
     public const int MaxVoiceLength = 64;
     public const int MaxSignalValueLength = 200;
+    public const int MaxInstrumentIdLength = 32;
 
     /// <summary>Kinds counselors and supervisors may send.</summary>
     public static readonly IReadOnlyList<string> StaffKinds =
-        [EventKinds.Text, EventKinds.Speak, EventKinds.Expression, EventKinds.Gesture, EventKinds.Gaze];
+        [EventKinds.Text, EventKinds.Speak, EventKinds.Expression, EventKinds.Gesture, EventKinds.Gaze, EventKinds.Assessment];
 
     /// <summary>Kinds a client's or a family member's device may send.</summary>
     public static readonly IReadOnlyList<string> DeviceKinds = [EventKinds.Text, EventKinds.Signal];
 
     private static readonly IReadOnlySet<string> KnownKinds = new HashSet<string>(StringComparer.Ordinal)
     {
-        EventKinds.Text, EventKinds.Speak, EventKinds.Expression, EventKinds.Gesture, EventKinds.Gaze, EventKinds.Signal, EventKinds.System,
+        EventKinds.Text, EventKinds.Speak, EventKinds.Expression, EventKinds.Gesture, EventKinds.Gaze, EventKinds.Signal, EventKinds.Assessment, EventKinds.System,
     };
 
     public static IReadOnlyList<string> KindsFor(string role) => role switch
@@ -88,6 +89,7 @@ public static class SessionEventValidator
             EventKinds.Gesture => Named(body, "name", AvatarVocabulary.Gestures, "gesture"),
             EventKinds.Gaze => Named(body, "target", AvatarVocabulary.GazeTargets, "gaze target"),
             EventKinds.Signal => Signal(body),
+            EventKinds.Assessment => AssessmentRequest(body),
             _ => throw SessionRuleException.Invalid($"Kind '{kind}' cannot be sent."),
         };
     }
@@ -165,6 +167,28 @@ public static class SessionEventValidator
     {
         var value = RequiredName(body, property, allowed, what);
         return NormalizedBody.Write(w => w.WriteString(property, value));
+    }
+
+    /// <summary>A request for a self-report: which instrument, and an id the device echoes in its assessment signal.</summary>
+    private static NormalizedBody AssessmentRequest(JsonElement body)
+    {
+        var instrument = RequiredText(body, "instrument");
+        if (instrument.Length > MaxInstrumentIdLength || !instrument.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+        {
+            throw SessionRuleException.Invalid($"'instrument' must be an instrument id (lower-case letters, digits and '-', at most {MaxInstrumentIdLength} characters).");
+        }
+
+        var requestId = RequiredText(body, "requestId");
+        if (requestId.Length > MaxClientMsgIdLength)
+        {
+            throw SessionRuleException.Invalid($"'requestId' is longer than {MaxClientMsgIdLength} characters.");
+        }
+
+        return NormalizedBody.Write(w =>
+        {
+            w.WriteString("instrument", instrument);
+            w.WriteString("requestId", requestId);
+        });
     }
 
     private static NormalizedBody Signal(JsonElement body)
