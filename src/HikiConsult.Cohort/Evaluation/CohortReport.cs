@@ -55,7 +55,7 @@ public sealed record CohortReport(
         foreach (var client in clients.Where(c => c.Trajectory == Trajectory.Deteriorating))
         {
             var sign = client.FirstWarningSign;
-            var firstSign = client.WarningSigns.OrderBy(w => w.At).ThenBy(w => w.Signal).FirstOrDefault();
+            var firstSigns = client.WarningSigns.Where(w => w.At == sign).Select(w => w.Signal).Order().ToArray();
             TriageRead? entry = null;
             TriageRead? served = null;
             var before = false;
@@ -82,7 +82,7 @@ public sealed record CohortReport(
                 client.Language,
                 client.OnsetWeek,
                 client.Signals,
-                firstSign?.Signal,
+                firstSigns,
                 sign,
                 entry?.At,
                 entry is null || sign is null ? null : Days(entry.At - sign.Value),
@@ -101,9 +101,9 @@ public sealed record CohortReport(
             detection.Count(d => d.InTopTenBeforeFirstSign));
 
         var byFirst = detection
-            .Where(d => d.FirstSign is not null)
-            .GroupBy(d => d.FirstSign!.Value)
-            .OrderBy(g => g.Key)
+            .Where(d => d.FirstSigns.Count > 0)
+            .GroupBy(d => string.Join(" + ", d.FirstSigns))
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g =>
             {
                 var days = g.Where(d => d.DaysToTopTen is not null).Select(d => d.DaysToTopTen!.Value).ToArray();
@@ -230,13 +230,16 @@ public sealed record WeekFigures(
     double StableInTopTen,
     double ImprovingInTopTen);
 
-/// <summary>When a deteriorating client first showed a warning sign, and when the queue first put it in the top ten.</summary>
+/// <summary>
+/// When a deteriorating client first showed a warning sign (<see cref="FirstSigns"/>: every sign that showed at that
+/// instant), and when the queue first put it in the top ten whatever the order of ties (and as served).
+/// </summary>
 public sealed record ClientDetection(
     string Alias,
     string Language,
     int? OnsetWeek,
     IReadOnlyList<Signal> Signals,
-    Signal? FirstSign,
+    IReadOnlyList<Signal> FirstSigns,
     DateTimeOffset? FirstSignAt,
     DateTimeOffset? FirstInTopTenAt,
     double? DaysToTopTen,
@@ -246,7 +249,8 @@ public sealed record ClientDetection(
 
 public sealed record DetectionSummary(int Deteriorating, int Reached, double? MedianDays, double? MeanDays, double? MaxDays, int InTopTenBeforeFirstSign);
 
-public sealed record FirstSignSummary(Signal FirstSign, int Clients, int Reached, double? MedianDays, double? MaxDays);
+/// <param name="FirstSigns">The signs that showed first (several when they showed in the same session or instant).</param>
+public sealed record FirstSignSummary(string FirstSigns, int Clients, int Reached, double? MedianDays, double? MaxDays);
 
 /// <param name="ShareOfTopTen">1 when the client is in the top ten whatever the order of ties; less for a tied group that straddles place ten.</param>
 public sealed record QueueMember(string Alias, Trajectory? Trajectory, IReadOnlyList<Signal> Signals, IReadOnlyList<Distractor> Distractors, double Score, double ShareOfTopTen, IReadOnlyList<string> Reasons);

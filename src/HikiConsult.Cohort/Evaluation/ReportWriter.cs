@@ -38,13 +38,13 @@ public static class ReportWriter
         s.AppendLine();
         var d = report.DetectionSummary;
         s.AppendLine(F($"Time from first warning sign to the top 10 (whatever the order of ties): {d.Reached} of {d.Deteriorating} deteriorating clients reached it; median {Days(d.MedianDays)}, mean {Days(d.MeanDays)}, longest {Days(d.MaxDays)}; {d.InTopTenBeforeFirstSign} were in the top 10 before their first sign"));
-        s.AppendLine("client                 lang  onset  first sign          at                 days  served  before  reasons at entry");
+        s.AppendLine("client                 lang  onset  first sign at      days  served  before  first signs / reasons at entry");
         foreach (var x in report.Detection)
         {
-            s.AppendLine(F($"{x.Alias,-22} {x.Language,-4}  {x.OnsetWeek,5}  {x.FirstSign,-18}  {x.FirstSignAt:MM-dd HH:mm} UTC  {Days(x.DaysToTopTen),6}  {Days(x.DaysToTopTenAsServed),6}  {(x.InTopTenBeforeFirstSign ? "yes" : "no"),6}  {string.Join(",", x.ReasonsAtEntry)}"));
+            s.AppendLine(F($"{x.Alias,-22} {x.Language,-4}  {x.OnsetWeek,5}  {x.FirstSignAt:MM-dd HH:mm} UTC  {Days(x.DaysToTopTen),6}  {Days(x.DaysToTopTenAsServed),6}  {(x.InTopTenBeforeFirstSign ? "yes" : "no"),6}  {string.Join("+", x.FirstSigns)} / {string.Join(",", x.ReasonsAtEntry)}"));
         }
 
-        s.AppendLine("by first sign: " + string.Join("; ", report.ByFirstSign.Select(b => F($"{b.FirstSign} {b.Reached}/{b.Clients}, median {Days(b.MedianDays)}"))));
+        s.AppendLine("by first sign: " + string.Join("; ", report.ByFirstSign.Select(b => F($"{b.FirstSigns} {b.Reached}/{b.Clients}, median {Days(b.MedianDays)}"))));
         s.AppendLine();
         s.AppendLine("Top 10 at the end (share < 1: one of a tied group that shares the last places):");
         foreach (var m in report.FinalTopTen)
@@ -86,11 +86,19 @@ public static class ReportWriter
         s.AppendLine("| --- | ---: | ---: | ---: | ---: |");
         foreach (var b in report.ByFirstSign)
         {
-            s.AppendLine(F($"| {b.FirstSign} | {b.Clients} | {b.Reached} | {Days(b.MedianDays)} | {Days(b.MaxDays)} |"));
+            s.AppendLine(F($"| {b.FirstSigns} | {b.Clients} | {b.Reached} | {Days(b.MedianDays)} | {Days(b.MaxDays)} |"));
         }
 
         var d = report.DetectionSummary;
         s.AppendLine(F($"| **all** | {d.Deteriorating} | {d.Reached} | {Days(d.MedianDays)} | {Days(d.MaxDays)} |"));
+        s.AppendLine();
+        s.AppendLine("| client | language | onset week | signs | first sign(s) | days to top 10 | in top 10 before | reasons when it entered |");
+        s.AppendLine("| --- | --- | ---: | --- | --- | ---: | :---: | --- |");
+        foreach (var x in report.Detection)
+        {
+            s.AppendLine(F($"| {x.Alias} | {x.Language} | {x.OnsetWeek} | {string.Join(", ", x.Signals)} | {string.Join(" + ", x.FirstSigns)} | {Days(x.DaysToTopTen)} | {(x.InTopTenBeforeFirstSign ? "yes" : "no")} | {string.Join(", ", x.ReasonsAtEntry.Select(r => $"`{r}`"))} |"));
+        }
+
         return s.ToString();
     }
 
