@@ -119,6 +119,8 @@ public sealed class RiskDetectorTests
 
     [Theory]
     [InlineData("Ik wil dood", RiskCategory.Suicide, "wil dood")]
+    [InlineData("Soms wil ik dood", RiskCategory.Suicide, "wil ik dood")]
+    [InlineData("Soms wil ik gewoon sterven", RiskCategory.Suicide, "wil ik gewoon sterven")]
     [InlineData("ik denk steeds aan zelfmoord", RiskCategory.Suicide, "zelfmoord")]
     [InlineData("Ik wil er een einde aan maken", RiskCategory.Suicide, "er een einde aan maken")]
     [InlineData("ik doe mezelf soms pijn", RiskCategory.SelfHarm, "doe mezelf soms pijn")]
@@ -143,6 +145,7 @@ public sealed class RiskDetectorTests
     [InlineData("ik zou mezelf nooit iets aandoen", "nooit")]
     [InlineData("ik denk niet aan zelfmoord", "niet")]
     [InlineData("ik wil niet dood gaan", "niet")]
+    [InlineData("soms wil ik echt niet dood", "niet")]
     [InlineData("ik ga mezelf geen pijn doen", "geen")]
     [InlineData("zelfmoord is geen optie voor mij", "is geen optie")]
     [InlineData("ik heb nooit aan zelfdoding gedacht", "nooit")]
