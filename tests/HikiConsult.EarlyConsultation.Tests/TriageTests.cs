@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Globalization;
 using HikiConsult.Contracts;
 using HikiConsult.EarlyConsultation.Tests.Infrastructure;
@@ -137,11 +138,29 @@ public sealed class TriageRefreshTests
             }
         }
 
+        // The sink updates the analytics after each ack: wait until all six are counted before moving the clock, or a
+        // message still on its way would be counted (or time out) fifteen days later.
+        var counted = 0;
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); counted < 6 && DateTime.UtcNow < deadline; await Task.Delay(10))
+        {
+            var timeline = await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
+            counted = timeline.GetProperty("engagementByWeek").EnumerateArray().Sum(w => w.GetProperty("clientMessages").GetInt32());
+        }
+
+        Assert.Equal(6, counted);
         Assert.DoesNotContain((await app.GetJsonAsync<TriageQueueDto>("/api/triage", s.Counselor.Token)).Entries, e => e.ClientId == s.Client.Id);
 
-        // Fifteen days without a word: the refresh recomputes the four-week window of every client.
-        app.Clock.Advance(TimeSpan.FromDays(15));
-        var counselor = await app.SignInAgainAsync(s.Counselor);
+        // Fifteen days without a word: the refresh recomputes the four-week window of every client. The clock moves a day
+        // at a time, each step followed by a call to the triage grain: that call queues behind the refresh's turn, so the
+        // refresh has finished and re-armed its timer before the clock moves on (as it would in real time).
+        var counselor = s.Counselor;
+        for (var day = 0; day < 15; day++)
+        {
+            app.Clock.Advance(TimeSpan.FromDays(1));
+            counselor = await app.SignInAgainAsync(s.Counselor);
+            await app.GetJsonAsync<TriageQueueDto>("/api/triage", counselor.Token);
+        }
+
         var entry = Assert.Single((await app.GetJsonAsync<TriageQueueDto>("/api/triage", counselor.Token)).Entries);
         Assert.Equal(s.Client.Id, entry.ClientId);
         var falling = Assert.Single(entry.Reasons, r => r.Code == "ENGAGEMENT_FALLING");
