@@ -55,7 +55,9 @@ try
         var sessions = await Provisioner.ProvisionAsync(server.BaseAddress, options.Sessions, 8, log, stop.Token);
         await log.WriteLineAsync($"Provisioned {sessions.Count} clients, devices and sessions in {clock.Elapsed.TotalSeconds:0.0} s.");
         clock.Restart();
-        serverRunner = await LoadRunner.ConnectAsync(new LoadTarget("server", server.BaseAddress, sessions), options.ConnectParallelism, log, stop.Token);
+        var serverProcess = server;
+        serverRunner = await LoadRunner.ConnectAsync(
+            new LoadTarget("server", server.BaseAddress, sessions), options.ConnectParallelism, log, stop.Token, () => serverProcess.TotalProcessorTime);
         await log.WriteLineAsync($"Server: {serverRunner.Connections} connections joined in {clock.Elapsed.TotalSeconds:0.0} s.");
     }
 
@@ -97,12 +99,13 @@ try
         $"### Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: {options.Sessions} sessions, {options.Rate:0} msg/s, {options.Duration.TotalSeconds:0} s measured after {options.Warmup.TotalSeconds:0} s warmup, {Environment.ProcessorCount} cores\n\n" +
         $"Machine load average (1, 5, 15 min) at start: {loadAtStart}; at end: {LoadAverage()}. Latencies in ms.\n\n" +
         Report.Table(results) + "\n" +
+        Report.CpuTable(results) + "\n" +
         Report.Verdict(serverRate, bareRate, serverCeiling, bareCeiling, options.Rate, options.Sessions) +
         (Report.Errors(results) is { Length: > 0 } errors ? "\nErrors:\n" + errors : "");
 
     await log.WriteLineAsync();
     await log.WriteLineAsync(markdown);
-    if (server is not null && results.Any(r => r.Target == "server" && (r.SendErrors > 0 || r.ConnectionsLost > 0)))
+    if (server is not null && results.Any(r => r.Target == "server" && (r.Lost > 0 || r.ConnectionsLost > 0)))
     {
         await log.WriteLineAsync("Last lines of the server's log:");
         await log.WriteLineAsync(string.Join(Environment.NewLine, server.RecentOutput.Split(Environment.NewLine).TakeLast(40)));

@@ -16,19 +16,22 @@ public sealed class LoadRunner : IAsyncDisposable
 {
     private readonly LoadTarget _target;
     private readonly Participant[] _participants;
+    private readonly Func<TimeSpan>? _targetCpu;
     private PhaseTracker? _phase;
     private long _connectionsLost;
     private int _runs;
 
-    private LoadRunner(LoadTarget target, Participant[] participants)
+    private LoadRunner(LoadTarget target, Participant[] participants, Func<TimeSpan>? targetCpu)
     {
         _target = target;
         _participants = participants;
+        _targetCpu = targetCpu;
     }
 
     public int Connections => _participants.Length;
 
-    public static async Task<LoadRunner> ConnectAsync(LoadTarget target, int parallelism, TextWriter log, CancellationToken cancellationToken)
+    /// <param name="targetCpu">Reads the CPU time of the target's process, when the target runs in its own process.</param>
+    public static async Task<LoadRunner> ConnectAsync(LoadTarget target, int parallelism, TextWriter log, CancellationToken cancellationToken, Func<TimeSpan>? targetCpu = null)
     {
         var participants = new Participant[target.Sessions.Count * 2];
         for (var i = 0; i < target.Sessions.Count; i++)
@@ -38,7 +41,7 @@ public sealed class LoadRunner : IAsyncDisposable
             participants[(2 * i) + 1] = new Participant(session.SessionId, isCounselor: false);
         }
 
-        var runner = new LoadRunner(target, participants);
+        var runner = new LoadRunner(target, participants, targetCpu);
         var started = Stopwatch.StartNew();
         var connected = 0;
         await Parallel.ForEachAsync(
@@ -66,6 +69,7 @@ public sealed class LoadRunner : IAsyncDisposable
         var phase = BeginPhase(capacity);
         var lostBefore = Interlocked.Read(ref _connectionsLost);
         var sessions = _target.Sessions.Count;
+        var cpu = CpuMeter.Start(_targetCpu);
 
         var clock = Stopwatch.StartNew();
         var origin = Stopwatch.GetTimestamp();
@@ -110,6 +114,7 @@ public sealed class LoadRunner : IAsyncDisposable
 
         var measureEnd = Stopwatch.GetTimestamp();
         var drained = await DrainAsync(phase, drainStall, cancellationToken);
+        var cost = cpu.Read();
         return phase.Summarize(
             _target.Name,
             $"open loop {ratePerSecond:0}/s",
@@ -119,7 +124,8 @@ public sealed class LoadRunner : IAsyncDisposable
             measureEnd,
             Interlocked.Read(ref _connectionsLost) - lostBefore,
             LatencySummary.ToMs(lagMaxTicks),
-            drained);
+            drained,
+            cost);
     }
 
     /// <summary>Every connection sends, awaits the ack, sends again: the highest relay rate the target sustains.</summary>
@@ -128,6 +134,7 @@ public sealed class LoadRunner : IAsyncDisposable
         var total = warmup + duration;
         var phase = BeginPhase((int)Math.Min(int.MaxValue - 1, ((long)maxMessagesPerSecond * (long)Math.Ceiling(total.TotalSeconds)) + 1000));
         var lostBefore = Interlocked.Read(ref _connectionsLost);
+        var cpu = CpuMeter.Start(_targetCpu);
         var origin = Stopwatch.GetTimestamp();
         var measureStart = origin + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
         var stopAt = origin + (long)(total.TotalSeconds * Stopwatch.Frequency);
@@ -153,6 +160,7 @@ public sealed class LoadRunner : IAsyncDisposable
 
         var measureEnd = Math.Min(Stopwatch.GetTimestamp(), stopAt);
         var drained = await DrainAsync(phase, drainStall, cancellationToken);
+        var cost = cpu.Read();
         return phase.Summarize(
             _target.Name,
             "closed loop (ceiling)",
@@ -162,7 +170,8 @@ public sealed class LoadRunner : IAsyncDisposable
             measureEnd,
             Interlocked.Read(ref _connectionsLost) - lostBefore,
             0,
-            drained);
+            drained,
+            cost);
     }
 
     public async ValueTask DisposeAsync()

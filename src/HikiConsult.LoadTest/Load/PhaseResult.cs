@@ -21,4 +21,21 @@ public sealed record PhaseResult(
     long ConnectionsLost,
     double GeneratorLagMaxMs,
     double DrainSeconds,
+    CpuCost Cpu,
     IReadOnlyDictionary<string, long> ErrorKinds);
+
+/// <summary>
+/// CPU time used during a phase (load and drain) by this tool's process (the load clients, plus the bare relay when
+/// it is the target) and by the target's own process when it has one. Unlike latency, CPU per message hardly
+/// depends on what else the machine is doing.
+/// </summary>
+public sealed record CpuCost(double ToolMs, double TargetMs, double WallMs)
+{
+    public static readonly CpuCost None = new(double.NaN, double.NaN, double.NaN);
+
+    /// <summary>Cores kept busy on average during the phase.</summary>
+    public double CoresBusy => TotalMs / WallMs;
+
+    /// <summary>Everything spent on the phase: clients, relay, server.</summary>
+    public double TotalMs => ToolMs + (double.IsNaN(TargetMs) ? 0 : TargetMs);
+}

@@ -128,7 +128,7 @@ internal sealed class PhaseTracker
     public bool IsSettled() => Unsettled() == 0;
 
     public PhaseResult Summarize(
-        string target, string phase, int connections, double offeredPerSecond, long measureStart, long measureEnd, long connectionsLost, double generatorLagMaxMs, double drainSeconds)
+        string target, string phase, int connections, double offeredPerSecond, long measureStart, long measureEnd, long connectionsLost, double generatorLagMaxMs, double drainSeconds, CpuCost cpu)
     {
         var issued = (int)Issued;
         var windowSeconds = (measureEnd - measureStart) / (double)Stopwatch.Frequency;
@@ -208,6 +208,7 @@ internal sealed class PhaseTracker
             connectionsLost,
             generatorLagMaxMs,
             drainSeconds,
+            cpu,
             new Dictionary<string, long>(_errorKinds));
     }
 

@@ -20,6 +20,31 @@ public static class Report
         return text.ToString();
     }
 
+    /// <summary>
+    /// CPU per acknowledged message, for the whole system under test: the load clients plus the bare relay (both in
+    /// this tool's process), or the load clients plus the server process. The implied ceiling is what the machine's
+    /// cores would sustain if they did nothing else.
+    /// </summary>
+    public static string CpuTable(IReadOnlyList<PhaseResult> results)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("CPU time per acknowledged message, in ms (each message is one send, one ack and two pushes):");
+        text.AppendLine();
+        text.AppendLine("| target | phase | load tool process | server process | total | cores busy | implied CPU-bound ceiling |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+        foreach (var r in results.Where(r => r.Acked > 0 && !double.IsNaN(r.Cpu.ToolMs)))
+        {
+            var total = r.Cpu.TotalMs / r.Acked;
+
+            // Only a saturated phase says what a message costs; at a fixed rate idle work (pings, timers) is included.
+            var ceiling = r.Phase.StartsWith("closed", StringComparison.Ordinal) ? Invariant($"{Environment.ProcessorCount * 1000 / total:0} msg/s") : "–";
+            text.AppendLine(Invariant(
+                $"| {r.Target} | {r.Phase} | {Ms(r.Cpu.ToolMs / r.Acked)} | {Ms(r.Cpu.TargetMs / r.Acked)} | {Ms(total)} | {r.Cpu.CoresBusy:0.00} | {ceiling} |"));
+        }
+
+        return text.ToString();
+    }
+
     public static string Errors(IEnumerable<PhaseResult> results)
     {
         var text = new StringBuilder();
@@ -57,12 +82,18 @@ public static class Report
         {
             var ratio = serverCeiling.RelayedPerSecond / bareCeiling.RelayedPerSecond;
             Line("ceiling ≥ 0.5× bare", ratio >= 0.5, Invariant($"{serverCeiling.RelayedPerSecond:0} vs {bareCeiling.RelayedPerSecond:0} relayed msg/s = {ratio:0.00}×"));
+
+            // The same comparison from CPU cost per message, which a busy machine disturbs much less.
+            var serverCost = serverCeiling.Cpu.TotalMs / serverCeiling.Acked;
+            var bareCost = bareCeiling.Cpu.TotalMs / bareCeiling.Acked;
+            Line("ceiling by CPU cost ≥ 0.5× bare", bareCost / serverCost >= 0.5,
+                Invariant($"{serverCost:0.000} vs {bareCost:0.000} ms CPU per message = {bareCost / serverCost:0.00}× the bare relay's throughput per core"));
         }
 
         return text.ToString();
     }
 
-    private static string Ms(double value) => double.IsNaN(value) ? "–" : value.ToString(value < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture);
+    private static string Ms(double value) => double.IsNaN(value) ? "–" : value.ToString(value < 1 ? "0.000" : value < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture);
 
     private static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -24,7 +24,7 @@ public sealed class PhaseTrackerTests
         tracker.OnReceived(receiverIsCounselor: false, "2:c1"); // an earlier run
         tracker.OnReceived(receiverIsCounselor: false, "not a load message");
 
-        var result = tracker.Summarize("t", "p", 2, 2, start, Stopwatch.GetTimestamp() + 1, 0, 0, 0);
+        var result = tracker.Summarize("t", "p", 2, 2, start, Stopwatch.GetTimestamp() + 1, 0, 0, 0, CpuCost.None);
 
         Assert.Equal(2, result.Acked);
         Assert.Equal(1, result.Lost);
@@ -43,7 +43,7 @@ public sealed class PhaseTrackerTests
         tracker.OnReceived(receiverIsCounselor: true, tracker.TextFor(id, fromCounselor: false));
         tracker.MarkFailed(id, new InvalidOperationException("An unexpected error occurred invoking 'Send' on the server. HubException: Too many messages: at most 20 per second."));
 
-        var result = tracker.Summarize("t", "p", 2, 1, start, Stopwatch.GetTimestamp() + 1, 0, 0, 0);
+        var result = tracker.Summarize("t", "p", 2, 1, start, Stopwatch.GetTimestamp() + 1, 0, 0, 0, CpuCost.None);
 
         Assert.Equal(0, result.Lost);
         Assert.Equal(1, result.SendErrors);
