@@ -6,7 +6,7 @@ public sealed record LoadTestOptions
 {
     public const string Usage =
         "HikiConsult.LoadTest [--sessions 1000] [--rate 2000] [--warmup 5] [--duration 20] [--ceiling-duration 10] " +
-        "[--targets both|server|bare] [--no-ceiling] [--server-dll path] [--connect-parallelism 32] [--markdown file]";
+        "[--targets both|server|bare] [--no-ceiling] [--server-dll path] [--connect-parallelism 32] [--sessions-per-counselor 5] [--markdown file]";
 
     public int Sessions { get; init; } = 1000;
 
@@ -28,6 +28,9 @@ public sealed record LoadTestOptions
     public string? ServerDll { get; init; }
 
     public int ConnectParallelism { get; init; } = 32;
+
+    /// <summary>A counselor's caseload in the run: sessions per counselor account.</summary>
+    public int SessionsPerCounselor { get; init; } = 5;
 
     public string? MarkdownFile { get; init; }
 
@@ -57,13 +60,14 @@ public sealed record LoadTestOptions
                 },
                 "--server-dll" => options with { ServerDll = Next() },
                 "--connect-parallelism" => options with { ConnectParallelism = Int() },
+                "--sessions-per-counselor" => options with { SessionsPerCounselor = Int() },
                 "--markdown" => options with { MarkdownFile = Next() },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'."),
             };
         }
 
         // Bounded on purpose: loopback only, and no run longer than a few minutes of load.
-        if (options.Sessions is < 1 or > 5000 || options.Rate is <= 0 or > 50_000
+        if (options.Sessions is < 1 or > 5000 || options.SessionsPerCounselor is < 1 or > 5000 || options.Rate is <= 0 or > 50_000
             || options.Duration > TimeSpan.FromMinutes(5) || options.Warmup > TimeSpan.FromMinutes(1) || options.CeilingDuration > TimeSpan.FromMinutes(2))
         {
             throw new ArgumentException("Out of bounds: sessions 1..5000, rate up to 50,000/s, duration ≤ 5 min, warmup ≤ 1 min, ceiling ≤ 2 min.");

@@ -47,12 +47,14 @@ try
             assemblyPath: options.ServerDll,
             settings: new Dictionary<string, string>
             {
-                // Provisioning pairs one device per session from one address; the per-address pairing limit would refuse that.
+                // Provisioning pairs a device per session and signs in every counselor from one address; the per-address
+                // limits on pairing and sign-in would refuse that.
                 ["Auth:PairingPermitLimit"] = "1000000",
+                ["Auth:LoginPermitLimit"] = "1000000",
             },
             cancellationToken: stop.Token);
         var clock = Stopwatch.StartNew();
-        var sessions = await Provisioner.ProvisionAsync(server.BaseAddress, options.Sessions, 8, log, stop.Token);
+        var sessions = await Provisioner.ProvisionAsync(server.BaseAddress, options.Sessions, options.SessionsPerCounselor, 8, log, stop.Token);
         await log.WriteLineAsync($"Provisioned {sessions.Count} clients, devices and sessions in {clock.Elapsed.TotalSeconds:0.0} s.");
         clock.Restart();
         var serverProcess = server;
@@ -68,6 +70,17 @@ try
         bareRunner = await LoadRunner.ConnectAsync(new LoadTarget("bare relay", bare.BaseAddress, sessions), options.ConnectParallelism, log, stop.Token);
         await log.WriteLineAsync($"Bare relay: {bareRunner.Connections} connections joined.");
     }
+
+    // What the targets cost with every connection open and no messages: background work shows up here.
+    var pushesBefore = serverRunner?.OtherPushes ?? new Dictionary<string, long>();
+    var idle = await MeasureIdleAsync(server, TimeSpan.FromSeconds(5), stop.Token);
+    if (serverRunner is not null)
+    {
+        var pushes = serverRunner.OtherPushes.Select(p => (p.Key, Count: p.Value - pushesBefore.GetValueOrDefault(p.Key))).Where(p => p.Count > 0).ToList();
+        idle += " Other pushes from the server meanwhile: " + (pushes.Count == 0 ? "none." : string.Join(", ", pushes.Select(p => $"{p.Count} × {p.Key}")) + ".");
+    }
+
+    await log.WriteLineAsync(idle);
 
     async Task<PhaseResult?> Phase(LoadRunner? runner, Func<LoadRunner, Task<PhaseResult>> run)
     {
@@ -96,9 +109,11 @@ try
     }
 
     var markdown =
-        $"### Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: {options.Sessions} sessions, {options.Rate:0} msg/s, {options.Duration.TotalSeconds:0} s measured after {options.Warmup.TotalSeconds:0} s warmup, {Environment.ProcessorCount} cores\n\n" +
+        $"### Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: {options.Sessions} sessions ({options.SessionsPerCounselor} per counselor), {options.Rate:0} msg/s, {options.Duration.TotalSeconds:0} s measured after {options.Warmup.TotalSeconds:0} s warmup, {Environment.ProcessorCount} cores\n\n" +
         $"Machine load average (1, 5, 15 min) at start: {loadAtStart}; at end: {LoadAverage()}. Latencies in ms.\n\n" +
+        idle + "\n\n" +
         Report.Table(results) + "\n" +
+        (serverRunner is null ? "" : "Other pushes received by the server's clients during the whole run: " + string.Join(", ", serverRunner.OtherPushes.Select(p => $"{p.Value} × {p.Key}")) + ".\n\n") +
         Report.CpuTable(results) + "\n" +
         Report.Verdict(serverRate, bareRate, serverCeiling, bareCeiling, options.Rate, options.Sessions) +
         (Report.Errors(results) is { Length: > 0 } errors ? "\nErrors:\n" + errors : "");
@@ -165,4 +180,16 @@ static string LoadAverage()
     {
         return "unknown";
     }
+}
+
+static async Task<string> MeasureIdleAsync(ServerProcess? server, TimeSpan period, CancellationToken cancellationToken)
+{
+    using var self = Process.GetCurrentProcess();
+    var toolStart = self.TotalProcessorTime;
+    var serverStart = server?.TotalProcessorTime ?? TimeSpan.Zero;
+    await Task.Delay(period, cancellationToken);
+    self.Refresh();
+    var tool = (self.TotalProcessorTime - toolStart) / period;
+    var serverCores = server is null ? "n/a" : ((server.TotalProcessorTime - serverStart) / period).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+    return FormattableString.Invariant($"Idle for {period.TotalSeconds:0} s with all connections open: server process {serverCores} cores, load tool (clients and bare relay) {tool:0.00} cores.");
 }

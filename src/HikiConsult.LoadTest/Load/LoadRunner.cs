@@ -20,6 +20,10 @@ public sealed class LoadRunner : IAsyncDisposable
     private PhaseTracker? _phase;
     private long _connectionsLost;
     private int _runs;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _otherPushes = new(StringComparer.Ordinal);
+
+    /// <summary>Pushes other than session events received so far, by hub method (state changes, triage, alerts).</summary>
+    public IReadOnlyDictionary<string, long> OtherPushes => new Dictionary<string, long>(_otherPushes);
 
     private LoadRunner(LoadTarget target, Participant[] participants, Func<TimeSpan>? targetCpu)
     {
@@ -266,6 +270,16 @@ public sealed class LoadRunner : IAsyncDisposable
         hub.ServerTimeout = TimeSpan.FromSeconds(60);
         hub.KeepAliveInterval = TimeSpan.FromSeconds(15);
         hub.On<SessionEventDto>(HubMethods.SessionEvent, item => OnEvent(participant, item));
+        foreach (var method in new[] { HubMethods.SessionState, EarlyConsultationHubMethods.TriageUpdated, EarlyConsultationHubMethods.RiskAlert, EarlyConsultationHubMethods.AlertUpdated })
+        {
+            // Counted, not parsed: what else the server sends costs the clients time, and the report says so.
+            hub.On(method, [typeof(JsonElement)], (_, _) =>
+            {
+                _otherPushes.AddOrUpdate(method, 1, (_, n) => n + 1);
+                return Task.CompletedTask;
+            }, method);
+        }
+
         hub.Closed += _ =>
         {
             if (!participant.Disposing)
