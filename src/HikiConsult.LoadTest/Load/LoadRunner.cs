@@ -34,6 +34,8 @@ public sealed class LoadRunner : IAsyncDisposable
 
     public int Connections => _participants.Length;
 
+    public string Name => _target.Name;
+
     /// <param name="targetCpu">Reads the CPU time of the target's process, when the target runs in its own process.</param>
     public static async Task<LoadRunner> ConnectAsync(LoadTarget target, int parallelism, TextWriter log, CancellationToken cancellationToken, Func<TimeSpan>? targetCpu = null)
     {
