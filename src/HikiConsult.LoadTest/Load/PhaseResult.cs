@@ -1,6 +1,9 @@
 namespace HikiConsult.LoadTest.Load;
 
-/// <summary>What one load phase measured. Latency is relay latency: send call → arrival at the other party.</summary>
+/// <summary>
+/// What one load phase measured. Latency is relay latency: send call → arrival at the other party. <see cref="Alerts"/>
+/// is null where risk alerts are not measured (the bare relay, which has no risk detection).
+/// </summary>
 public sealed record PhaseResult(
     string Target,
     string Phase,
@@ -22,7 +25,8 @@ public sealed record PhaseResult(
     double GeneratorLagMaxMs,
     double DrainSeconds,
     CpuCost Cpu,
-    IReadOnlyDictionary<string, long> ErrorKinds);
+    IReadOnlyDictionary<string, long> ErrorKinds,
+    RiskAlertResult? Alerts = null);
 
 /// <summary>
 /// CPU time used during a phase (load and drain) by this tool's process (the load clients, plus the bare relay when

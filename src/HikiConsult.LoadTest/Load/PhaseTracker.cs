@@ -7,7 +7,8 @@ namespace HikiConsult.LoadTest.Load;
 /// <summary>
 /// Bookkeeping of one phase: per message id when it was sent, acknowledged and first received by the other
 /// party, and how often it arrived there. Plain arrays indexed by id keep the hot path to a few interlocked writes.
-/// Message texts are "{run}:{c|d}{id}" (c = sent by the counselor, d = by the device).
+/// Message texts are "{run}:{c|d}{id}" (c = sent by the counselor, d = by the device), followed by " {phrase}" in
+/// a risk message; risk messages are also followed to their alerts by <see cref="Alerts"/>.
 /// </summary>
 internal sealed class PhaseTracker
 {
@@ -27,10 +28,11 @@ internal sealed class PhaseTracker
     private long _orderViolations;
     private long _seqGaps;
 
-    public PhaseTracker(int run, int capacity)
+    public PhaseTracker(int run, int capacity, RiskAlertMatcher? alerts = null)
     {
         Run = run;
         Capacity = capacity;
+        Alerts = alerts;
         _sentAt = new long[capacity];
         _ackAt = new long[capacity];
         _firstReceivedAt = new long[capacity];
@@ -41,6 +43,9 @@ internal sealed class PhaseTracker
     public int Run { get; }
 
     public int Capacity { get; }
+
+    /// <summary>Follows the phase's risk messages to their alerts; null when the phase sends none and expects none.</summary>
+    public RiskAlertMatcher? Alerts { get; }
 
     public long InFlight => Interlocked.Read(ref _inFlight);
 
@@ -53,13 +58,23 @@ internal sealed class PhaseTracker
         return id < Capacity ? id : -1;
     }
 
-    public string TextFor(long id, bool fromCounselor) => $"{Run}:{(fromCounselor ? 'c' : 'd')}{id}";
+    public string TextFor(long id, bool fromCounselor) => Text(Run, id, fromCounselor, null);
 
-    public void MarkSending(long id)
+    /// <summary>The text of a message that carries <paramref name="riskPhrase"/> after its name.</summary>
+    public string TextFor(long id, bool fromCounselor, string? riskPhrase) => Text(Run, id, fromCounselor, riskPhrase);
+
+    /// <summary>A load message's text: its run and name, and the risk phrase if it carries one.</summary>
+    public static string Text(int run, long id, bool fromCounselor, string? riskPhrase) =>
+        riskPhrase is null ? $"{run}:{(fromCounselor ? 'c' : 'd')}{id}" : $"{run}:{(fromCounselor ? 'c' : 'd')}{id} {riskPhrase}";
+
+    /// <summary>Returns the Stopwatch timestamp recorded as the message's send time.</summary>
+    public long MarkSending(long id)
     {
-        Volatile.Write(ref _sentAt[id], Stopwatch.GetTimestamp());
+        var now = Stopwatch.GetTimestamp();
+        Volatile.Write(ref _sentAt[id], now);
         _state[id] = Pending;
         Interlocked.Increment(ref _inFlight);
+        return now;
     }
 
     public void MarkAcked(long id)
@@ -76,23 +91,32 @@ internal sealed class PhaseTracker
         _errorKinds.AddOrUpdate(Describe(error), 1, (_, n) => n + 1);
     }
 
-    /// <summary>A text event arrived at a participant; counts it if it came from the other party of this run.</summary>
-    public void OnReceived(bool receiverIsCounselor, string text)
+    /// <summary>
+    /// A text event arrived at a participant; counts it if it came from the other party of this run and returns its
+    /// id, or -1 when it is not counted (the sender's own copy, another run, not a load message).
+    /// </summary>
+    public long OnReceived(bool receiverIsCounselor, string text)
     {
         var now = Stopwatch.GetTimestamp();
         var span = text.AsSpan();
         var colon = span.IndexOf(':');
-        if (colon <= 0 || colon + 2 > span.Length
-            || !int.TryParse(span[..colon], out var run) || run != Run
-            || !long.TryParse(span[(colon + 2)..], out var id) || id < 0 || id >= Capacity)
+        if (colon <= 0 || colon + 2 > span.Length || !int.TryParse(span[..colon], out var run) || run != Run)
         {
-            return;
+            return -1;
+        }
+
+        // The id ends at the space before a risk phrase, if there is one.
+        var name = span[(colon + 2)..];
+        var space = name.IndexOf(' ');
+        if (!long.TryParse(space < 0 ? name : name[..space], out var id) || id < 0 || id >= Capacity)
+        {
+            return -1;
         }
 
         var fromCounselor = span[colon + 1] == 'c';
         if (fromCounselor == receiverIsCounselor)
         {
-            return; // The sender's own copy.
+            return -1; // The sender's own copy.
         }
 
         if (Interlocked.Increment(ref _receipts[id]) == 1)
@@ -103,16 +127,21 @@ internal sealed class PhaseTracker
         {
             Interlocked.Increment(ref _duplicates);
         }
+
+        return id;
     }
 
     public void OnOrderViolation() => Interlocked.Increment(ref _orderViolations);
 
     public void OnSeqGap() => Interlocked.Increment(ref _seqGaps);
 
-    /// <summary>Sends still outstanding plus acknowledged messages that have not reached the other party yet.</summary>
+    /// <summary>
+    /// Sends still outstanding plus acknowledged messages that have not reached the other party yet, plus
+    /// acknowledged risk messages whose alert has not arrived yet.
+    /// </summary>
     public long Unsettled()
     {
-        var unsettled = InFlight;
+        var unsettled = InFlight + (Alerts?.Pending ?? 0);
         var issued = Issued;
         for (var id = 0; id < issued; id++)
         {
@@ -209,7 +238,8 @@ internal sealed class PhaseTracker
             generatorLagMaxMs,
             drainSeconds,
             cpu,
-            new Dictionary<string, long>(_errorKinds));
+            new Dictionary<string, long>(_errorKinds),
+            Alerts?.Summarize(measureStart, measureEnd));
     }
 
     private static string Describe(Exception error)
