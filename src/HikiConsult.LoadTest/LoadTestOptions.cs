@@ -6,7 +6,7 @@ public sealed record LoadTestOptions
 {
     public const string Usage =
         "HikiConsult.LoadTest [--sessions 1000] [--rate 2000] [--warmup 5] [--duration 20] [--ceiling-duration 10] " +
-        "[--targets both|server|bare] [--no-ceiling] [--server-dll path] [--connect-parallelism 32] [--sessions-per-counselor 5] [--markdown file]";
+        "[--targets both|server|bare] [--no-ceiling] [--server-dll path] [--connect-parallelism 32] [--sessions-per-counselor 5] [--risk-share 0.01] [--markdown file]";
 
     public int Sessions { get; init; } = 1000;
 
@@ -31,6 +31,12 @@ public sealed record LoadTestOptions
 
     /// <summary>A counselor's caseload in the run: sessions per counselor account.</summary>
     public int SessionsPerCounselor { get; init; } = 5;
+
+    /// <summary>
+    /// Share of the client devices' messages in the server's open loop that carry a risk phrase, to measure how soon
+    /// the counselor hears of it (0 turns it off). The bare relay has no risk detection; the closed loop none either.
+    /// </summary>
+    public double RiskShare { get; init; } = 0.01;
 
     public string? MarkdownFile { get; init; }
 
@@ -61,6 +67,7 @@ public sealed record LoadTestOptions
                 "--server-dll" => options with { ServerDll = Next() },
                 "--connect-parallelism" => options with { ConnectParallelism = Int() },
                 "--sessions-per-counselor" => options with { SessionsPerCounselor = Int() },
+                "--risk-share" => options with { RiskShare = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--markdown" => options with { MarkdownFile = Next() },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'."),
             };
@@ -71,6 +78,12 @@ public sealed record LoadTestOptions
             || options.Duration > TimeSpan.FromMinutes(5) || options.Warmup > TimeSpan.FromMinutes(1) || options.CeilingDuration > TimeSpan.FromMinutes(2))
         {
             throw new ArgumentException("Out of bounds: sessions 1..5000, rate up to 50,000/s, duration ≤ 5 min, warmup ≤ 1 min, ceiling ≤ 2 min.");
+        }
+
+        // Beyond half, the risk path rather than the relay would be what the open loop measures.
+        if (options.RiskShare is < 0 or > 0.5 || double.IsNaN(options.RiskShare))
+        {
+            throw new ArgumentException("Out of bounds: --risk-share 0..0.5 (a fraction of the client devices' messages; 0 turns risk messages off).");
         }
 
         return options;

@@ -16,6 +16,12 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
     return 64;
 }
 
+if (options.RiskShare > 0 && RiskPhrases.FirstUnflagged() is { } unflagged)
+{
+    Console.Error.WriteLine($"The risk phrase '{unflagged.Text}' ({unflagged.Language}) is not flagged by the shipped risk lexicons; update RiskPhrases.");
+    return 70;
+}
+
 // A hard bound on the whole run, whatever happens.
 using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(20));
 Console.CancelKeyPress += (_, e) =>
@@ -68,7 +74,7 @@ try
             await log.WriteLineAsync($"Provisioned {sessions.Count} clients, devices and sessions in {clock.Elapsed.TotalSeconds:0.0} s.");
             clock.Restart();
             await using var runner = await LoadRunner.ConnectAsync(
-                new LoadTarget("server", server.BaseAddress, sessions), options.ConnectParallelism, log, stop.Token, () => server.TotalProcessorTime);
+                new LoadTarget("server", server.BaseAddress, sessions, DetectsRisk: true), options.ConnectParallelism, log, stop.Token, () => server.TotalProcessorTime);
             await log.WriteLineAsync($"Server: {runner.Connections} connections joined in {clock.Elapsed.TotalSeconds:0.0} s.");
             await RunPhasesAsync(runner, server);
             notes.Add("Other pushes received by the server's clients during its phases: "
@@ -94,7 +100,9 @@ try
         Report.Table(results) + "\n" +
         string.Concat(notes.Select(n => "- " + n + "\n")) + "\n" +
         Report.CpuTable(results) + "\n" +
+        Report.AlertTable(results, options.RiskShare) + "\n" +
         Report.Verdict(Find("server", "open"), Find("bare relay", "open"), Find("server", "closed"), Find("bare relay", "closed"), options.Rate, options.Sessions) +
+        Report.AlertVerdict(results, options.RiskShare) +
         (Report.Errors(results) is { Length: > 0 } errors ? "\nErrors:\n" + errors : "");
 
     await log.WriteLineAsync();
@@ -134,7 +142,7 @@ async Task RunPhasesAsync(LoadRunner runner, ServerProcess? server)
     notes.Add(idle);
     await log.WriteLineAsync(idle);
 
-    await Phase(() => runner.RunOpenLoopAsync(options.Rate, options.Warmup, options.Duration, drain, stop.Token));
+    await Phase(() => runner.RunOpenLoopAsync(options.Rate, options.Warmup, options.Duration, drain, options.RiskShare, stop.Token));
     if (options.Ceiling)
     {
         await Phase(() => runner.RunClosedLoopAsync(TimeSpan.FromSeconds(3), options.CeilingDuration, drain, 60_000, stop.Token));
@@ -146,6 +154,10 @@ async Task Phase(Func<Task<PhaseResult>> run)
     var result = await run();
     results.Add(result);
     await log.WriteLineAsync(Report.Table([result]).Split('\n')[2].TrimEnd());
+    if (result.Alerts is not null)
+    {
+        await log.WriteLineAsync("  risk alerts: " + Report.AlertRow(result));
+    }
 }
 
 static async Task<string> MeasureIdleAsync(string target, ServerProcess? server, TimeSpan period, CancellationToken cancellationToken)

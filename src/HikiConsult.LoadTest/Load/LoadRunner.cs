@@ -10,7 +10,9 @@ namespace HikiConsult.LoadTest.Load;
 /// Holds a counselor and a device hub connection per session of one target and drives load phases through them:
 /// an open-loop phase at a fixed total rate (sends are issued on schedule whether or not earlier ones were
 /// answered, so a slow server shows up as latency rather than as a lower rate), and a closed-loop phase where
-/// every connection sends as soon as its previous send was acknowledged (the ceiling).
+/// every connection sends as soon as its previous send was acknowledged (the ceiling). Against a target that detects
+/// risk, every phase also follows the <c>RiskAlert</c> pushes: in the open loop a share of the devices' messages
+/// carries a risk phrase, and every alert is matched to its message (or counted as a false alert).
 /// </summary>
 public sealed class LoadRunner : IAsyncDisposable
 {
@@ -67,12 +69,16 @@ public sealed class LoadRunner : IAsyncDisposable
         return runner;
     }
 
-    /// <summary>Sends <paramref name="ratePerSecond"/> messages per second in total, alternating counselor and device in each session.</summary>
-    public async Task<PhaseResult> RunOpenLoopAsync(double ratePerSecond, TimeSpan warmup, TimeSpan duration, TimeSpan drainStall, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends <paramref name="ratePerSecond"/> messages per second in total, alternating counselor and device in each
+    /// session; if the target detects risk, <paramref name="riskShare"/> of the device messages carry a risk phrase.
+    /// </summary>
+    public async Task<PhaseResult> RunOpenLoopAsync(double ratePerSecond, TimeSpan warmup, TimeSpan duration, TimeSpan drainStall, double riskShare, CancellationToken cancellationToken)
     {
         var total = warmup + duration;
         var capacity = (int)Math.Min(int.MaxValue - 1, (ratePerSecond * total.TotalSeconds * 1.05) + 1000);
-        var phase = BeginPhase(capacity);
+        var phase = BeginPhase(capacity, riskShare);
+        riskShare = phase.Alerts?.Share ?? 0;
         var lostBefore = Interlocked.Read(ref _connectionsLost);
         var sessions = _target.Sessions.Count;
         var cpu = CpuMeter.Start(_targetCpu);
@@ -87,6 +93,8 @@ public sealed class LoadRunner : IAsyncDisposable
             () =>
             {
                 long issued = 0;
+                long riskSent = 0;
+                var riskCredit = 0.0;
                 while (clock.Elapsed < total && !cancellationToken.IsCancellationRequested)
                 {
                     var due = (long)(ratePerSecond * clock.Elapsed.TotalSeconds);
@@ -107,7 +115,16 @@ public sealed class LoadRunner : IAsyncDisposable
                         var session = (int)(issued % sessions);
                         var round = issued / sessions;
                         var fromCounselor = ((round + session) & 1) == 0;
-                        _ = SendAsync(phase, _participants[(2 * session) + (fromCounselor ? 0 : 1)], id);
+
+                        // Exactly the share, spread evenly: every 1/share-th device message carries a phrase.
+                        string? riskPhrase = null;
+                        if (!fromCounselor && riskShare > 0 && (riskCredit += riskShare) >= 1)
+                        {
+                            riskCredit -= 1;
+                            riskPhrase = RiskPhrases.For(riskSent++);
+                        }
+
+                        _ = SendAsync(phase, _participants[(2 * session) + (fromCounselor ? 0 : 1)], id, riskPhrase);
                         issued++;
                     }
 
@@ -138,7 +155,7 @@ public sealed class LoadRunner : IAsyncDisposable
     public async Task<PhaseResult> RunClosedLoopAsync(TimeSpan warmup, TimeSpan duration, TimeSpan drainStall, int maxMessagesPerSecond, CancellationToken cancellationToken)
     {
         var total = warmup + duration;
-        var phase = BeginPhase((int)Math.Min(int.MaxValue - 1, ((long)maxMessagesPerSecond * (long)Math.Ceiling(total.TotalSeconds)) + 1000));
+        var phase = BeginPhase((int)Math.Min(int.MaxValue - 1, ((long)maxMessagesPerSecond * (long)Math.Ceiling(total.TotalSeconds)) + 1000), riskShare: 0);
         var lostBefore = Interlocked.Read(ref _connectionsLost);
         var cpu = CpuMeter.Start(_targetCpu);
         var origin = Stopwatch.GetTimestamp();
@@ -156,7 +173,7 @@ public sealed class LoadRunner : IAsyncDisposable
                     return;
                 }
 
-                if (!await SendAsync(phase, participant, id))
+                if (!await SendAsync(phase, participant, id, riskPhrase: null))
                 {
                     // Refused (e.g. the per-connection rate limit) or the connection is gone: back off briefly.
                     await Task.Delay(50, cancellationToken);
@@ -200,21 +217,50 @@ public sealed class LoadRunner : IAsyncDisposable
             });
     }
 
-    private PhaseTracker BeginPhase(int capacity)
+    /// <param name="riskShare">Share of device messages with a risk phrase; alerts are followed (false ones counted) even at 0.</param>
+    private PhaseTracker BeginPhase(int capacity, double riskShare)
     {
-        var phase = new PhaseTracker(Interlocked.Increment(ref _runs), capacity);
+        RiskAlertMatcher? alerts = null;
+        if (_target.DetectsRisk)
+        {
+            // Alerts for messages up to here belong to an earlier phase.
+            var seqBefore = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var counselor in _participants.Where(p => p.IsCounselor))
+            {
+                lock (counselor)
+                {
+                    seqBefore[counselor.SessionId] = counselor.LastSeq;
+                }
+            }
+
+            alerts = new RiskAlertMatcher(riskShare, seqBefore);
+        }
+
+        var phase = new PhaseTracker(Interlocked.Increment(ref _runs), capacity, alerts);
         Volatile.Write(ref _phase, phase);
         return phase;
     }
 
-    private static async Task<bool> SendAsync(PhaseTracker phase, Participant participant, long id)
+    private static async Task<bool> SendAsync(PhaseTracker phase, Participant participant, long id, string? riskPhrase)
     {
-        var text = phase.TextFor(id, participant.IsCounselor);
+        var text = phase.TextFor(id, participant.IsCounselor, riskPhrase);
         var request = new SendRequest($"{phase.Run}-{id}", EventKinds.Text, JsonSerializer.SerializeToElement(new TextBody(text), LoadJson.Default.TextBody));
-        phase.MarkSending(id);
+        var sentAt = phase.MarkSending(id);
+        if (riskPhrase is not null)
+        {
+            phase.Alerts?.Sent(id, participant.SessionId, sentAt);
+        }
+
         try
         {
-            await participant.Hub!.InvokeAsync<SendAck>(HubMethods.Send, participant.SessionId, request);
+            var ack = await participant.Hub!.InvokeAsync<SendAck>(HubMethods.Send, participant.SessionId, request);
+
+            // Owed an alert before the send counts as settled, so a drain cannot end in between.
+            if (riskPhrase is not null)
+            {
+                phase.Alerts?.Acknowledged(id, ack.Seq);
+            }
+
             phase.MarkAcked(id);
             return true;
         }
@@ -274,9 +320,15 @@ public sealed class LoadRunner : IAsyncDisposable
         hub.On<SessionEventDto>(HubMethods.SessionEvent, item => OnEvent(participant, item));
         foreach (var method in new[] { HubMethods.SessionState, EarlyConsultationHubMethods.TriageUpdated, EarlyConsultationHubMethods.RiskAlert, EarlyConsultationHubMethods.AlertUpdated })
         {
-            // Counted, not parsed: what else the server sends costs the clients time, and the report says so.
-            hub.On(method, [typeof(JsonElement)], (_, _) =>
+            // Counted: what else the server sends costs the clients time, and the report says so. Only alerts are
+            // parsed (on counselor connections), to match them to the risk messages.
+            hub.On(method, [typeof(JsonElement)], (arguments, _) =>
             {
+                if (method == EarlyConsultationHubMethods.RiskAlert && participant.IsCounselor)
+                {
+                    OnRiskAlert(participant, arguments);
+                }
+
                 _otherPushes.AddOrUpdate(method, 1, (_, n) => n + 1);
                 return Task.CompletedTask;
             }, method);
@@ -327,8 +379,31 @@ public sealed class LoadRunner : IAsyncDisposable
             && item.Body.ValueKind == JsonValueKind.Object
             && item.Body.TryGetProperty("text", out var text) && text.GetString() is { } value)
         {
-            phase.OnReceived(participant.IsCounselor, value);
+            var id = phase.OnReceived(participant.IsCounselor, value);
+            if (id >= 0 && participant.IsCounselor)
+            {
+                // The relayed copy may tell a risk message's seq before its ack does.
+                phase.Alerts?.Relayed(id, item.Seq);
+            }
         }
+    }
+
+    /// <summary>
+    /// A counselor connection receives the alerts of its counselor's whole caseload; only the copy on the alerted
+    /// session's own connection is matched, so each alert is counted once.
+    /// </summary>
+    private void OnRiskAlert(Participant participant, object?[] arguments)
+    {
+        var at = Stopwatch.GetTimestamp();
+        if (Volatile.Read(ref _phase)?.Alerts is not { } alerts
+            || arguments is not [JsonElement { ValueKind: JsonValueKind.Object } alert]
+            || !alert.TryGetProperty("sessionId", out var sessionId) || !sessionId.ValueEquals(participant.SessionId)
+            || !alert.TryGetProperty("seq", out var seq) || !seq.TryGetInt64(out var value))
+        {
+            return;
+        }
+
+        alerts.AlertReceived(participant.SessionId, value, at);
     }
 
     private sealed class Participant(string sessionId, bool isCounselor)

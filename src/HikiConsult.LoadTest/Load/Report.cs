@@ -45,6 +45,88 @@ public static class Report
         return text.ToString();
     }
 
+    /// <summary>
+    /// Risk alerts per phase: how soon the alert for a risk message reached the session's counselor connection, and
+    /// whether every risk message got exactly one alert and no other message got any. "n/a" for a target without
+    /// risk detection.
+    /// </summary>
+    public static string AlertTable(IReadOnlyList<PhaseResult> results, double riskShare)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(Invariant(
+            $"Risk alerts: {riskShare * 100:0.##} % of the client devices' messages in the server's open loop carry a risk phrase (en, ja, nl in turn; none in the closed loop). Latency from the Send call to the RiskAlert for that session and seq on the session's counselor connection, in ms, over the messages sent in the measured window; counts over the whole phase (expected = risk messages acknowledged; false = alerts for messages without a risk phrase):"));
+        text.AppendLine();
+        text.AppendLine("| target | phase | risk msgs | expected | received | missing | dup | false | alert p50 | p90 | p99 | max | ≤ 1 s |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            text.AppendLine(AlertRow(r));
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>One phase's row of <see cref="AlertTable"/>.</summary>
+    public static string AlertRow(PhaseResult r)
+    {
+        if (r.Alerts is not { } a)
+        {
+            return $"| {r.Target} | {r.Phase} | n/a (no risk detection) | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a |";
+        }
+
+        var within = a.InWindow == 0 ? "–" : Invariant($"{a.WithinSecond}/{a.InWindow}");
+        return Invariant(
+            $"| {r.Target} | {r.Phase} | {a.RiskSent} | {a.Expected} | {a.Received} | {a.Missing} | {a.Duplicates} | {a.FalseAlerts} | {Ms(a.Latency.P50Ms)} | {Ms(a.Latency.P90Ms)} | {Ms(a.Latency.P99Ms)} | {Ms(a.Latency.MaxMs)} | {within} |");
+    }
+
+    /// <summary>The issue's alert target (within 1 s, one per risk message, none for other text), checked against this run.</summary>
+    public static string AlertVerdict(IReadOnlyList<PhaseResult> results, double riskShare)
+    {
+        var text = new StringBuilder();
+        void Line(string what, bool? ok, string detail) =>
+            text.AppendLine($"- {(ok is null ? "n/a " : ok.Value ? "PASS" : "FAIL")} {what}: {detail}");
+
+        var measured = results.Where(r => r.Alerts is not null).ToList();
+        if (measured.Count == 0)
+        {
+            if (results.Count > 0)
+            {
+                Line("alerts", null, "the bare relay has no risk detection");
+            }
+
+            return text.ToString();
+        }
+
+        var expected = measured.Sum(r => r.Alerts!.Expected);
+        if (expected == 0)
+        {
+            var why = riskShare > 0 ? "no risk message was acknowledged" : "risk messages off (--risk-share 0)";
+            Line("alerts: every risk message alerted within 1 s", null, why);
+            Line("alerts: none missing", null, why);
+        }
+        else
+        {
+            var inWindow = measured.Sum(r => r.Alerts!.InWindow);
+            var within = measured.Sum(r => r.Alerts!.WithinSecond);
+            var latency = string.Join("; ", measured.Where(r => r.Alerts!.InWindow > 0).Select(r => Invariant(
+                $"{r.Phase}: p50 {r.Alerts!.Latency.P50Ms:0.0} ms, p99 {r.Alerts.Latency.P99Ms:0.0} ms, max {r.Alerts.Latency.MaxMs:0.0} ms")));
+            Line("alerts: every risk message alerted within 1 s", inWindow > 0 && within == inWindow,
+                Invariant($"{within} of {inWindow} risk messages in the measured window alerted within 1 s ({(inWindow == 0 ? 0 : 100.0 * within / inWindow):0.0} %); {latency}"));
+            var missing = measured.Sum(r => r.Alerts!.Missing);
+            Line("alerts: none missing", missing == 0,
+                Invariant($"{missing} of {expected} acknowledged risk messages without an alert after the drain"));
+        }
+
+        var duplicates = measured.Sum(r => r.Alerts!.Duplicates);
+        Line("alerts: none duplicated", duplicates == 0, Invariant($"{duplicates} repeated alerts for one message"));
+        var falseAlerts = measured.Sum(r => r.Alerts!.FalseAlerts);
+        var earlier = measured.Sum(r => r.Alerts!.Earlier);
+        var messages = measured.Sum(r => r.Acked);
+        Line("alerts: 0 false alerts", falseAlerts == 0,
+            Invariant($"{falseAlerts} alerts for messages without a risk phrase, over {messages} acknowledged messages{(earlier > 0 ? $" ({earlier} late alerts for an earlier phase's messages)" : "")}"));
+        return text.ToString();
+    }
+
     public static string Errors(IEnumerable<PhaseResult> results)
     {
         var text = new StringBuilder();
