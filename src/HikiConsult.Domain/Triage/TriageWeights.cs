@@ -98,22 +98,30 @@ public sealed class TriageWeights
     /// <summary>Points for night-time activity above the threshold (sleep-wake reversal). Default 60.</summary>
     public double NightActivity { get; set; } = 60;
 
+    /// <summary>Every numeric setting with a getter bound once: validation runs on each score, so no reflection per call.</summary>
+    private static readonly (string Name, Func<TriageWeights, double> Read)[] Settings = [.. typeof(TriageWeights).GetProperties()
+        .Select(p => (p.Name, p.PropertyType == typeof(int)
+            ? Widen(p.GetMethod!.CreateDelegate<Func<TriageWeights, int>>())
+            : p.GetMethod!.CreateDelegate<Func<TriageWeights, double>>()))];
+
+    private static Func<TriageWeights, double> Widen(Func<TriageWeights, int> read) => w => read(w);
+
     public IReadOnlyList<string> Validate()
     {
-        var problems = new List<string>();
-        foreach (var p in typeof(TriageWeights).GetProperties())
+        List<string>? problems = null;
+        foreach (var (name, read) in Settings)
         {
-            var value = Convert.ToDouble(p.GetValue(this), System.Globalization.CultureInfo.InvariantCulture);
-            if (p.Name == nameof(FallingEngagementThreshold))
+            var value = read(this);
+            if (name == nameof(FallingEngagementThreshold))
             {
-                if (value is >= 0 or < -1) problems.Add($"{p.Name} must be between -1 and 0 (got {value})");
+                if (value is >= 0 or < -1) (problems ??= []).Add($"{name} must be between -1 and 0 (got {value})");
             }
             else if (double.IsNaN(value) || value < 0)
             {
-                problems.Add($"{p.Name} must be 0 or more (got {value})");
+                (problems ??= []).Add($"{name} must be 0 or more (got {value})");
             }
         }
-        if (CriticalPriority < 1) problems.Add($"{nameof(CriticalPriority)} must be at least 1");
-        return problems;
+        if (CriticalPriority < 1) (problems ??= []).Add($"{nameof(CriticalPriority)} must be at least 1");
+        return problems ?? (IReadOnlyList<string>)[];
     }
 }
