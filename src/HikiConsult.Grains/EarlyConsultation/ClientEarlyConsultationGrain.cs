@@ -40,6 +40,7 @@ public sealed partial class ClientEarlyConsultationGrain(
     private IGrainTimer? _escalationTimer;
     private IGrainTimer? _writeTimer;
     private bool _writePending;
+    private bool _triagePending;
     private string? _lastTriageSignature;
 
     private string ClientId => this.GetPrimaryKeyString();
@@ -72,13 +73,7 @@ public sealed partial class ClientEarlyConsultationGrain(
         ArmEscalation();
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (_writePending)
-        {
-            await WriteStateAsync();
-        }
-    }
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => FlushDeferredAsync();
 
     public Task Wake() => Task.CompletedTask;
 
@@ -234,16 +229,16 @@ public sealed partial class ClientEarlyConsultationGrain(
             return;
         }
 
-        // Attendance changes triage at once and is rare: write it now. Messages are frequent: write behind.
+        // Attendance changes triage at once and is rare: write it and re-score now. Messages are frequent: both
+        // happen behind, once per write delay, so a busy session costs the triage queue nothing per message.
         if (activity is ClientMessageSent or CounselorMessageSent && Options.AnalyticsWriteDelay > TimeSpan.Zero)
         {
+            _triagePending = true;
             ScheduleWrite();
-        }
-        else
-        {
-            await WriteStateAsync();
+            return;
         }
 
+        await WriteStateAsync();
         await UpdateTriageAsync(refreshClient: false);
     }
 
@@ -263,7 +258,7 @@ public sealed partial class ClientEarlyConsultationGrain(
         _writePending = true;
         if (_writeTimer is null)
         {
-            _writeTimer = RegisterGrainTimer(_ => WriteStateAsync(), new GrainTimerCreationOptions(Options.AnalyticsWriteDelay, Timeout.InfiniteTimeSpan));
+            _writeTimer = RegisterGrainTimer(_ => FlushDeferredAsync(), new GrainTimerCreationOptions(Options.AnalyticsWriteDelay, Timeout.InfiniteTimeSpan));
         }
         else
         {
@@ -275,6 +270,19 @@ public sealed partial class ClientEarlyConsultationGrain(
     {
         _writePending = false;
         await state.WriteStateAsync();
+    }
+
+    private async Task FlushDeferredAsync()
+    {
+        if (_writePending)
+        {
+            await WriteStateAsync();
+        }
+
+        if (_triagePending)
+        {
+            await UpdateTriageAsync(refreshClient: false);
+        }
     }
 
     // ---- Clinical records ----
@@ -375,6 +383,7 @@ public sealed partial class ClientEarlyConsultationGrain(
     /// <summary>Sends the client's signals to the triage grain when its result (score, reasons, data) changed.</summary>
     private async Task UpdateTriageAsync(bool refreshClient)
     {
+        _triagePending = false;
         var subject = await SubjectAsync(refreshClient);
         var signature = Signature(subject);
         if (signature == _lastTriageSignature)
