@@ -130,7 +130,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
 
         // Both settings belong to the connection, not the file: set them on every (possibly pooled) connection.
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = {SynchronousLevel()};";
+        pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = {SynchronousLevel()}; PRAGMA wal_autocheckpoint = {_options.WalAutoCheckpointPages};";
         await pragma.ExecuteNonQueryAsync();
         return connection;
     }

@@ -20,6 +20,13 @@ public sealed class SqliteGrainStorageOptions
     /// </summary>
     public string Synchronous { get; set; } = "NORMAL";
 
+    /// <summary>
+    /// SQLite's wal_autocheckpoint for this provider's connections, in pages. Default 1,000 (SQLite's default). A
+    /// host that shares the file with other writers should use the same value as they do: any committing
+    /// connection past its own threshold runs the checkpoint.
+    /// </summary>
+    public int WalAutoCheckpointPages { get; set; } = 1000;
+
     /// <summary>How state is serialized. Default <see cref="DefaultJsonOptions"/>.</summary>
     public JsonSerializerOptions JsonOptions { get; set; } = DefaultJsonOptions;
 }

@@ -7,6 +7,8 @@ public sealed class SqliteDatabase(StorageSettings settings)
 {
     public string ConnectionString => settings.ConnectionString;
 
+    public int EventWriterCacheMegabytes => settings.EventWriterCacheMegabytes;
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         var connection = new SqliteConnection(settings.ConnectionString);
@@ -16,7 +18,7 @@ public sealed class SqliteDatabase(StorageSettings settings)
             await using var pragma = connection.CreateCommand();
 
             // Per connection: wait briefly for the single writer lock instead of failing, and the durability level.
-            pragma.CommandText = $"PRAGMA busy_timeout = 5000; PRAGMA synchronous = {settings.Synchronous};";
+            pragma.CommandText = $"PRAGMA busy_timeout = 5000; PRAGMA synchronous = {settings.Synchronous}; PRAGMA wal_autocheckpoint = {settings.WalAutoCheckpointPages};";
             await pragma.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }

@@ -98,7 +98,7 @@ public sealed partial class SqliteSessionEventStore : ISessionEventStore, IAsync
 
                 try
                 {
-                    connection ??= await _database.OpenAsync();
+                    connection ??= await OpenWriterAsync();
                     var outcomes = await WriteBatchAsync(connection, batch);
                     for (var i = 0; i < batch.Count; i++)
                     {
@@ -131,6 +131,15 @@ public sealed partial class SqliteSessionEventStore : ISessionEventStore, IAsync
                 await connection.DisposeAsync();
             }
         }
+    }
+
+    private async Task<SqliteConnection> OpenWriterAsync()
+    {
+        var connection = await _database.OpenAsync();
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA cache_size = -{_database.EventWriterCacheMegabytes * 1024};";
+        await pragma.ExecuteNonQueryAsync();
+        return connection;
     }
 
     private static async Task<AppendOutcome[]> WriteBatchAsync(SqliteConnection connection, List<PendingAppend> batch)

@@ -22,6 +22,8 @@ public static class StorageExtensions
 
         // Registered before the grain host so that the schema exists before the first grain runs.
         services.AddHostedService<DatabaseInitializer>();
+        services.AddSingleton<WalCheckpointer>();
+        services.AddHostedService(sp => sp.GetRequiredService<WalCheckpointer>());
         services.AddSingleton<ISessionEventStore, SqliteSessionEventStore>();
         services.AddSingleton<IClientDirectory, SqliteClientDirectory>();
 
@@ -31,6 +33,7 @@ public static class StorageExtensions
             {
                 o.ConnectionString = settings.ConnectionString;
                 o.Synchronous = settings.Synchronous;
+                o.WalAutoCheckpointPages = settings.WalAutoCheckpointPages;
             }));
         return builder;
     }

@@ -16,10 +16,31 @@ public sealed class StorageOptions
     /// across a process crash (kill -9) in WAL mode; "FULL" survives power loss too, at the cost of an fsync per commit.
     /// </summary>
     public string Synchronous { get; set; } = "NORMAL";
+
+    /// <summary>
+    /// How often the background checkpointer copies the write-ahead log back into the database file. Default 1 s.
+    /// It runs on its own connection and never takes the write lock (a PASSIVE checkpoint), so commits, which
+    /// acknowledge messages, never wait for checkpoint I/O.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// WAL size in pages (4 KiB) from which a committing connection checkpoints by itself, stalling its commit.
+    /// Default 65,536 (256 MiB): a safety net only, reached if the background checkpointer cannot keep up.
+    /// SQLite's own default of 1,000 would checkpoint on the commit path many times a second under a busy
+    /// session log. Applied to every connection, grain storage included.
+    /// </summary>
+    public int WalAutoCheckpointPages { get; set; } = 65_536;
+
+    /// <summary>
+    /// Page cache of the session log's single writer connection, in MiB. Default 64: the index pages where every
+    /// open session appends stay in memory instead of being read back from the file on each commit.
+    /// </summary>
+    public int EventWriterCacheMegabytes { get; set; } = 64;
 }
 
 /// <summary>The resolved storage settings used by every store.</summary>
-public sealed record StorageSettings(string DataDirectory, string ConnectionString, string Synchronous)
+public sealed record StorageSettings(string DataDirectory, string ConnectionString, string Synchronous, int WalAutoCheckpointPages = 65_536, int EventWriterCacheMegabytes = 64, TimeSpan? CheckpointInterval = null)
 {
     public static StorageSettings Resolve(StorageOptions options, string contentRoot)
     {
@@ -32,6 +53,14 @@ public sealed record StorageSettings(string DataDirectory, string ConnectionStri
             "NORMAL" or "FULL" or "EXTRA" => options.Synchronous.ToUpperInvariant(),
             _ => throw new InvalidOperationException("Storage:Synchronous must be NORMAL, FULL or EXTRA."),
         };
-        return new StorageSettings(dataDirectory, connectionString, synchronous);
+        if (options.WalAutoCheckpointPages is < 100 or > 1_000_000 || options.EventWriterCacheMegabytes is < 2 or > 4096
+            || options.CheckpointInterval < TimeSpan.FromMilliseconds(10) || options.CheckpointInterval > TimeSpan.FromMinutes(10))
+        {
+            throw new InvalidOperationException(
+                "Storage:WalAutoCheckpointPages must be 100..1,000,000, Storage:EventWriterCacheMegabytes 2..4,096 and Storage:CheckpointInterval 10 ms..10 min.");
+        }
+
+        return new StorageSettings(
+            dataDirectory, connectionString, synchronous, options.WalAutoCheckpointPages, options.EventWriterCacheMegabytes, options.CheckpointInterval);
     }
 }
