@@ -138,10 +138,12 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void AcquireContended()
     {
+        // Yield, but never Thread.Sleep(1): a holder that was preempted comes back within a time slice, while a
+        // sleeping waiter costs its message a millisecond or more.
         var spinner = default(SpinWait);
         do
         {
-            spinner.SpinOnce();
+            spinner.SpinOnce(sleep1Threshold: -1);
         }
         while (Volatile.Read(ref _locked) != 0 || Interlocked.CompareExchange(ref _locked, 1, 0) != 0);
     }
