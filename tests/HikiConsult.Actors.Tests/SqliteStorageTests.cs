@@ -14,8 +14,11 @@ public sealed class SqliteStorageTests : IDisposable
 
     private string ConnectionString => $"Data Source={Path.Combine(_directory, "grains.db")}";
 
+    private SqliteWriteQueue? _sharedWriter;
+
     public void Dispose()
     {
+        _sharedWriter?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
     }
@@ -27,8 +30,24 @@ public sealed class SqliteStorageTests : IDisposable
         public bool RecordExists { get; set; }
     }
 
-    private SqliteGrainStorage NewStorage() =>
-        new("Default", new SqliteGrainStorageOptions { ConnectionString = ConnectionString }, NullLogger<SqliteGrainStorage>.Instance);
+    /// <param name="sharedWriter">Write through one <see cref="SqliteWriteQueue"/> (shared by every storage of the test) instead of a connection each.</param>
+    private SqliteGrainStorage NewStorage(bool sharedWriter = false)
+    {
+        var options = new SqliteGrainStorageOptions { ConnectionString = ConnectionString };
+        if (sharedWriter)
+        {
+            options.WriteQueue = _sharedWriter ??= new SqliteWriteQueue(
+                async ct =>
+                {
+                    var connection = new SqliteConnection(ConnectionString);
+                    await connection.OpenAsync(ct);
+                    return connection;
+                },
+                NullLogger<SqliteWriteQueue>.Instance);
+        }
+
+        return new SqliteGrainStorage("Default", options, NullLogger<SqliteGrainStorage>.Instance);
+    }
 
     private static readonly GrainId Grain = new("counter", "k1");
 
@@ -77,11 +96,13 @@ public sealed class SqliteStorageTests : IDisposable
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
     }
 
-    [Fact]
-    public async Task Two_storages_on_one_file_detect_a_conflicting_update()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Two_storages_on_one_file_detect_a_conflicting_update(bool sharedWriter)
     {
-        var one = NewStorage();
-        var two = NewStorage();
+        var one = NewStorage(sharedWriter);
+        var two = NewStorage(sharedWriter);
         await one.WriteStateAsync("counter", Grain, new Holder<CounterState> { State = new CounterState(1) });
         var a = new Holder<CounterState>();
         var b = new Holder<CounterState>();
@@ -100,11 +121,13 @@ public sealed class SqliteStorageTests : IDisposable
         Assert.Equal(new CounterState(2, "a"), stored.State);
     }
 
-    [Fact]
-    public async Task Two_storages_on_one_file_detect_a_conflicting_first_insert()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Two_storages_on_one_file_detect_a_conflicting_first_insert(bool sharedWriter)
     {
-        var one = NewStorage();
-        var two = NewStorage();
+        var one = NewStorage(sharedWriter);
+        var two = NewStorage(sharedWriter);
         var a = new Holder<CounterState>();
         var b = new Holder<CounterState>();
         await one.ReadStateAsync("counter", Grain, a);
@@ -117,11 +140,13 @@ public sealed class SqliteStorageTests : IDisposable
         await Assert.ThrowsAsync<InconsistentStateException>(() => two.WriteStateAsync("counter", Grain, b));
     }
 
-    [Fact]
-    public async Task ClearState_deletes_the_record_and_checks_the_etag()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ClearState_deletes_the_record_and_checks_the_etag(bool sharedWriter)
     {
-        var one = NewStorage();
-        var two = NewStorage();
+        var one = NewStorage(sharedWriter);
+        var two = NewStorage(sharedWriter);
         var a = new Holder<CounterState> { State = new CounterState(3) };
         await one.WriteStateAsync("counter", Grain, a);
         var stale = new Holder<CounterState>();

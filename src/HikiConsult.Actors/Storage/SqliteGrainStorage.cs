@@ -72,9 +72,44 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var payload = JsonSerializer.Serialize(grainState.State, _options.JsonOptions);
+        var etag = grainState.ETag;
+        var version = await WriteAsync((connection, transaction) => Write(connection, transaction, stateName, grainId, etag, payload));
+
+        // Only after the commit: a failed write leaves the grain's etag as it was.
+        grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+    }
+
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var etag = grainState.ETag;
+        await WriteAsync((connection, transaction) =>
+        {
+            Clear(connection, transaction, stateName, grainId, etag);
+            return true;
+        });
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+    }
+
+    /// <summary>Through the shared writer when the host has one; otherwise on a connection of its own.</summary>
+    private async Task<TResult> WriteAsync<TResult>(Func<SqliteConnection, SqliteTransaction?, TResult> write)
+    {
+        await _initialized.Value;
+        if (_options.WriteQueue is { } queue)
+        {
+            return await queue.WriteAsync(batch => write(batch.Connection, batch.Transaction));
+        }
+
         await using var connection = await OpenAsync();
-        await using var command = connection.CreateCommand();
-        if (grainState.ETag is null)
+        return write(connection, null);
+    }
+
+    private long Write(SqliteConnection connection, SqliteTransaction? transaction, string stateName, GrainId grainId, string? etag, string payload)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        if (etag is null)
         {
             command.CommandText =
                 $"INSERT INTO {_table} (grain_type, grain_key, state_name, payload, version, updated_at) VALUES ($type, $key, $state, $payload, 1, $now) " +
@@ -85,41 +120,33 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
             command.CommandText =
                 $"UPDATE {_table} SET payload = $payload, version = version + 1, updated_at = $now " +
                 "WHERE grain_type = $type AND grain_key = $key AND state_name = $state AND version = $etag RETURNING version";
-            command.Parameters.AddWithValue("$etag", ParseEtag(grainState.ETag));
+            command.Parameters.AddWithValue("$etag", ParseEtag(etag));
         }
 
         AddKey(command, stateName, grainId);
         command.Parameters.AddWithValue("$payload", payload);
         command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
-        var version = await command.ExecuteScalarAsync();
-        if (version is null)
-        {
-            throw await ConflictAsync(connection, stateName, grainId, grainState.ETag);
-        }
-
-        grainState.ETag = Convert.ToInt64(version, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
-        grainState.RecordExists = true;
+        var version = command.ExecuteScalar();
+        return version is null
+            ? throw Conflict(connection, transaction, stateName, grainId, etag)
+            : Convert.ToInt64(version, CultureInfo.InvariantCulture);
     }
 
-    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    private void Clear(SqliteConnection connection, SqliteTransaction? transaction, string stateName, GrainId grainId, string? etag)
     {
-        await using var connection = await OpenAsync();
-        await using var command = connection.CreateCommand();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = $"DELETE FROM {_table} WHERE grain_type = $type AND grain_key = $key AND state_name = $state AND version = $etag";
         AddKey(command, stateName, grainId);
-        command.Parameters.AddWithValue("$etag", grainState.ETag is null ? DBNull.Value : ParseEtag(grainState.ETag));
-        var deleted = await command.ExecuteNonQueryAsync();
-        if (deleted == 0)
+        command.Parameters.AddWithValue("$etag", etag is null ? DBNull.Value : ParseEtag(etag));
+        if (command.ExecuteNonQuery() == 0)
         {
-            var conflict = await ConflictAsync(connection, stateName, grainId, grainState.ETag);
+            var conflict = Conflict(connection, transaction, stateName, grainId, etag);
             if (conflict.StoredEtag is not null)
             {
                 throw conflict;
             }
         }
-
-        grainState.ETag = null;
-        grainState.RecordExists = false;
     }
 
     private async Task<SqliteConnection> OpenAsync()
@@ -156,12 +183,13 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         _ => throw new InvalidOperationException($"Grain storage \"{_name}\": Synchronous must be OFF, NORMAL, FULL or EXTRA."),
     };
 
-    private async Task<InconsistentStateException> ConflictAsync(SqliteConnection connection, string stateName, GrainId grainId, string? etag)
+    private InconsistentStateException Conflict(SqliteConnection connection, SqliteTransaction? transaction, string stateName, GrainId grainId, string? etag)
     {
-        await using var command = connection.CreateCommand();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = $"SELECT version FROM {_table} WHERE grain_type = $type AND grain_key = $key AND state_name = $state";
         AddKey(command, stateName, grainId);
-        var stored = await command.ExecuteScalarAsync();
+        var stored = command.ExecuteScalar();
         var storedEtag = stored is null ? null : Convert.ToInt64(stored, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
         return new InconsistentStateException($"State \"{stateName}\" of {grainId} was changed by another writer (stored version {storedEtag ?? "none"}, held {etag ?? "none"}).", storedEtag, etag);
     }

@@ -27,6 +27,12 @@ public sealed class SqliteGrainStorageOptions
     /// </summary>
     public int WalAutoCheckpointPages { get; set; } = 1000;
 
+    /// <summary>
+    /// The process's one writer of this database file, when the host shares the file with other writers. Default
+    /// none: writes then use a connection of their own and wait for SQLite's write lock like any other writer.
+    /// </summary>
+    public SqliteWriteQueue? WriteQueue { get; set; }
+
     /// <summary>How state is serialized. Default <see cref="DefaultJsonOptions"/>.</summary>
     public JsonSerializerOptions JsonOptions { get; set; } = DefaultJsonOptions;
 }

@@ -1,0 +1,162 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace HikiConsult.Actors.Storage;
+
+/// <summary>
+/// The one writer of a SQLite file. SQLite lets one connection write at a time, and a connection that finds the
+/// lock taken sleeps in growing steps (1, 2, 5, 10 … 100 ms) before it retries: with several writers those sleeps
+/// become the tail latency of every commit. Here every write of the process is queued and one connection commits
+/// whatever is queued in one transaction (group commit). Each write runs under its own savepoint, so one that
+/// throws is undone alone and fails alone; a write's task completes only after its transaction has committed.
+/// </summary>
+public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable
+{
+    /// <summary>Most writes committed in one transaction.</summary>
+    public const int MaxBatch = 256;
+
+    private readonly Func<CancellationToken, Task<SqliteConnection>> _open;
+    private readonly ILogger<SqliteWriteQueue> _logger;
+    private readonly Channel<IPendingWrite> _queue = Channel.CreateUnbounded<IPendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+
+    /// <param name="open">Opens the writer's connection (with its pragmas); called again after a failed commit.</param>
+    public SqliteWriteQueue(Func<CancellationToken, Task<SqliteConnection>> open, ILogger<SqliteWriteQueue> logger)
+    {
+        _open = open;
+        _logger = logger;
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Commits so far (for tests and diagnostics).</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    private long _commits;
+
+    /// <summary>
+    /// Runs <paramref name="write"/> on the writer's connection inside the open transaction and completes with its
+    /// result once that transaction has committed. The write must not commit, roll back or keep the batch.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteWriteBatch, T> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var pending = new PendingWrite<T>(write);
+        return _queue.Writer.TryWrite(pending)
+            ? pending.Completion.Task
+            : Task.FromException<T>(new ObjectDisposedException(nameof(SqliteWriteQueue), "The database writer is shutting down."));
+    }
+
+    /// <summary>Commits what is queued, then stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer;
+    }
+
+    /// <summary>For containers disposed synchronously: the same, blocking.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private async Task WriteLoopAsync()
+    {
+        var pending = new List<IPendingWrite>(MaxBatch);
+        SqliteWriteBatch? batch = null;
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync())
+            {
+                while (pending.Count < MaxBatch && _queue.Reader.TryRead(out var write))
+                {
+                    pending.Add(write);
+                }
+
+                try
+                {
+                    batch ??= new SqliteWriteBatch(await _open(CancellationToken.None));
+                    batch.Begin();
+                    foreach (var write in pending)
+                    {
+                        write.Run(batch);
+                    }
+
+                    batch.Commit();
+                    Interlocked.Increment(ref _commits);
+                    foreach (var write in pending)
+                    {
+                        write.Complete();
+                    }
+                }
+                catch (Exception ex)
+                {
+                    // Nothing of the batch is committed: every writer gets the error.
+                    WriteFailed(_logger, pending.Count, ex);
+                    foreach (var write in pending)
+                    {
+                        write.Fail(ex);
+                    }
+
+                    batch?.Dispose();
+                    batch = null;
+                }
+
+                pending.Clear();
+            }
+        }
+        finally
+        {
+            batch?.Dispose();
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Error, "Committing {Count} database writes failed; none were stored")]
+    private static partial void WriteFailed(ILogger logger, int count, Exception exception);
+
+    private interface IPendingWrite
+    {
+        void Run(SqliteWriteBatch batch);
+
+        void Complete();
+
+        void Fail(Exception exception);
+    }
+
+    private sealed class PendingWrite<T>(Func<SqliteWriteBatch, T> write) : IPendingWrite
+    {
+        private T? _result;
+        private Exception? _error;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Run(SqliteWriteBatch batch)
+        {
+            _error = null;
+            batch.Savepoint();
+            try
+            {
+                _result = write(batch);
+                batch.Release();
+            }
+            catch (Exception ex) when (ex is not SqliteException { SqliteErrorCode: 10 or 13 })
+            {
+                // The write's own failure (a conflict, a bad value): undo it alone; the batch goes on. I/O errors
+                // (SQLITE_IOERR, SQLITE_FULL) end the batch instead.
+                batch.RollbackToSavepoint();
+                _error = ex;
+            }
+        }
+
+        public void Complete()
+        {
+            if (_error is null)
+            {
+                Completion.TrySetResult(_result!);
+            }
+            else
+            {
+                Completion.TrySetException(_error);
+            }
+        }
+
+        public void Fail(Exception exception) => Completion.TrySetException(exception);
+    }
+}

@@ -1,0 +1,180 @@
+using HikiConsult.Actors.Runtime;
+using HikiConsult.Actors.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace HikiConsult.Actors.Tests;
+
+/// <summary>The single writer: group commit, one write's failure undone alone, a failed commit fails the whole batch.</summary>
+public sealed class SqliteWriteQueueTests : IAsyncLifetime
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("hikiconsult-writer-").FullName;
+    private SqliteWriteQueue _queue = null!;
+
+    private string ConnectionString => $"Data Source={Path.Combine(_directory, "writes.db")}";
+
+    public async Task InitializeAsync()
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            "PRAGMA journal_mode = WAL;" +
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY);" +
+            "CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, " +
+            "parent_id INTEGER NULL REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);";
+        await command.ExecuteNonQueryAsync();
+        _queue = new SqliteWriteQueue(OpenWriterAsync, NullLogger<SqliteWriteQueue>.Instance);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _queue.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Concurrent_writes_are_committed_together_and_visible_once_acknowledged()
+    {
+        using var gate = new ManualResetEventSlim();
+        var blocker = BlockWriter(gate);
+        var writes = Enumerable.Range(0, 200).Select(i => _queue.WriteAsync(batch => Insert(batch, $"item-{i}"))).ToArray();
+        gate.Set();
+        await blocker;
+
+        foreach (var write in writes)
+        {
+            var id = await write;
+            Assert.True(await ExistsAsync(id), $"row {id} acknowledged but not readable from another connection");
+        }
+
+        Assert.Equal(200, await CountAsync());
+
+        // The blocker's batch, then one for the 200 queued meanwhile (MaxBatch is 256).
+        Assert.Equal(2, _queue.Commits);
+    }
+
+    [Fact]
+    public async Task A_failing_write_is_undone_alone_and_the_rest_of_its_batch_commits()
+    {
+        using var gate = new ManualResetEventSlim();
+        var blocker = BlockWriter(gate);
+        var before = _queue.WriteAsync(batch => Insert(batch, "before"));
+        var failing = _queue.WriteAsync<long>(batch =>
+        {
+            Insert(batch, "half-done");
+            throw new InconsistentStateException("conflict", "2", "1");
+        });
+        var duplicate = _queue.WriteAsync(batch => Insert(batch, "before"));
+        var after = _queue.WriteAsync(batch => Insert(batch, "after"));
+        gate.Set();
+        await blocker;
+
+        await before;
+        await after;
+        await Assert.ThrowsAsync<InconsistentStateException>(() => failing);
+        var constraint = await Assert.ThrowsAsync<SqliteException>(() => duplicate);
+        Assert.Equal(19, constraint.SqliteErrorCode); // SQLITE_CONSTRAINT
+        Assert.Equal(["after", "before"], await NamesAsync());
+    }
+
+    [Fact]
+    public async Task A_failed_commit_fails_every_write_of_the_batch_and_stores_none()
+    {
+        using var gate = new ManualResetEventSlim();
+        var blocker = BlockWriter(gate);
+        var innocent = _queue.WriteAsync(batch => Insert(batch, "innocent"));
+
+        // A deferred foreign key is checked at COMMIT: the whole transaction fails there.
+        var orphan = _queue.WriteAsync(batch => Insert(batch, "orphan", parentId: 42));
+        gate.Set();
+        await blocker;
+
+        await Assert.ThrowsAsync<SqliteException>(() => innocent);
+        await Assert.ThrowsAsync<SqliteException>(() => orphan);
+        Assert.Empty(await NamesAsync());
+
+        // The writer recovers: the next write commits.
+        await _queue.WriteAsync(batch => Insert(batch, "next"));
+        Assert.Equal(["next"], await NamesAsync());
+    }
+
+    [Fact]
+    public async Task Writes_after_dispose_are_refused_and_queued_ones_are_committed_first()
+    {
+        var queued = Enumerable.Range(0, 50).Select(i => _queue.WriteAsync(batch => Insert(batch, $"late-{i}"))).ToArray();
+        await _queue.DisposeAsync();
+
+        await Task.WhenAll(queued);
+        Assert.Equal(50, await CountAsync());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => _queue.WriteAsync(batch => Insert(batch, "too-late")));
+    }
+
+    /// <summary>Holds the writer inside a write until the gate opens, so what is queued meanwhile forms the next batch.</summary>
+    private Task<bool> BlockWriter(ManualResetEventSlim gate)
+    {
+        using var entered = new ManualResetEventSlim();
+        var blocker = _queue.WriteAsync(_ =>
+        {
+            entered.Set();
+            return gate.Wait(TimeSpan.FromSeconds(30));
+        });
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(30)), "the writer did not start");
+        return blocker;
+    }
+
+    private async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA foreign_keys = ON;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    private static long Insert(SqliteWriteBatch batch, string name, long? parentId = null)
+    {
+        var insert = batch.Command("insert", connection =>
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO item (name, parent_id) VALUES ($name, $parent) RETURNING id";
+            command.Parameters.Add("$name", SqliteType.Text);
+            command.Parameters.Add("$parent", SqliteType.Integer);
+            return command;
+        });
+        insert.Parameters[0].Value = name;
+        insert.Parameters[1].Value = (object?)parentId ?? DBNull.Value;
+        return (long)insert.ExecuteScalar()!;
+    }
+
+    private async Task<bool> ExistsAsync(long id) => await ScalarAsync($"SELECT COUNT(*) FROM item WHERE id = {id}") == 1;
+
+    private Task<long> CountAsync() => ScalarAsync("SELECT COUNT(*) FROM item");
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task<List<string>> NamesAsync()
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM item ORDER BY name";
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+}
