@@ -1,4 +1,5 @@
 using Dapper;
+using HikiConsult.Actors.Storage;
 using HikiConsult.Server.Auth;
 using HikiConsult.Server.Storage;
 
@@ -6,9 +7,10 @@ namespace HikiConsult.Server.Audit;
 
 /// <summary>
 /// Who read which client record or session history, and when. Written before the data is returned, so a read
-/// that cannot be audited is not served. Rows name ids only, never content.
+/// that cannot be audited is not served. Rows name ids only, never content. Written through the process's one
+/// <see cref="SqliteWriteQueue"/>.
 /// </summary>
-public sealed class AuditLog(SqliteDatabase database, TimeProvider time)
+public sealed class AuditLog(SqliteDatabase database, SqliteWriteQueue writer, TimeProvider time)
 {
     public Task RecordAsync(Caller caller, string action, string targetType, string targetId, CancellationToken cancellationToken = default) =>
         RecordAsync(caller, action, targetType, [targetId], cancellationToken);
@@ -21,14 +23,11 @@ public sealed class AuditLog(SqliteDatabase database, TimeProvider time)
         }
 
         var at = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+        var rows = targetIds.Select(targetId => new { at, actorId = caller.Id, actorRole = caller.Role, action, targetType, targetId }).ToArray();
+        await writer.WriteAsync(batch => batch.Connection.Execute(
             "INSERT INTO audit_log (at, actor_id, actor_role, action, target_type, target_id) VALUES (@at, @actorId, @actorRole, @action, @targetType, @targetId)",
-            targetIds.Select(targetId => new { at, actorId = caller.Id, actorRole = caller.Role, action, targetType, targetId }),
-            transaction,
-            cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
+            rows,
+            batch.Transaction));
     }
 
     public async Task<IReadOnlyList<AuditEntry>> ListAsync(string? targetId, int limit, CancellationToken cancellationToken = default)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapper;
+using HikiConsult.Actors.Storage;
 using HikiConsult.Contracts;
 using HikiConsult.Grains.EarlyConsultation;
 using HikiConsult.Server.Storage;
@@ -10,9 +11,10 @@ namespace HikiConsult.Server.EarlyConsultation;
 /// <summary>
 /// The early consultation tables in the server's SQLite file: <c>risk_alerts</c> (one row per alerted message, unique
 /// by session and seq) and <c>clinical_records</c> (append-only: assessments, isolation records, biomarker records
-/// as JSON). Times are Unix milliseconds. The tables are created on first use.
+/// as JSON). Times are Unix milliseconds. The tables are created on first use; writes go through the process's one
+/// <see cref="SqliteWriteQueue"/>.
 /// </summary>
-public sealed class SqliteEarlyConsultationStore(SqliteDatabase database) : IEarlyConsultationStore
+public sealed class SqliteEarlyConsultationStore(SqliteDatabase database, SqliteWriteQueue writer) : IEarlyConsultationStore
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS risk_alerts (
@@ -48,8 +50,7 @@ public sealed class SqliteEarlyConsultationStore(SqliteDatabase database) : IEar
 
     public async Task<bool> AddAlertAsync(RiskAlertDto alert, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(
+        var inserted = await WriteAsync(
             "INSERT INTO risk_alerts (alert_id, client_id, session_id, seq, created_at, status, alert) " +
             "VALUES (@AlertId, @ClientId, @SessionId, @Seq, @CreatedAt, @Status, @Alert) ON CONFLICT DO NOTHING",
             new
@@ -62,17 +63,16 @@ public sealed class SqliteEarlyConsultationStore(SqliteDatabase database) : IEar
                 alert.Status,
                 Alert = JsonSerializer.Serialize(alert, Json),
             },
-            cancellationToken: cancellationToken));
+            cancellationToken);
         return inserted == 1;
     }
 
     public async Task UpdateAlertAsync(RiskAlertDto alert, string? note, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        var updated = await connection.ExecuteAsync(new CommandDefinition(
+        var updated = await WriteAsync(
             "UPDATE risk_alerts SET status = @Status, alert = @Alert, note = COALESCE(@Note, note) WHERE alert_id = @AlertId",
             new { alert.AlertId, alert.Status, Alert = JsonSerializer.Serialize(alert, Json), Note = note },
-            cancellationToken: cancellationToken));
+            cancellationToken);
         if (updated != 1)
         {
             throw new InvalidOperationException($"Alert {alert.AlertId} is not stored.");
@@ -128,11 +128,10 @@ public sealed class SqliteEarlyConsultationStore(SqliteDatabase database) : IEar
 
     public async Task AddRecordAsync<TRecord>(string kind, string clientId, string recordId, DateTimeOffset at, TRecord record, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await WriteAsync(
             "INSERT INTO clinical_records (record_id, client_id, kind, at, record) VALUES (@recordId, @clientId, @kind, @at, @record)",
             new { recordId, clientId, kind, at = at.ToUnixTimeMilliseconds(), record = JsonSerializer.Serialize(record, Json) },
-            cancellationToken: cancellationToken));
+            cancellationToken);
     }
 
     public async Task<IReadOnlyList<TRecord>> ListRecordsAsync<TRecord>(string kind, string clientId, int limit, CancellationToken cancellationToken = default)
@@ -143,6 +142,17 @@ public sealed class SqliteEarlyConsultationStore(SqliteDatabase database) : IEar
             new { clientId, kind, limit = (long)limit },
             cancellationToken: cancellationToken));
         return [.. rows.Select(r => JsonSerializer.Deserialize<TRecord>(r, Json)!)];
+    }
+
+    /// <summary>One statement through the shared writer, once the tables exist; the rows it changed.</summary>
+    private async Task<int> WriteAsync(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        if (!_schemaReady)
+        {
+            await (await OpenAsync(cancellationToken)).DisposeAsync();
+        }
+
+        return await writer.WriteAsync(batch => batch.Connection.Execute(sql, parameters, batch.Transaction));
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
