@@ -10,6 +10,8 @@ namespace HikiConsult.Actors.Storage;
 /// become the tail latency of every commit. Here every write of the process is queued and one connection commits
 /// whatever is queued in one transaction (group commit). Each write runs under its own savepoint, so one that
 /// throws is undone alone and fails alone; a write's task completes only after its transaction has committed.
+/// The writer has a thread of its own: SQLite's calls block, and a pool thread held by them for milliseconds is
+/// missing from the two or so that run everything else.
 /// </summary>
 public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable
 {
@@ -19,14 +21,16 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable
     private readonly Func<CancellationToken, Task<SqliteConnection>> _open;
     private readonly ILogger<SqliteWriteQueue> _logger;
     private readonly Channel<IPendingWrite> _queue = Channel.CreateUnbounded<IPendingWrite>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _writer;
+    private readonly Thread _writer;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="open">Opens the writer's connection (with its pragmas); called again after a failed commit.</param>
     public SqliteWriteQueue(Func<CancellationToken, Task<SqliteConnection>> open, ILogger<SqliteWriteQueue> logger)
     {
         _open = open;
         _logger = logger;
-        _writer = Task.Run(WriteLoopAsync);
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "SQLite writer" };
+        _writer.Start();
     }
 
     /// <summary>Commits so far (for tests and diagnostics).</summary>
@@ -51,19 +55,19 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _writer;
+        await _stopped.Task;
     }
 
     /// <summary>For containers disposed synchronously: the same, blocking.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
     {
         var pending = new List<IPendingWrite>(MaxBatch);
         SqliteWriteBatch? batch = null;
         try
         {
-            while (await _queue.Reader.WaitToReadAsync())
+            while (WaitForWrites())
             {
                 while (pending.Count < MaxBatch && _queue.Reader.TryRead(out var write))
                 {
@@ -72,7 +76,7 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable
 
                 try
                 {
-                    batch ??= new SqliteWriteBatch(await _open(CancellationToken.None));
+                    batch ??= new SqliteWriteBatch(_open(CancellationToken.None).GetAwaiter().GetResult());
                     batch.Begin();
                     foreach (var write in pending)
                     {
@@ -105,7 +109,15 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable
         finally
         {
             batch?.Dispose();
+            _stopped.TrySetResult();
         }
+    }
+
+    /// <summary>Blocks this thread until a write is queued; false once the queue is completed and empty.</summary>
+    private bool WaitForWrites()
+    {
+        var wait = _queue.Reader.WaitToReadAsync();
+        return wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
     }
 
     [LoggerMessage(1, LogLevel.Error, "Committing {Count} database writes failed; none were stored")]

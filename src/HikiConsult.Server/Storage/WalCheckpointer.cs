@@ -1,68 +1,77 @@
+using Microsoft.Data.Sqlite;
+
 namespace HikiConsult.Server.Storage;
 
 /// <summary>
 /// Copies the write-ahead log back into the database file every <see cref="StorageOptions.CheckpointInterval"/>,
-/// on a connection of its own, with PASSIVE checkpoints: they take no write lock, so the session log's writer
-/// keeps committing (and acknowledging messages) while pages are copied and synced. Without it every
-/// committing connection would checkpoint on its own commit path. On shutdown, one last checkpoint truncates
-/// the log so that the file at rest is a single database file. Wall-clock time on purpose: this is upkeep of
-/// the file, not product time.
+/// on a connection and a thread of its own, with PASSIVE checkpoints: they take no write lock, so the single
+/// writer keeps committing (and acknowledging messages) while pages are copied and synced, and the blocking
+/// copy never holds one of the few pool threads. Without it every committing connection would checkpoint on its
+/// own commit path. On shutdown, one last checkpoint truncates the log so that the file at rest is a single
+/// database file. Wall-clock time on purpose: this is upkeep of the file, not product time.
 /// </summary>
 internal sealed partial class WalCheckpointer(
     StorageSettings settings,
     SqliteDatabase database,
     DatabaseStatus status,
-    ILogger<WalCheckpointer> logger) : BackgroundService
+    ILogger<WalCheckpointer> logger) : IHostedService, IDisposable
 {
+    private readonly ManualResetEventSlim _stopping = new();
+    private Thread? _thread;
+    private long _completed;
+
     /// <summary>Checkpoints run so far (for tests and diagnostics).</summary>
     public long Completed => Interlocked.Read(ref _completed);
 
-    private long _completed;
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        var interval = settings.CheckpointInterval ?? TimeSpan.FromSeconds(1);
-        using var timer = new PeriodicTimer(interval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                if (status.IsReady)
-                {
-                    await CheckpointAsync("PASSIVE", stoppingToken);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+        _thread = new Thread(Run) { IsBackground = true, Name = "SQLite checkpointer" };
+        _thread.Start();
+        return Task.CompletedTask;
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken);
+        _stopping.Set();
+        _thread?.Join();
         if (status.IsReady)
         {
-            await CheckpointAsync("TRUNCATE", cancellationToken);
+            Checkpoint("TRUNCATE");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private void Run()
+    {
+        var interval = settings.CheckpointInterval ?? TimeSpan.FromSeconds(1);
+        while (!_stopping.Wait(interval))
+        {
+            if (status.IsReady)
+            {
+                Checkpoint("PASSIVE");
+            }
         }
     }
 
-    private async Task CheckpointAsync(string mode, CancellationToken cancellationToken)
+    private void Checkpoint(string mode)
     {
         try
         {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
+            using var connection = database.OpenAsync().GetAwaiter().GetResult();
+            using var command = connection.CreateCommand();
             command.CommandText = $"PRAGMA wal_checkpoint({mode});";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken) && reader.GetInt64(0) != 0 && mode != "PASSIVE")
+            using var reader = command.ExecuteReader();
+            if (reader.Read() && reader.GetInt64(0) != 0 && mode != "PASSIVE")
             {
                 CheckpointBusy(logger, mode);
             }
 
             Interlocked.Increment(ref _completed);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
         {
             // The next tick tries again; the writers' own autocheckpoint is the safety net meanwhile.
             CheckpointFailed(logger, mode, ex);
