@@ -23,12 +23,33 @@ public abstract class SessionHub(
 {
     public const string SessionNotFound = "Session not found.";
     private const string JoinedKey = "hikiconsult.joined";
+    private const string CallerKey = "hikiconsult.caller";
 
     protected IGrainFactory GrainFactory => grains;
 
     protected ClientAccess Access => access;
 
-    protected Caller CurrentCaller => Caller.From(Context.User) ?? throw new HubException("Not signed in.");
+    /// <summary>
+    /// The caller of this connection, read from its token once: the token cannot change during a connection, and a
+    /// revoked device's connections are closed.
+    /// </summary>
+    protected Caller CurrentCaller
+    {
+        get
+        {
+            lock (Context.Items)
+            {
+                if (Context.Items.TryGetValue(CallerKey, out var cached) && cached is Caller caller)
+                {
+                    return caller;
+                }
+
+                caller = Caller.From(Context.User) ?? throw new HubException("Not signed in.");
+                Context.Items[CallerKey] = caller;
+                return caller;
+            }
+        }
+    }
 
     public static string GroupName(string sessionId) => "session:" + sessionId;
 
