@@ -7,35 +7,25 @@ public sealed class SqliteDatabase(StorageSettings settings)
 {
     public string ConnectionString => settings.ConnectionString;
 
+    // Per connection: wait briefly for the write lock instead of failing, the durability level, and the WAL size at
+    // which a commit checkpoints by itself (a safety net: the background checkpointer normally does it).
+    private string ConnectionPragmas =>
+        $"PRAGMA busy_timeout = 5000; PRAGMA synchronous = {settings.Synchronous}; PRAGMA wal_autocheckpoint = {settings.WalAutoCheckpointPages};";
 
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    public Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default) => OpenAsync(ConnectionPragmas, cancellationToken);
+
+    /// <summary>The connection of the process's one writer: a larger page cache, so the pages where open sessions append stay in memory.</summary>
+    public Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken = default) =>
+        OpenAsync($"{ConnectionPragmas} PRAGMA cache_size = -{settings.EventWriterCacheMegabytes * 1024};", cancellationToken);
+
+    private async Task<SqliteConnection> OpenAsync(string pragmas, CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(settings.ConnectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
             await using var pragma = connection.CreateCommand();
-
-            // Per connection: wait briefly for the single writer lock instead of failing, and the durability level.
-            pragma.CommandText = $"PRAGMA busy_timeout = 5000; PRAGMA synchronous = {settings.Synchronous}; PRAGMA wal_autocheckpoint = {settings.WalAutoCheckpointPages};";
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    /// <summary>The connection of the process's one writer: a larger page cache, so the pages where open sessions append stay in memory.</summary>
-    public async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken = default)
-    {
-        var connection = await OpenAsync(cancellationToken);
-        try
-        {
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = $"PRAGMA cache_size = -{settings.EventWriterCacheMegabytes * 1024};";
+            pragma.CommandText = pragmas;
             await pragma.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
