@@ -69,23 +69,10 @@ public static class ClientRecordEndpoints
         return TypedResults.Created($"/api/clients/{id}/isolation-records", entry);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<IsolationRecordEntry>>, NotFound, ValidationProblem>> ListIsolationAsync(
-        string id, int? limit, ClaimsPrincipal principal, EarlyConsultationAccess access, IGrainFactory grains, AuditLog audit, CancellationToken cancellationToken)
-    {
-        var caller = Caller.Require(principal);
-        if (!await access.MayReadAsync(caller, id))
-        {
-            return TypedResults.NotFound();
-        }
-
-        if (AssessmentEndpoints.CheckLimit(limit) is { } problem)
-        {
-            return problem;
-        }
-
-        await audit.RecordAsync(caller, EarlyConsultationAudit.IsolationRecordsRead, EarlyConsultationAudit.ClientTarget, id, cancellationToken);
-        return TypedResults.Ok(await grains.GetGrain<IClientEarlyConsultationGrain>(id).GetIsolationRecords(limit ?? AssessmentEndpoints.DefaultListLimit));
-    }
+    private static Task<Results<Ok<IReadOnlyList<IsolationRecordEntry>>, NotFound, ValidationProblem>> ListIsolationAsync(
+        string id, int? limit, ClaimsPrincipal principal, EarlyConsultationAccess access, IGrainFactory grains, AuditLog audit, CancellationToken cancellationToken) =>
+        ListAuditedAsync(id, limit, principal, access, audit, EarlyConsultationAudit.IsolationRecordsRead,
+            n => grains.GetGrain<IClientEarlyConsultationGrain>(id).GetIsolationRecords(n), cancellationToken);
 
     private static async Task<Results<Created<BiomarkerEntry>, NotFound, ValidationProblem>> AddBiomarkerAsync(
         string id, BiomarkerRequest? request, ClaimsPrincipal principal, EarlyConsultationAccess access, IGrainFactory grains)
@@ -130,8 +117,15 @@ public static class ClientRecordEndpoints
         }
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<BiomarkerEntry>>, NotFound, ValidationProblem>> ListBiomarkersAsync(
-        string id, int? limit, ClaimsPrincipal principal, EarlyConsultationAccess access, IGrainFactory grains, AuditLog audit, CancellationToken cancellationToken)
+    private static Task<Results<Ok<IReadOnlyList<BiomarkerEntry>>, NotFound, ValidationProblem>> ListBiomarkersAsync(
+        string id, int? limit, ClaimsPrincipal principal, EarlyConsultationAccess access, IGrainFactory grains, AuditLog audit, CancellationToken cancellationToken) =>
+        ListAuditedAsync(id, limit, principal, access, audit, EarlyConsultationAudit.BiomarkersRead,
+            n => grains.GetGrain<IClientEarlyConsultationGrain>(id).GetBiomarkers(n), cancellationToken);
+
+    /// <summary>A client's records of one kind: 404 for a client the caller may not see, the read audited before it is served.</summary>
+    private static async Task<Results<Ok<IReadOnlyList<T>>, NotFound, ValidationProblem>> ListAuditedAsync<T>(
+        string id, int? limit, ClaimsPrincipal principal, EarlyConsultationAccess access, AuditLog audit, string auditAction,
+        Func<int, Task<IReadOnlyList<T>>> list, CancellationToken cancellationToken)
     {
         var caller = Caller.Require(principal);
         if (!await access.MayReadAsync(caller, id))
@@ -144,8 +138,8 @@ public static class ClientRecordEndpoints
             return problem;
         }
 
-        await audit.RecordAsync(caller, EarlyConsultationAudit.BiomarkersRead, EarlyConsultationAudit.ClientTarget, id, cancellationToken);
-        return TypedResults.Ok(await grains.GetGrain<IClientEarlyConsultationGrain>(id).GetBiomarkers(limit ?? AssessmentEndpoints.DefaultListLimit));
+        await audit.RecordAsync(caller, auditAction, EarlyConsultationAudit.ClientTarget, id, cancellationToken);
+        return TypedResults.Ok(await list(limit ?? AssessmentEndpoints.DefaultListLimit));
     }
 
     private static async Task<Results<Ok<Timeline>, NotFound>> TimelineAsync(
