@@ -23,6 +23,7 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable
     private readonly Channel<IPendingWrite> _queue = Channel.CreateUnbounded<IPendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread _writer;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _commits;
 
     /// <param name="open">Opens the writer's connection (with its pragmas); called again after a failed commit.</param>
     public SqliteWriteQueue(Func<CancellationToken, Task<SqliteConnection>> open, ILogger<SqliteWriteQueue> logger)
@@ -35,8 +36,6 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable
 
     /// <summary>Commits so far (for tests and diagnostics).</summary>
     public long Commits => Interlocked.Read(ref _commits);
-
-    private long _commits;
 
     /// <summary>
     /// Runs <paramref name="write"/> on the writer's connection inside the open transaction and completes with its
@@ -134,6 +133,9 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable
 
     private sealed class PendingWrite<T>(Func<SqliteWriteBatch, T> write) : IPendingWrite
     {
+        private const int SqliteIoError = 10;
+        private const int SqliteFull = 13;
+
         private T? _result;
         private Exception? _error;
 
@@ -148,7 +150,7 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable
                 _result = write(batch);
                 batch.Release();
             }
-            catch (Exception ex) when (ex is not SqliteException { SqliteErrorCode: 10 or 13 })
+            catch (Exception ex) when (ex is not SqliteException { SqliteErrorCode: SqliteIoError or SqliteFull })
             {
                 // The write's own failure (a conflict, a bad value): undo it alone; the batch goes on. I/O errors
                 // (SQLITE_IOERR, SQLITE_FULL) end the batch instead.
