@@ -40,7 +40,8 @@ public sealed class StorageOptions
 }
 
 /// <summary>The resolved storage settings used by every store.</summary>
-public sealed record StorageSettings(string DataDirectory, string ConnectionString, string Synchronous, int WalAutoCheckpointPages = 65_536, int EventWriterCacheMegabytes = 64, TimeSpan? CheckpointInterval = null)
+public sealed record StorageSettings(
+    string DataDirectory, string ConnectionString, string Synchronous, int WalAutoCheckpointPages, int EventWriterCacheMegabytes, TimeSpan CheckpointInterval)
 {
     public static StorageSettings Resolve(StorageOptions options, string contentRoot)
     {

@@ -18,10 +18,6 @@ internal sealed partial class WalCheckpointer(
 {
     private readonly ManualResetEventSlim _stopping = new();
     private Thread? _thread;
-    private long _completed;
-
-    /// <summary>Checkpoints run so far (for tests and diagnostics).</summary>
-    public long Completed => Interlocked.Read(ref _completed);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -46,8 +42,7 @@ internal sealed partial class WalCheckpointer(
 
     private void Run()
     {
-        var interval = settings.CheckpointInterval ?? TimeSpan.FromSeconds(1);
-        while (!_stopping.Wait(interval))
+        while (!_stopping.Wait(settings.CheckpointInterval))
         {
             if (status.IsReady)
             {
@@ -68,8 +63,6 @@ internal sealed partial class WalCheckpointer(
             {
                 CheckpointBusy(logger, mode);
             }
-
-            Interlocked.Increment(ref _completed);
         }
         catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
         {
