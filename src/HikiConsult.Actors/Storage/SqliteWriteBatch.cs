@@ -30,7 +30,6 @@ public sealed class SqliteWriteBatch : IDisposable
         if (!_commands.TryGetValue(key, out var command))
         {
             command = create(Connection);
-            command.Transaction = Transaction;
             command.Prepare();
             _commands[key] = command;
         }
