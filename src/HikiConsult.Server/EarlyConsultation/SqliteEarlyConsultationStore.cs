@@ -147,44 +147,36 @@ public sealed class SqliteEarlyConsultationStore(SqliteDatabase database, Sqlite
     /// <summary>One statement through the shared writer, once the tables exist; the rows it changed.</summary>
     private async Task<int> WriteAsync(string sql, object parameters, CancellationToken cancellationToken)
     {
-        if (!_schemaReady)
-        {
-            await (await OpenAsync(cancellationToken)).DisposeAsync();
-        }
-
+        await EnsureSchemaAsync(cancellationToken);
         return await writer.WriteAsync(batch => batch.Connection.Execute(sql, parameters, batch.Transaction));
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = await database.OpenAsync(cancellationToken);
+        await EnsureSchemaAsync(cancellationToken);
+        return await database.OpenAsync(cancellationToken);
+    }
+
+    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
         if (_schemaReady)
         {
-            return connection;
+            return;
         }
 
+        await _schemaLock.WaitAsync(cancellationToken);
         try
         {
-            await _schemaLock.WaitAsync(cancellationToken);
-            try
+            if (!_schemaReady)
             {
-                if (!_schemaReady)
-                {
-                    await connection.ExecuteAsync(new CommandDefinition(Schema, cancellationToken: cancellationToken));
-                    _schemaReady = true;
-                }
+                await using var connection = await database.OpenAsync(cancellationToken);
+                await connection.ExecuteAsync(new CommandDefinition(Schema, cancellationToken: cancellationToken));
+                _schemaReady = true;
             }
-            finally
-            {
-                _schemaLock.Release();
-            }
-
-            return connection;
         }
-        catch
+        finally
         {
-            await connection.DisposeAsync();
-            throw;
+            _schemaLock.Release();
         }
     }
 
