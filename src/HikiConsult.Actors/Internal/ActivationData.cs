@@ -15,6 +15,22 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
 
     private const int WorkItemsPerDispatch = 64;
 
+    /// <summary>Work items a caller's thread runs for an activation it started inline before handing it to the pool.</summary>
+    private const int WorkItemsInline = 4;
+
+    /// <summary>How deep inline turns may nest on one thread (a grain's inline turn calling another idle grain).</summary>
+    private const int MaxInlineDepth = 4;
+
+    /// <summary>Inline turns running on this thread, outermost first.</summary>
+    [ThreadStatic]
+    private static int t_inlineDepth;
+
+    /// <summary>
+    /// The execution context of a thread-pool work item (no async locals): inline turns run in it, so grain code
+    /// sees the same context whichever thread started its turn, and timers it creates capture nothing of the caller.
+    /// </summary>
+    private static readonly ExecutionContext CleanContext = CaptureCleanContext();
+
     private static readonly SendOrPostCallback ActivateCallback = static s => _ = ((ActivationData)s!).ActivateAsync();
     private static readonly SendOrPostCallback DeactivateCallback = static s => _ = ((ActivationData)s!).DeactivateAsync();
 
@@ -156,8 +172,16 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     // ---- Mailbox -------------------------------------------------------------------------------------
 
     /// <summary>Queues a request; false when this activation is gone and the caller must find the next one.</summary>
-    public bool TryEnqueue(Message message)
+    public bool TryEnqueue(Message message) => TryEnqueue(message, mayRunInline: false, out _);
+
+    /// <summary>
+    /// Queues a request. With <paramref name="mayRunInline"/>, a request that an idle activation can start at once is
+    /// not handed to the thread pool: <paramref name="runInline"/> tells the caller to run it with
+    /// <see cref="RunInline"/> (after this returns, so never under the lock).
+    /// </summary>
+    public bool TryEnqueue(Message message, bool mayRunInline, out bool runInline)
     {
+        runInline = false;
         using (Acquire())
         {
             switch (_state)
@@ -166,7 +190,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
                     // Fast path: nothing waits and the rules allow it, so it starts without touching the queue.
                     if (!_deactivationRequested && _pending is not { Count: > 0 } && CanStart(message))
                     {
-                        StartLocked(message);
+                        runInline = StartLocked(message, mayRunInline && t_inlineDepth < MaxInlineDepth);
                         return true;
                     }
 
@@ -320,7 +344,10 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
         _pending = kept;
     }
 
-    private void StartLocked(Message message)
+    private void StartLocked(Message message) => StartLocked(message, claimDispatch: false);
+
+    /// <summary>Starts a request; true when <paramref name="claimDispatch"/> took the (idle) dispatch for the caller's thread.</summary>
+    private bool StartLocked(Message message, bool claimDispatch)
     {
         if (_running is null)
         {
@@ -333,7 +360,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
 
         _runningCount++;
         message.Activation = this;
-        Push(message);
+        return Push(message, claimDispatch);
     }
 
     private void RemoveRunningLocked(Message message)
@@ -357,8 +384,13 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
 
     public override void Post(SendOrPostCallback d, object? state) => Push(new PostedCallback(d, state));
 
-    /// <summary>Adds work for a turn (from any thread, with or without the lock) and makes sure a dispatch will run it.</summary>
-    private void Push(WorkItem item)
+    private void Push(WorkItem item) => Push(item, claimDispatch: false);
+
+    /// <summary>
+    /// Adds work for a turn (from any thread, with or without the lock) and makes sure a dispatch will run it: the
+    /// thread pool, or, when <paramref name="claimDispatch"/> finds no dispatch running, the caller (returns true).
+    /// </summary>
+    private bool Push(WorkItem item, bool claimDispatch)
     {
         var head = Volatile.Read(ref _incoming);
         while (true)
@@ -376,8 +408,15 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
         // The push above is a full fence, so this read cannot miss a dispatch that just stopped (see Execute).
         if (Volatile.Read(ref _scheduled) == 0 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
         {
+            if (claimDispatch)
+            {
+                return true;
+            }
+
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
+
+        return false;
     }
 
     /// <summary>Takes everything pushed so far, oldest first.</summary>
@@ -401,8 +440,28 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
 
     public override SynchronizationContext CreateCopy() => this;
 
+    /// <summary>
+    /// Runs a dispatch claimed by <see cref="TryEnqueue(Message, bool, out bool)"/> on the caller's thread: the
+    /// request's turn up to its first await, as a thread-pool work item would, but without waking another thread.
+    /// Whatever is still queued after a few items goes to the pool.
+    /// </summary>
+    public void RunInline()
+    {
+        t_inlineDepth++;
+        try
+        {
+            ExecutionContext.Run(CleanContext, static state => ((ActivationData)state!).Execute(WorkItemsInline), this);
+        }
+        finally
+        {
+            t_inlineDepth--;
+        }
+    }
+
     /// <summary>Runs queued work items one at a time; yields the thread after a batch so other activations get a turn.</summary>
-    public void Execute()
+    public void Execute() => Execute(WorkItemsPerDispatch);
+
+    private void Execute(int maxItems)
     {
         var tracked = Runtime.TrackExecution;
         if (tracked)
@@ -414,7 +473,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
         SetSynchronizationContext(this);
         try
         {
-            for (var i = 0; i < WorkItemsPerDispatch; i++)
+            for (var i = 0; i < maxItems; i++)
             {
                 var item = _batch ?? TakeIncoming();
                 if (item is null)
@@ -451,6 +510,20 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
                 Runtime.ExecutionEnded();
             }
         }
+    }
+
+    private static ExecutionContext CaptureCleanContext()
+    {
+        // A thread started while flow is suppressed has no context of its own; what it captures is the default one.
+        ExecutionContext? clean = null;
+        using (ExecutionContext.SuppressFlow())
+        {
+            var thread = new Thread(() => clean = ExecutionContext.Capture()) { IsBackground = true, Name = "Grain host context capture" };
+            thread.Start();
+            thread.Join();
+        }
+
+        return clean!;
     }
 
     // ---- Requests ------------------------------------------------------------------------------------

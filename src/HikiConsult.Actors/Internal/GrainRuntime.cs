@@ -49,6 +49,7 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
         Metrics = metrics;
         ResponseTimeout = messaging.Value.ResponseTimeout;
         ResponseTimeoutCheckPeriod = messaging.Value.ResponseTimeoutCheckPeriod;
+        InlineTurns = messaging.Value.InlineTurns;
         if (ResponseTimeoutCheckPeriod <= TimeSpan.Zero)
         {
             throw new ArgumentException("MessagingOptions.ResponseTimeoutCheckPeriod must be positive.");
@@ -68,6 +69,9 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
     public GrainHostMetrics Metrics { get; }
     public IIncomingGrainCallFilter[] CallFilters { get; }
     public TimeSpan ResponseTimeout { get; }
+
+    /// <summary><see cref="MessagingOptions.InlineTurns"/>.</summary>
+    public bool InlineTurns { get; }
     /// <summary>The response timeout in timeout sweeps (rounded up); 0 when calls never time out.</summary>
     public long ResponseTimeoutSweeps { get; }
 
@@ -150,27 +154,40 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
 
     public void Send(GrainReference reference, Message message)
     {
+        bool runInline;
         if (reference.Observer is { } observer)
         {
-            if (!observer.TryEnqueue(message))
+            if (!observer.TryEnqueue(message, InlineTurns, out runInline))
             {
                 throw new ObserverNotAvailableException(reference.GrainId);
+            }
+
+            if (runInline)
+            {
+                observer.RunInline();
             }
 
             return;
         }
 
         // A reference remembers the activation it last reached: while that one lives, no directory lookup.
-        if (reference.Activation is { } cached && cached.TryEnqueue(message))
+        if (reference.Activation is { } cached && cached.TryEnqueue(message, InlineTurns, out runInline))
         {
+            if (runInline)
+            {
+                cached.RunInline();
+            }
+
             return;
         }
 
-        reference.Activation = Forward(reference.GrainId, reference.ClassInfo!, message);
+        reference.Activation = Forward(reference.GrainId, reference.ClassInfo!, message, InlineTurns);
     }
 
     /// <summary>Queues a message on the grain's one activation, creating it if there is none; returns that activation.</summary>
-    public ActivationData? Forward(GrainId id, GrainClassInfo classInfo, Message message)
+    public ActivationData? Forward(GrainId id, GrainClassInfo classInfo, Message message) => Forward(id, classInfo, message, mayRunInline: false);
+
+    private ActivationData? Forward(GrainId id, GrainClassInfo classInfo, Message message, bool mayRunInline)
     {
         while (true)
         {
@@ -185,8 +202,13 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
                 activation = _directory.GetOrAdd(id, static (id, state) => new ActivationData(state.Runtime, state.ClassInfo, id), (Runtime: this, ClassInfo: classInfo));
             }
 
-            if (activation.TryEnqueue(message))
+            if (activation.TryEnqueue(message, mayRunInline, out var runInline))
             {
+                if (runInline)
+                {
+                    activation.RunInline();
+                }
+
                 return activation;
             }
 
