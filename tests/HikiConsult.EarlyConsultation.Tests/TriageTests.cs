@@ -117,6 +117,27 @@ public sealed class TriageTests(SharedServer server) : IClassFixture<SharedServe
         Assert.Equal($"HQ-25 24 on {Today}, 62 on {Today}", hq25.Data);
     }
 
+    [Fact]
+    public async Task An_update_that_leaves_a_clients_entry_as_shown_pushes_nothing()
+    {
+        var counselor = await App.CreateStaffAsync(Roles.Counselor);
+        await using var hub = await App.ConnectAsync(HubPaths.Counselor, counselor.Token);
+        var steady = await App.CreateClientAsync(counselor.Token);
+        var changing = await App.CreateClientAsync(counselor.Token);
+        await Assess(steady.Id, counselor, "phq9", [1, 1, 0, 0, 0, 0, 0, 0, 2]);
+        await hub.WaitForTriageAsync(q => q.Entries.Any(e => e.ClientId == steady.Id));
+        var pushesBefore = hub.TriageUpdates.Count;
+
+        // The same answers again: the client's signals are sent to the queue, but its entry reads the same.
+        await Assess(steady.Id, counselor, "phq9", [1, 1, 0, 0, 0, 0, 0, 0, 2]);
+        // Then a change for another client of the same counselor: its push is the next one, so nothing came between.
+        await Assess(changing.Id, counselor, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 1]);
+        var pushed = await hub.WaitForTriageAsync(q => q.Entries.Any(e => e.ClientId == changing.Id));
+
+        Assert.Equal(pushesBefore + 1, hub.TriageUpdates.Count);
+        Assert.Equal([steady.Id, changing.Id], pushed.Value.Entries.Select(e => e.ClientId));
+    }
+
     private Task Assess(string clientId, Staff counselor, string instrument, int[] answers) =>
         App.ExpectAsync<AssessmentRecord>(201, HttpMethod.Post, $"/api/clients/{clientId}/assessments", counselor.Token, new { instrument, answers });
 }
@@ -124,6 +145,36 @@ public sealed class TriageTests(SharedServer server) : IClassFixture<SharedServe
 /// <summary>The daily refresh moves time-driven reasons on without any new event.</summary>
 public sealed class TriageRefreshTests
 {
+    [Fact]
+    public async Task An_update_rescores_its_own_client_only_while_reads_score_everyone_now()
+    {
+        await using var app = new TestServerApp();
+        await using var flow = await AlertFlow.RaiseAsync(app);
+        var alerted = flow.Scenario.Client.Id;
+        var shown = await flow.Counselor.WaitForTriageAsync(q => q.Entries.Any(e => e.ClientId == alerted));
+        var shownData = shown.Value.Entries.Single(e => e.ClientId == alerted).Reasons[0].Data;
+        Assert.EndsWith("0 min ago", shownData, StringComparison.Ordinal);
+
+        // The message's activity is written behind: let that write (and its update of this entry) happen first. Calls
+        // to the client's grain and then to the queue run behind the write's turn and its update.
+        app.Clock.Advance(new EarlyConsultationOptions().AnalyticsWriteDelay);
+        await app.GetJsonAsync<JsonElement>($"/api/clients/{alerted}/timeline", flow.Scenario.Counselor.Token);
+        await app.GetJsonAsync<TriageQueueDto>("/api/triage", flow.Scenario.Counselor.Token);
+
+        // Three minutes on (the alert escalates after five), another client of the counselor changes.
+        app.Clock.Advance(TimeSpan.FromMinutes(3));
+        var counselor = await app.SignInAgainAsync(flow.Scenario.Counselor);
+        var other = await app.CreateClientAsync(counselor.Token);
+        await app.ExpectAsync<AssessmentRecord>(201, HttpMethod.Post, $"/api/clients/{other.Id}/assessments", counselor.Token,
+            new { instrument = "phq9", answers = new[] { 0, 0, 0, 0, 0, 0, 0, 0, 1 } });
+        var pushed = await flow.Counselor.WaitForTriageAsync(q => q.Entries.Any(e => e.ClientId == other.Id));
+
+        // The push carries the alerted client's entry as last shown; the queue read scores it now.
+        Assert.Equal(shownData, pushed.Value.Entries.Single(e => e.ClientId == alerted).Reasons[0].Data);
+        var read = await app.GetJsonAsync<TriageQueueDto>("/api/triage", counselor.Token);
+        Assert.EndsWith("3 min ago", read.Entries.Single(e => e.ClientId == alerted).Reasons[0].Data, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_daily_refresh_finds_falling_engagement_and_days_without_contact()
     {

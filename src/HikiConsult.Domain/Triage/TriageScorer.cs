@@ -46,8 +46,16 @@ public static class TriageScorer
     }
 
     /// <summary>Highest score first; ties by the reason count, then client id for a stable order.</summary>
-    public static IReadOnlyList<TriageResult> Rank(IEnumerable<TriageResult> results) =>
-        results.OrderByDescending(r => r.Score).ThenByDescending(r => r.Reasons.Count).ThenBy(r => r.ClientId, StringComparer.Ordinal).ToArray();
+    public static IReadOnlyList<TriageResult> Rank(IEnumerable<TriageResult> results) => [.. results.Order(RankOrder)];
+
+    /// <summary>The order of <see cref="Rank"/>, for callers that keep a ranked collection up to date.</summary>
+    public static IComparer<TriageResult> RankOrder { get; } = Comparer<TriageResult>.Create(static (a, b) =>
+    {
+        var byScore = b.Score.CompareTo(a.Score);
+        if (byScore != 0) return byScore;
+        var byReasons = b.Reasons.Count.CompareTo(a.Reasons.Count);
+        return byReasons != 0 ? byReasons : StringComparer.Ordinal.Compare(a.ClientId, b.ClientId);
+    });
 
     private static void Alerts(ClientTriageInputs inputs, TriageWeights w, DateTimeOffset now, List<TriageReason> critical, List<TriageReason> other)
     {

@@ -29,8 +29,9 @@ public sealed partial class TriageGrain(
     private readonly Dictionary<string, TriageSubject> _subjects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _changedAt = new(StringComparer.Ordinal);
 
-    /// <summary>Per client, the entry as last shown (pushed or built), to push only what changed.</summary>
-    private readonly Dictionary<string, string> _shown = new(StringComparer.Ordinal);
+    /// <summary>Per client with a score above zero, the entry as last shown (pushed or built), ranked in <see cref="_ranked"/>.</summary>
+    private readonly Dictionary<string, ShownEntry> _shown = new(StringComparer.Ordinal);
+    private readonly SortedSet<ShownEntry> _ranked = new(Comparer<ShownEntry>.Create(static (a, b) => TriageScorer.RankOrder.Compare(a.Result, b.Result)));
 
     private IGrainTimer? _refreshTimer;
 
@@ -54,10 +55,24 @@ public sealed partial class TriageGrain(
         var previous = _subjects.GetValueOrDefault(subject.ClientId);
         _subjects[subject.ClientId] = subject;
         _changedAt[subject.ClientId] = now;
-        await PushChangesAsync(now, previous is null ? [] : previous.AssignedCounselorIds);
+
+        // Only this client is re-scored: updates come every few seconds per active client (message activity written
+        // behind), and re-scoring the whole clinic each time would cost the relay more than the messages themselves.
+        // Other entries move with time on the refresh tick, and GetQueue always scores everyone now.
+        var fresh = Score(subject, now);
+        var before = _shown.GetValueOrDefault(subject.ClientId);
+        if (fresh?.Signature == before?.Signature)
+        {
+            return;
+        }
+
+        Show(subject.ClientId, fresh);
+        var counselors = new HashSet<string>(subject.AssignedCounselorIds, StringComparer.Ordinal);
+        counselors.UnionWith(previous?.AssignedCounselorIds ?? []);
+        await PublishAsync(now, counselors);
     }
 
-    public Task<TriageSnapshot> GetQueue() => Task.FromResult(Snapshot(time.GetUtcNow()).Snapshot);
+    public Task<TriageSnapshot> GetQueue() => Task.FromResult(Snapshot(time.GetUtcNow()));
 
     public Task Refresh() => RebuildAsync(push: true);
 
@@ -101,87 +116,84 @@ public sealed partial class TriageGrain(
         }
 
         var now = time.GetUtcNow();
-        if (push)
+        var counselors = new HashSet<string>(formerAssignments, StringComparer.Ordinal);
+        var changed = false;
+        foreach (var id in _shown.Keys.Where(id => !_subjects.ContainsKey(id)).ToArray())
         {
-            await PushChangesAsync(now, formerAssignments);
+            Show(id, null);
+            changed = true;
         }
-        else
+
+        foreach (var subject in _subjects.Values)
         {
-            var (_, shown) = Snapshot(now);
-            _shown.Clear();
-            foreach (var (id, signature) in shown)
+            var fresh = Score(subject, now);
+            if (fresh?.Signature != _shown.GetValueOrDefault(subject.ClientId)?.Signature)
             {
-                _shown[id] = signature;
+                Show(subject.ClientId, fresh);
+                counselors.UnionWith(subject.AssignedCounselorIds);
+                changed = true;
             }
+        }
+
+        if (push && changed)
+        {
+            await PublishAsync(now, counselors);
         }
 
         QueueRebuilt(logger, _subjects.Count, time.GetElapsedTime(startedTimestamp).TotalMilliseconds);
     }
 
-    /// <summary>
-    /// Pushes the queue when any entry differs from what was last shown: the whole queue to supervisors, and to every
-    /// counselor of a changed entry (old or new assignment) their own part of it.
-    /// </summary>
-    private async Task PushChangesAsync(DateTimeOffset now, IEnumerable<string> formerCounselors)
+    /// <summary>Pushes the queue as shown: all of it to supervisors, and to each given counselor their own part of it.</summary>
+    private Task PublishAsync(DateTimeOffset now, IReadOnlySet<string> counselors)
     {
-        var (snapshot, shown) = Snapshot(now);
-        var changed = shown.Where(kv => !_shown.TryGetValue(kv.Key, out var before) || before != kv.Value).Select(kv => kv.Key)
-            .Concat(_shown.Keys.Where(id => !shown.ContainsKey(id)))
-            .ToHashSet(StringComparer.Ordinal);
-        _shown.Clear();
-        foreach (var (id, signature) in shown)
-        {
-            _shown[id] = signature;
-        }
-
-        if (changed.Count == 0)
-        {
-            return;
-        }
-
-        var counselors = new HashSet<string>(formerCounselors, StringComparer.Ordinal);
-        foreach (var id in changed)
-        {
-            if (_subjects.TryGetValue(id, out var subject))
-            {
-                counselors.UnionWith(subject.AssignedCounselorIds);
-            }
-        }
-
-        var all = new TriageQueueDto([.. snapshot.Entries.Select(e => e.Entry)], snapshot.At, snapshot.Label);
+        var all = new TriageQueueDto([.. _ranked.Select(e => e.Ranked.Entry)], now, QueueLabel);
         var byCounselor = counselors.ToDictionary(
             c => c,
-            c => new TriageQueueDto([.. snapshot.Entries.Where(e => e.AssignedCounselorIds.Contains(c)).Select(e => e.Entry)], snapshot.At, snapshot.Label),
+            c => new TriageQueueDto([.. _ranked.Where(e => e.Ranked.AssignedCounselorIds.Contains(c)).Select(e => e.Ranked.Entry)], now, QueueLabel),
             StringComparer.Ordinal);
-        await GrainFactory.GetGrain<IEarlyConsultationNotifierGrain>(this.GetPrimaryKeyString()).PublishTriage(all, byCounselor);
+        return GrainFactory.GetGrain<IEarlyConsultationNotifierGrain>(this.GetPrimaryKeyString()).PublishTriage(all, byCounselor);
     }
 
-    /// <summary>Scores every client now; entries with a score above zero, highest first, and a signature per entry.</summary>
-    private (TriageSnapshot Snapshot, Dictionary<string, string> Signatures) Snapshot(DateTimeOffset now)
+    private void Show(string clientId, ShownEntry? entry)
     {
-        var w = weights.Value;
-        var scored = _subjects.Values
-            .Select(s => (Subject: s, Result: TriageScorer.Score(s.Inputs, w, now)))
-            .Where(x => x.Result.Score > 0)
-            .ToDictionary(x => x.Subject.ClientId, StringComparer.Ordinal);
-        var ranked = TriageScorer.Rank(scored.Values.Select(x => x.Result));
-        var entries = new List<RankedTriageEntry>(ranked.Count);
-        var signatures = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var result in ranked)
+        if (_shown.Remove(clientId, out var before))
         {
-            var subject = scored[result.ClientId].Subject;
-            var entry = new TriageEntryDto(
-                result.ClientId,
-                subject.ClientAlias,
-                result.Score,
-                [.. result.Reasons.Select(r => new TriageReasonDto(r.Code, r.Text, Math.Round(r.Weight, 1), r.Data))],
-                _changedAt.GetValueOrDefault(result.ClientId, now));
-            entries.Add(new RankedTriageEntry(entry, subject.AssignedCounselorIds, result.Critical, result.EarlyConsultation));
-            signatures[result.ClientId] = Signature(entry, subject.AssignedCounselorIds);
+            _ranked.Remove(before);
         }
 
-        return (new TriageSnapshot(entries, now, QueueLabel), signatures);
+        if (entry is not null)
+        {
+            _shown[clientId] = entry;
+            _ranked.Add(entry);
+        }
     }
+
+    /// <summary>The client's entry scored now; null when its score is zero (not in the queue).</summary>
+    private ShownEntry? Score(TriageSubject subject, DateTimeOffset now)
+    {
+        var result = TriageScorer.Score(subject.Inputs, weights.Value, now);
+        if (result.Score <= 0)
+        {
+            return null;
+        }
+
+        var entry = ToEntry(result, subject, now);
+        return new ShownEntry(new RankedTriageEntry(entry, subject.AssignedCounselorIds, result.Critical, result.EarlyConsultation), result, Signature(entry, subject.AssignedCounselorIds));
+    }
+
+    /// <summary>Scores every client now; entries with a score above zero, highest first.</summary>
+    private TriageSnapshot Snapshot(DateTimeOffset now)
+    {
+        var entries = _subjects.Values.Select(s => Score(s, now)).OfType<ShownEntry>().Order(_ranked.Comparer).Select(e => e.Ranked).ToArray();
+        return new TriageSnapshot(entries, now, QueueLabel);
+    }
+
+    private TriageEntryDto ToEntry(TriageResult result, TriageSubject subject, DateTimeOffset now) => new(
+        result.ClientId,
+        subject.ClientAlias,
+        result.Score,
+        [.. result.Reasons.Select(r => new TriageReasonDto(r.Code, r.Text, Math.Round(r.Weight, 1), r.Data))],
+        _changedAt.GetValueOrDefault(result.ClientId, now));
 
     private static string Signature(TriageEntryDto entry, IReadOnlyList<string> counselors)
     {
@@ -201,4 +213,7 @@ public sealed partial class TriageGrain(
 
     [LoggerMessage(2, LogLevel.Warning, "Triage signals of client {ClientId} could not be read ({ErrorType}); keeping the last known ones")]
     private static partial void SubjectFailed(ILogger logger, string clientId, string errorType);
+
+    /// <summary>One client's entry as shown, with the result it was ranked by and a signature to tell changes.</summary>
+    private sealed record ShownEntry(RankedTriageEntry Ranked, TriageResult Result, string Signature);
 }
