@@ -2,7 +2,9 @@ using System.Text.Json;
 using HikiConsult.Contracts;
 using HikiConsult.Domain.Engagement;
 using HikiConsult.EarlyConsultation.Tests.Infrastructure;
+using HikiConsult.Grains.EarlyConsultation;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Data.Sqlite;
 
 namespace HikiConsult.EarlyConsultation.Tests;
 
@@ -99,6 +101,50 @@ public sealed class TimelineTests(SharedServer server) : IClassFixture<SharedSer
 /// <summary>Analytics are durable: a restart keeps them (written behind on messages, flushed when the server stops).</summary>
 public sealed class TimelineDurabilityTests
 {
+    [Fact]
+    public async Task Message_counts_are_written_behind_between_half_and_all_of_the_write_delay()
+    {
+        await using var app = new TestServerApp();
+        var s = await app.ScenarioAsync();
+        var delay = new EarlyConsultationOptions().AnalyticsWriteDelay;
+        await using var device = await app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken);
+        await device.JoinAsync(s.Session.Id);
+        await device.SendTextAsync(s.Session.Id, "hello");
+
+        // Applied at once (the timeline reads the grain, and queues behind the message's analytics), not yet stored.
+        var timeline = await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
+        Assert.Equal(1, timeline.GetProperty("engagementByWeek").EnumerateArray().Sum(w => w.GetProperty("clientMessages").GetInt32()));
+        Assert.Equal(0, await StoredClientMessagesAsync(app, s.Client.Id));
+
+        // Just under half the delay: still not stored (a read of the grain runs behind any write that came due).
+        app.Clock.Advance(delay / 2 - TimeSpan.FromMilliseconds(1));
+        await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
+        Assert.Equal(0, await StoredClientMessagesAsync(app, s.Client.Id));
+
+        // The whole delay: stored, so a crash from now on loses nothing of it.
+        app.Clock.Advance(delay / 2 + TimeSpan.FromMilliseconds(1));
+        await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
+        Assert.Equal(1, await StoredClientMessagesAsync(app, s.Client.Id));
+    }
+
+    private static async Task<int> StoredClientMessagesAsync(TestServerApp app, string clientId)
+    {
+        await using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT payload FROM grain_state WHERE grain_type = 'client-early-consultation' AND grain_key = $key";
+        command.Parameters.AddWithValue("$key", clientId);
+        if (await command.ExecuteScalarAsync() is not string payload)
+        {
+            return 0;
+        }
+
+        using var state = JsonDocument.Parse(payload);
+        return state.RootElement.TryGetProperty("engagement", out var engagement) && engagement.ValueKind == JsonValueKind.Object
+            ? engagement.GetProperty("clientMessages").GetInt32()
+            : 0;
+    }
+
     [Fact]
     public async Task The_timeline_survives_a_restart()
     {

@@ -39,6 +39,7 @@ public sealed partial class ClientEarlyConsultationGrain(
     private ClientDto? _client;
     private IGrainTimer? _escalationTimer;
     private IGrainTimer? _writeTimer;
+    private Random? _writeSpread;
     private bool _writePending;
     private bool _triagePending;
     private string? _lastTriageSignature;
@@ -256,14 +257,38 @@ public sealed partial class ClientEarlyConsultationGrain(
         }
 
         _writePending = true;
+        var delay = NextWriteDelay();
         if (_writeTimer is null)
         {
-            _writeTimer = RegisterGrainTimer(_ => FlushDeferredAsync(), new GrainTimerCreationOptions(Options.AnalyticsWriteDelay, Timeout.InfiniteTimeSpan));
+            _writeTimer = RegisterGrainTimer(_ => FlushDeferredAsync(), new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan));
         }
         else
         {
-            _writeTimer.Change(Options.AnalyticsWriteDelay, Timeout.InfiniteTimeSpan);
+            _writeTimer.Change(delay, Timeout.InfiniteTimeSpan);
         }
+    }
+
+    /// <summary>
+    /// Between half and all of <see cref="EarlyConsultationOptions.AnalyticsWriteDelay"/>: clients whose sessions got
+    /// busy at the same moment would otherwise write (and update triage) in the same instant, every delay, as one
+    /// burst that holds up the relay. Seeded by the client id, so that a simulated run repeats exactly.
+    /// </summary>
+    private TimeSpan NextWriteDelay()
+    {
+        _writeSpread ??= new Random(StableSeed(ClientId));
+        return Options.AnalyticsWriteDelay * (0.5 + (0.5 * _writeSpread.NextDouble()));
+    }
+
+    private static int StableSeed(string text)
+    {
+        // FNV-1a: string.GetHashCode differs from process to process.
+        var hash = 2166136261u;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)hash;
     }
 
     private async Task WriteStateAsync()

@@ -22,7 +22,9 @@ public sealed class EarlyConsultationOptions
     /// <summary>
     /// Session-history analytics are applied at once but written at most this long after a message arrives
     /// (alerts, assessments, Kato records and attendance are written at once). A crash may lose this much of
-    /// the message counts, never an alert or a record. Zero writes on every message. Default 2 seconds.
+    /// the message counts, never an alert or a record. Zero writes on every message. Each write comes between half
+    /// and all of this delay after the first unwritten message, spread per client, so that clients that became
+    /// busy together do not all write in the same instant. Default 2 seconds.
     /// </summary>
     public TimeSpan AnalyticsWriteDelay { get; set; } = TimeSpan.FromSeconds(2);
 
