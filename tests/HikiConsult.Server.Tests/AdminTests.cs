@@ -3,6 +3,7 @@ using System.Text.Json;
 using HikiConsult.Contracts;
 using HikiConsult.Server.Audit;
 using HikiConsult.Server.Auth;
+using HikiConsult.Server.Health;
 using HikiConsult.Server.Tests.Infrastructure;
 
 namespace HikiConsult.Server.Tests;
@@ -54,5 +55,30 @@ public sealed class AdminTests(SharedServer shared) : IClassFixture<SharedServer
 
         using var raw = await App.GetAsync($"/api/audit?targetId={s.Client.Id}", admin.Token);
         Assert.DoesNotContain(s.Client.Alias, await raw.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Runtime_figures_are_counters_that_two_readings_subtract()
+    {
+        var admin = await App.CreateStaffAsync(Roles.Admin);
+        var before = await App.ExpectAsync<RuntimeFiguresDto>(200, HttpMethod.Get, "/api/runtime", admin.Token);
+
+        // The test server runs in this process: a collection here is one of the server's.
+        var garbage = new List<byte[]>();
+        for (var i = 0; i < 64; i++)
+        {
+            garbage.Add(new byte[16 * 1024]);
+        }
+
+        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+        var after = await App.ExpectAsync<RuntimeFiguresDto>(200, HttpMethod.Get, "/api/runtime", admin.Token);
+
+        Assert.True(after.At >= before.At);
+        Assert.True(after.AllocatedBytes - before.AllocatedBytes >= 64 * 16 * 1024, $"allocated {after.AllocatedBytes - before.AllocatedBytes} bytes");
+        Assert.True(after.Gen0Collections > before.Gen0Collections);
+        Assert.True(after.GcPauseMilliseconds >= before.GcPauseMilliseconds);
+        Assert.True(after.CpuMilliseconds >= before.CpuMilliseconds);
+        Assert.True(after.ThreadPoolCompletedWorkItems > before.ThreadPoolCompletedWorkItems);
+        GC.KeepAlive(garbage);
     }
 }

@@ -50,6 +50,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.World worl
         Row("GET", "/api/users", ("admin", 200), ("counselor", 404), ("supervisor", 404), ("device", 404), (Anonymous, 401));
         Row("POST", "/api/users", ("counselor", 404), ("supervisor", 404), ("device", 404), (Anonymous, 401));
         Row("GET", "/api/audit", ("admin", 200), ("counselor", 404), ("supervisor", 404), ("device", 404), (Anonymous, 401));
+        Row("GET", "/api/runtime", ("admin", 200), ("counselor", 404), ("supervisor", 404), ("device", 404), (Anonymous, 401));
         Row("GET", "/api/auth/me", ("counselor", 200), ("admin", 200), ("device", 200), (Anonymous, 401));
         return data;
     }

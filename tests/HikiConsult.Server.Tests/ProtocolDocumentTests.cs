@@ -201,6 +201,7 @@ public sealed partial class ProtocolDocumentTests : IAsyncLifetime
         await Call("users.create.response", 201, HttpMethod.Post, "/api/users", admin.Token, new CreateUserRequest("k.tanaka", "Counselor Tanaka", Roles.Counselor, "at least ten characters"));
         await Call("audit.list.response", 200, HttpMethod.Get, $"/api/audit?targetId={clientId}", admin.Token);
         await Call("health.response", 200, HttpMethod.Get, "/health", null);
+        await Call("runtime.response", 200, HttpMethod.Get, "/api/runtime", admin.Token);
         return real;
     }
 

@@ -21,13 +21,15 @@ public static class HealthExtensions
 
     /// <summary>
     /// <c>/health</c>: liveness and readiness in one (200 when every check passes, 503 otherwise);
-    /// <c>/health/live</c>: the process answers; <c>/health/ready</c>: it can serve (database included).
+    /// <c>/health/live</c>: the process answers; <c>/health/ready</c>: it can serve (database included);
+    /// <c>/api/runtime</c>: the process's counters, for admins.
     /// </summary>
     public static WebApplication MapHealth(this WebApplication app)
     {
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteAsync }).WithTags("Health");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync }).WithTags("Health");
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync }).WithTags("Health");
+        app.MapRuntimeFigures();
         return app;
     }
 
