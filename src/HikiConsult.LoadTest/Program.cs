@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using HikiConsult.Client.Api;
 using HikiConsult.LoadTest;
 using HikiConsult.LoadTest.BareRelay;
 using HikiConsult.LoadTest.Hosting;
@@ -73,8 +76,19 @@ try
             var sessions = await Provisioner.ProvisionAsync(server.BaseAddress, options.Sessions, options.SessionsPerCounselor, 8, log, stop.Token);
             await log.WriteLineAsync($"Provisioned {sessions.Count} clients, devices and sessions in {clock.Elapsed.TotalSeconds:0.0} s.");
             clock.Restart();
+            // The server's garbage collection around each phase, read as its admin would.
+            using var runtimeHttp = new HttpClient { BaseAddress = server.BaseAddress };
+            var admin = new HikiConsultApi(runtimeHttp);
+            await admin.LoginAsync(Provisioner.Admin, Provisioner.DemoPassword, stop.Token);
+            runtimeHttp.DefaultRequestHeaders.Authorization = new("Bearer", admin.AccessToken);
             await using var runner = await LoadRunner.ConnectAsync(
-                new LoadTarget("server", server.BaseAddress, sessions, DetectsRisk: true), options.ConnectParallelism, log, stop.Token, () => server.TotalProcessorTime);
+                new LoadTarget("server", server.BaseAddress, sessions, DetectsRisk: true),
+                options.ConnectParallelism,
+                log,
+                stop.Token,
+                () => server.TotalProcessorTime,
+                async ct => await runtimeHttp.GetFromJsonAsync<RuntimeReading>("/api/runtime", JsonSerializerOptions.Web, ct)
+                    ?? throw new InvalidOperationException("The server answered /api/runtime without a body."));
             await log.WriteLineAsync($"Server: {runner.Connections} connections joined in {clock.Elapsed.TotalSeconds:0.0} s.");
             await RunPhasesAsync(runner, server);
             notes.Add("Other pushes received by the server's clients during its phases: "
@@ -100,6 +114,7 @@ try
         Report.Table(results) + "\n" +
         string.Concat(notes.Select(n => "- " + n + "\n")) + "\n" +
         Report.CpuTable(results) + "\n" +
+        (Report.GcTable(results) is { Length: > 0 } gcTable ? gcTable + "\n" : "") +
         Report.AlertTable(results, options.RiskShare) + "\n" +
         Report.Verdict(Find("server", "open"), Find("bare relay", "open"), Find("server", "closed"), Find("bare relay", "closed"), options.Rate, options.Sessions) +
         Report.AlertVerdict(results, options.RiskShare) +

@@ -19,6 +19,7 @@ public sealed class LoadRunner : IAsyncDisposable
     private readonly LoadTarget _target;
     private readonly Participant[] _participants;
     private readonly Func<TimeSpan>? _targetCpu;
+    private readonly Func<CancellationToken, Task<RuntimeReading>>? _targetRuntime;
     private PhaseTracker? _phase;
     private long _connectionsLost;
     private int _runs;
@@ -27,11 +28,12 @@ public sealed class LoadRunner : IAsyncDisposable
     /// <summary>Pushes other than session events received so far, by hub method (state changes, triage, alerts).</summary>
     public IReadOnlyDictionary<string, long> OtherPushes => new Dictionary<string, long>(_otherPushes);
 
-    private LoadRunner(LoadTarget target, Participant[] participants, Func<TimeSpan>? targetCpu)
+    private LoadRunner(LoadTarget target, Participant[] participants, Func<TimeSpan>? targetCpu, Func<CancellationToken, Task<RuntimeReading>>? targetRuntime)
     {
         _target = target;
         _participants = participants;
         _targetCpu = targetCpu;
+        _targetRuntime = targetRuntime;
     }
 
     public int Connections => _participants.Length;
@@ -39,7 +41,14 @@ public sealed class LoadRunner : IAsyncDisposable
     public string Name => _target.Name;
 
     /// <param name="targetCpu">Reads the CPU time of the target's process, when the target runs in its own process.</param>
-    public static async Task<LoadRunner> ConnectAsync(LoadTarget target, int parallelism, TextWriter log, CancellationToken cancellationToken, Func<TimeSpan>? targetCpu = null)
+    /// <param name="targetRuntime">Reads the target process's runtime counters (garbage collection), when it offers them.</param>
+    public static async Task<LoadRunner> ConnectAsync(
+        LoadTarget target,
+        int parallelism,
+        TextWriter log,
+        CancellationToken cancellationToken,
+        Func<TimeSpan>? targetCpu = null,
+        Func<CancellationToken, Task<RuntimeReading>>? targetRuntime = null)
     {
         var participants = new Participant[target.Sessions.Count * 2];
         for (var i = 0; i < target.Sessions.Count; i++)
@@ -49,7 +58,7 @@ public sealed class LoadRunner : IAsyncDisposable
             participants[(2 * i) + 1] = new Participant(session.SessionId, isCounselor: false);
         }
 
-        var runner = new LoadRunner(target, participants, targetCpu);
+        var runner = new LoadRunner(target, participants, targetCpu, targetRuntime);
         var started = Stopwatch.StartNew();
         var connected = 0;
         await Parallel.ForEachAsync(
@@ -81,6 +90,7 @@ public sealed class LoadRunner : IAsyncDisposable
         riskShare = phase.Alerts?.Share ?? 0;
         var lostBefore = Interlocked.Read(ref _connectionsLost);
         var sessions = _target.Sessions.Count;
+        var gcStart = await ReadRuntimeAsync(cancellationToken);
         var cpu = CpuMeter.Start(_targetCpu);
 
         var clock = Stopwatch.StartNew();
@@ -138,6 +148,7 @@ public sealed class LoadRunner : IAsyncDisposable
         var measureEnd = Stopwatch.GetTimestamp();
         var drained = await DrainAsync(phase, drainStall, cancellationToken);
         var cost = cpu.Read();
+        var gc = await GcSinceAsync(gcStart, cost, cancellationToken);
         return phase.Summarize(
             _target.Name,
             $"open loop {ratePerSecond:0}/s",
@@ -148,7 +159,7 @@ public sealed class LoadRunner : IAsyncDisposable
             Interlocked.Read(ref _connectionsLost) - lostBefore,
             LatencySummary.ToMs(lagMaxTicks),
             drained,
-            cost);
+            cost) with { Gc = gc };
     }
 
     /// <summary>Every connection sends, awaits the ack, sends again: the highest relay rate the target sustains.</summary>
@@ -157,6 +168,7 @@ public sealed class LoadRunner : IAsyncDisposable
         var total = warmup + duration;
         var phase = BeginPhase((int)Math.Min(int.MaxValue - 1, ((long)maxMessagesPerSecond * (long)Math.Ceiling(total.TotalSeconds)) + 1000), riskShare: 0);
         var lostBefore = Interlocked.Read(ref _connectionsLost);
+        var gcStart = await ReadRuntimeAsync(cancellationToken);
         var cpu = CpuMeter.Start(_targetCpu);
         var origin = Stopwatch.GetTimestamp();
         var measureStart = origin + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
@@ -184,6 +196,7 @@ public sealed class LoadRunner : IAsyncDisposable
         var measureEnd = Math.Min(Stopwatch.GetTimestamp(), stopAt);
         var drained = await DrainAsync(phase, drainStall, cancellationToken);
         var cost = cpu.Read();
+        var gc = await GcSinceAsync(gcStart, cost, cancellationToken);
         return phase.Summarize(
             _target.Name,
             "closed loop (ceiling)",
@@ -194,8 +207,14 @@ public sealed class LoadRunner : IAsyncDisposable
             Interlocked.Read(ref _connectionsLost) - lostBefore,
             0,
             drained,
-            cost);
+            cost) with { Gc = gc };
     }
+
+    private async Task<RuntimeReading?> ReadRuntimeAsync(CancellationToken cancellationToken) =>
+        _targetRuntime is null ? null : await _targetRuntime(cancellationToken);
+
+    private async Task<GcCost?> GcSinceAsync(RuntimeReading? start, CpuCost cost, CancellationToken cancellationToken) =>
+        start is null ? null : GcCost.Between(start, (await ReadRuntimeAsync(cancellationToken))!, cost.WallMs);
 
     public async ValueTask DisposeAsync()
     {

@@ -2,7 +2,8 @@ namespace HikiConsult.LoadTest.Load;
 
 /// <summary>
 /// What one load phase measured. Latency is relay latency: send call → arrival at the other party. <see cref="Alerts"/>
-/// is null where risk alerts are not measured (the bare relay, which has no risk detection).
+/// is null where risk alerts are not measured (the bare relay, which has no risk detection); <see cref="Gc"/> where the
+/// target's process is not observed (the bare relay runs inside this tool, with the load clients).
 /// </summary>
 public sealed record PhaseResult(
     string Target,
@@ -26,7 +27,8 @@ public sealed record PhaseResult(
     double DrainSeconds,
     CpuCost Cpu,
     IReadOnlyDictionary<string, long> ErrorKinds,
-    RiskAlertResult? Alerts = null);
+    RiskAlertResult? Alerts = null,
+    GcCost? Gc = null);
 
 /// <summary>
 /// CPU time used during a phase (load and drain) by this tool's process (the load clients, plus the bare relay when

@@ -20,6 +20,30 @@ public static class Report
         return text.ToString();
     }
 
+    /// <summary>The server process's garbage collection per phase (from its <c>GET /api/runtime</c> before and after).</summary>
+    public static string GcTable(IReadOnlyList<PhaseResult> results)
+    {
+        var observed = results.Where(r => r.Gc is not null).ToList();
+        if (observed.Count == 0)
+        {
+            return "";
+        }
+
+        var text = new StringBuilder();
+        text.AppendLine("Garbage collection in the server process during each phase (load and drain); every connection waits out a pause:");
+        text.AppendLine();
+        text.AppendLine("| target | phase | gen0 / gen1 / gen2 collections | one every | paused ms | mean pause ms | paused share | allocated per acked message |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in observed)
+        {
+            var gc = r.Gc!;
+            text.AppendLine(Invariant(
+                $"| {r.Target} | {r.Phase} | {gc.Gen0} / {gc.Gen1} / {gc.Gen2} | {(gc.Collections > 0 ? $"{gc.SecondsBetweenCollections:0.00} s" : "–")} | {gc.PauseMs:0} | {gc.MeanPauseMs:0.0} | {gc.PauseShare:0.0%} | {gc.AllocatedBytesPer(r.Acked) / 1024:0.0} KB |"));
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>
     /// CPU per acknowledged message, for the whole system under test: the load clients plus the bare relay (both in
     /// this tool's process), or the load clients plus the server process. The implied ceiling is what the machine's

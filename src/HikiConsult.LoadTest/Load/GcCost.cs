@@ -1,0 +1,41 @@
+namespace HikiConsult.LoadTest.Load;
+
+/// <summary>A reading of the server's <c>GET /api/runtime</c> (the fields the load tool uses).</summary>
+public sealed record RuntimeReading(
+    long AllocatedBytes,
+    int Gen0Collections,
+    int Gen1Collections,
+    int Gen2Collections,
+    double GcPauseMilliseconds);
+
+/// <summary>
+/// The target process's garbage collection during a phase (load and drain): collections per generation, the time
+/// the process was paused, and bytes allocated. Pauses hold up every connection at once, so they are where a
+/// latency tail is checked first.
+/// </summary>
+public sealed record GcCost(int Gen0, int Gen1, int Gen2, double PauseMs, long AllocatedBytes, double WallMs)
+{
+    public static GcCost Between(RuntimeReading start, RuntimeReading end, double wallMs)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(end);
+
+        // Collection counts include the younger generations' collections of an older one: report each kind once.
+        var gen2 = end.Gen2Collections - start.Gen2Collections;
+        var gen1 = end.Gen1Collections - start.Gen1Collections - gen2;
+        var gen0 = end.Gen0Collections - start.Gen0Collections - gen1 - gen2;
+        return new GcCost(gen0, gen1, gen2, end.GcPauseMilliseconds - start.GcPauseMilliseconds, end.AllocatedBytes - start.AllocatedBytes, wallMs);
+    }
+
+    public int Collections => Gen0 + Gen1 + Gen2;
+
+    /// <summary>Share of the phase's wall-clock time the process was paused.</summary>
+    public double PauseShare => WallMs > 0 ? PauseMs / WallMs : double.NaN;
+
+    public double MeanPauseMs => Collections > 0 ? PauseMs / Collections : 0;
+
+    /// <summary>Seconds between collections, on average.</summary>
+    public double SecondsBetweenCollections => Collections > 0 ? WallMs / 1000 / Collections : double.PositiveInfinity;
+
+    public double AllocatedBytesPer(long messages) => messages > 0 ? (double)AllocatedBytes / messages : double.NaN;
+}

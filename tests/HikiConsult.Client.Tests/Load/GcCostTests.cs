@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using HikiConsult.LoadTest.Load;
+
+namespace HikiConsult.Client.Tests.Load;
+
+/// <summary>The load tool's reading of the server's garbage collection around a phase.</summary>
+public sealed class GcCostTests
+{
+    [Fact]
+    public void Two_readings_subtract_and_each_collection_counts_once_in_its_own_generation()
+    {
+        // Counters include younger generations: a gen2 collection also counts as gen1 and gen0.
+        var start = new RuntimeReading(AllocatedBytes: 1_000_000, Gen0Collections: 10, Gen1Collections: 3, Gen2Collections: 1, GcPauseMilliseconds: 100);
+        var end = new RuntimeReading(AllocatedBytes: 31_000_000, Gen0Collections: 20, Gen1Collections: 5, Gen2Collections: 2, GcPauseMilliseconds: 600);
+
+        var gc = GcCost.Between(start, end, wallMs: 20_000);
+
+        Assert.Equal((8, 1, 1), (gc.Gen0, gc.Gen1, gc.Gen2));
+        Assert.Equal(10, gc.Collections);
+        Assert.Equal(500, gc.PauseMs);
+        Assert.Equal(0.025, gc.PauseShare, 6);
+        Assert.Equal(50, gc.MeanPauseMs);
+        Assert.Equal(2, gc.SecondsBetweenCollections);
+        Assert.Equal(15_000, gc.AllocatedBytesPer(2_000));
+    }
+
+    [Fact]
+    public void A_phase_without_collections_has_no_mean_pause_and_no_interval()
+    {
+        var reading = new RuntimeReading(5, 1, 1, 1, 10);
+
+        var gc = GcCost.Between(reading, reading, wallMs: 1_000);
+
+        Assert.Equal(0, gc.Collections);
+        Assert.Equal(0, gc.MeanPauseMs);
+        Assert.True(double.IsPositiveInfinity(gc.SecondsBetweenCollections));
+        Assert.True(double.IsNaN(gc.AllocatedBytesPer(0)));
+    }
+
+    [Fact]
+    public void The_report_lists_only_phases_whose_process_was_observed()
+    {
+        var tracker = new PhaseTracker(run: 1, capacity: 4);
+        var start = Stopwatch.GetTimestamp();
+        var id = tracker.NextId();
+        tracker.MarkSending(id);
+        tracker.MarkAcked(id);
+        var bare = tracker.Summarize("bare relay", "open loop 2000/s", 2, 2, start, Stopwatch.GetTimestamp() + 1, 0, 0, 0, CpuCost.None);
+        var server = bare with
+        {
+            Target = "server",
+            Gc = GcCost.Between(new RuntimeReading(0, 0, 0, 0, 0), new RuntimeReading(2048, 4, 1, 0, 40), wallMs: 2_000),
+        };
+
+        Assert.Equal("", Report.GcTable([bare]));
+        var table = Report.GcTable([bare, server]);
+        Assert.DoesNotContain("bare relay", table);
+        Assert.Contains("| server | open loop 2000/s | 3 / 1 / 0 | 0.50 s | 40 | 10.0 | 2.0% | 2.0 KB |", table);
+    }
+}
