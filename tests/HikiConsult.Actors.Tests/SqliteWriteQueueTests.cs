@@ -80,6 +80,24 @@ public sealed class SqliteWriteQueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failing_write_alone_in_its_batch_is_undone_and_the_writer_goes_on()
+    {
+        // Nothing else queued: each write is a batch of its own, run without a savepoint.
+        var failing = _queue.WriteAsync<long>(batch =>
+        {
+            Insert(batch, "half-done");
+            throw new InconsistentStateException("conflict", "2", "1");
+        });
+        await Assert.ThrowsAsync<InconsistentStateException>(() => failing);
+        var commits = _queue.Commits;
+
+        await _queue.WriteAsync(batch => Insert(batch, "next"));
+
+        Assert.Equal(["next"], await NamesAsync());
+        Assert.Equal(commits + 1, _queue.Commits);
+    }
+
+    [Fact]
     public async Task A_failed_commit_fails_every_write_of_the_batch_and_stores_none()
     {
         using var gate = new ManualResetEventSlim();
