@@ -21,7 +21,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     /// <summary>How deep inline turns may nest on one thread (a grain's inline turn calling another idle grain).</summary>
     private const int MaxInlineDepth = 4;
 
-    /// <summary>Inline turns running on this thread, outermost first.</summary>
+    /// <summary>How many inline turns are running (nested) on this thread.</summary>
     [ThreadStatic]
     private static int t_inlineDepth;
 
