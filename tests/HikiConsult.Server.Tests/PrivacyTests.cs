@@ -1,7 +1,11 @@
 using HikiConsult.Contracts;
+using HikiConsult.Grains.Sessions;
+using HikiConsult.Server.Hubs;
+using HikiConsult.Server.Storage;
 using HikiConsult.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HikiConsult.Server.Tests;
 
@@ -43,5 +47,63 @@ public sealed class PrivacyTests : IAsyncLifetime
         Assert.DoesNotContain(lines, l => l.Contains(s.Device.AccessToken[..20], StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains(ServerApp.Password, StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains(File.ReadAllText(Path.Combine(_app.DataDirectory, "signing-key")), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_refused_request_is_answered_without_an_error_in_the_log()
+    {
+        var s = await Scenario.CreateAsync(_app);
+        var (_, device) = await s.JoinBothAsync(_app);
+
+        // Bad input from a device: readable refusals, and the connection goes on.
+        await Assert.ThrowsAsync<HubException>(() => device.SendAsync(s.Session.Id, EventKinds.Speak, new { text = "not mine to send" }));
+        await Assert.ThrowsAsync<HubException>(() => device.SendAsync(s.Session.Id, "no-such-kind", new { text = "?" }));
+        await device.SendTextAsync(s.Session.Id, "still here");
+
+        Assert.DoesNotContain(_app.Logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_unexpected_failure_is_logged_once_by_type_and_the_caller_may_resend()
+    {
+        const string Marker = "fails-on-store 51c2";
+        await using var app = new ServerApp(services: services =>
+        {
+            services.AddSingleton<SqliteSessionEventStore>();
+            services.AddSingleton<ISessionEventStore>(sp => new FailingStore(sp.GetRequiredService<SqliteSessionEventStore>(), Marker));
+        });
+        app.Start();
+        var s = await Scenario.CreateAsync(app);
+        var (_, device) = await s.JoinBothAsync(app);
+
+        var refused = await Assert.ThrowsAsync<HubException>(() => device.SendTextAsync(s.Session.Id, Marker));
+        Assert.Contains("Try again; a resend with the same clientMsgId is safe.", refused.Message, StringComparison.Ordinal);
+        await device.SendTextAsync(s.Session.Id, "after the failure");
+
+        var errors = app.Logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal)).ToList();
+        var error = Assert.Single(errors);
+        Assert.Contains(nameof(SessionHubFilter), error, StringComparison.Ordinal);
+        Assert.Contains(typeof(IOException).FullName!, error, StringComparison.Ordinal);
+        Assert.DoesNotContain(Marker, error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The real store, except that appending a text with the marker fails as a broken disk would.</summary>
+    private sealed class FailingStore(ISessionEventStore inner, string marker) : ISessionEventStore
+    {
+        public Task<AppendOutcome> AppendAsync(StoredSessionEvent sessionEvent, CancellationToken cancellationToken = default) =>
+            sessionEvent.BodyJson.Contains(marker, StringComparison.Ordinal)
+                ? Task.FromException<AppendOutcome>(new IOException("disk failed"))
+                : inner.AppendAsync(sessionEvent, cancellationToken);
+
+        public Task<long> GetLastSeqAsync(string sessionId, CancellationToken cancellationToken = default) => inner.GetLastSeqAsync(sessionId, cancellationToken);
+
+        public Task<SendAck?> FindByClientMsgIdAsync(string sessionId, string senderId, string clientMsgId, CancellationToken cancellationToken = default) =>
+            inner.FindByClientMsgIdAsync(sessionId, senderId, clientMsgId, cancellationToken);
+
+        public Task<IReadOnlyList<SessionEventDto>> ReadAsync(string sessionId, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
+            inner.ReadAsync(sessionId, afterSeq, limit, cancellationToken);
+
+        public Task<SessionEventDto?> FindLastSystemEventAsync(string sessionId, string action, CancellationToken cancellationToken = default) =>
+            inner.FindLastSystemEventAsync(sessionId, action, cancellationToken);
     }
 }
