@@ -175,11 +175,29 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     public bool TryEnqueue(Message message) => TryEnqueue(message, mayRunInline: false, out _);
 
     /// <summary>
-    /// Queues a request. With <paramref name="mayRunInline"/>, a request that an idle activation can start at once is
-    /// not handed to the thread pool: <paramref name="runInline"/> tells the caller to run it with
-    /// <see cref="RunInline"/> (after this returns, so never under the lock).
+    /// Queues a request; with <paramref name="mayRunInline"/>, a request that this idle activation can start at once
+    /// runs on the calling thread before this returns (see <see cref="RunInline"/>). False when this activation is gone.
     /// </summary>
-    public bool TryEnqueue(Message message, bool mayRunInline, out bool runInline)
+    public bool TryEnqueue(Message message, bool mayRunInline)
+    {
+        if (!TryEnqueue(message, mayRunInline, out var runInline))
+        {
+            return false;
+        }
+
+        if (runInline)
+        {
+            RunInline();
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Queues a request. <paramref name="runInline"/>: the request took the idle dispatch, and the caller must run it
+    /// with <see cref="RunInline"/> (after this returns, so never under the lock).
+    /// </summary>
+    private bool TryEnqueue(Message message, bool mayRunInline, out bool runInline)
     {
         runInline = false;
         using (Acquire())
@@ -445,7 +463,7 @@ internal sealed class ActivationData : SynchronizationContext, IGrainContext, IT
     /// request's turn up to its first await, as a thread-pool work item would, but without waking another thread.
     /// Whatever is still queued after a few items goes to the pool.
     /// </summary>
-    public void RunInline()
+    private void RunInline()
     {
         t_inlineDepth++;
         try

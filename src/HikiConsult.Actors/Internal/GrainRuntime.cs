@@ -154,30 +154,19 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
 
     public void Send(GrainReference reference, Message message)
     {
-        bool runInline;
         if (reference.Observer is { } observer)
         {
-            if (!observer.TryEnqueue(message, InlineTurns, out runInline))
+            if (!observer.TryEnqueue(message, InlineTurns))
             {
                 throw new ObserverNotAvailableException(reference.GrainId);
-            }
-
-            if (runInline)
-            {
-                observer.RunInline();
             }
 
             return;
         }
 
         // A reference remembers the activation it last reached: while that one lives, no directory lookup.
-        if (reference.Activation is { } cached && cached.TryEnqueue(message, InlineTurns, out runInline))
+        if (reference.Activation is { } cached && cached.TryEnqueue(message, InlineTurns))
         {
-            if (runInline)
-            {
-                cached.RunInline();
-            }
-
             return;
         }
 
@@ -202,13 +191,8 @@ internal sealed partial class GrainRuntime : IGrainFactory, IDisposable
                 activation = _directory.GetOrAdd(id, static (id, state) => new ActivationData(state.Runtime, state.ClassInfo, id), (Runtime: this, ClassInfo: classInfo));
             }
 
-            if (activation.TryEnqueue(message, mayRunInline, out var runInline))
+            if (activation.TryEnqueue(message, mayRunInline))
             {
-                if (runInline)
-                {
-                    activation.RunInline();
-                }
-
                 return activation;
             }
 
