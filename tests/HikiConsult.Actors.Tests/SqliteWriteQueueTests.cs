@@ -82,7 +82,7 @@ public sealed class SqliteWriteQueueTests : IAsyncLifetime
     [Fact]
     public async Task A_failing_write_alone_in_its_batch_is_undone_and_the_writer_goes_on()
     {
-        // Nothing else queued: each write is a batch of its own, run without a savepoint.
+        // Nothing else queued: the write is a batch of its own.
         var failing = _queue.WriteAsync<long>(batch =>
         {
             Insert(batch, "half-done");
@@ -129,6 +129,70 @@ public sealed class SqliteWriteQueueTests : IAsyncLifetime
         await Assert.ThrowsAsync<ObjectDisposedException>(() => _queue.WriteAsync(batch => Insert(batch, "too-late")));
     }
 
+    [Fact]
+    public async Task A_prepared_statement_binds_every_kind_of_value_and_runs_again_and_again()
+    {
+        var ids = await _queue.WriteAsync(batch =>
+        {
+            // Text from a string, from a slice of one and as UTF-8; a null string binds NULL.
+            return new[]
+            {
+                InsertStatement(batch).Bind(1, "ひきこもり 相談").Bind(2, (string?)null).ExecuteScalarInt64(),
+                InsertStatement(batch).BindText(1, "span text".AsSpan(0, 4)).BindNull(2).ExecuteScalarInt64(),
+                InsertStatement(batch).BindUtf8(1, "utf-8 ✓"u8).BindNull(2).ExecuteScalarInt64(),
+                InsertStatement(batch).Bind(1, "plain").BindNull(2).ExecuteScalarInt64(),
+            };
+        });
+
+        Assert.Equal(4, ids.Distinct().Count());
+        Assert.Equal(["plain", "span", "utf-8 ✓", "ひきこもり 相談"], await NamesAsync());
+    }
+
+    [Fact]
+    public async Task A_statement_that_fails_reports_SQLites_extended_code_and_can_run_again()
+    {
+        await _queue.WriteAsync(batch => InsertStatement(batch).Bind(1, "taken").BindNull(2).ExecuteScalarInt64());
+
+        var conflict = await Assert.ThrowsAsync<SqliteException>(() =>
+            _queue.WriteAsync(batch => InsertStatement(batch).Bind(1, "taken").BindNull(2).ExecuteScalarInt64()));
+        Assert.Equal(2067, conflict.SqliteExtendedErrorCode); // SQLITE_CONSTRAINT_UNIQUE
+
+        // Left reset: the same prepared statement serves the next write, and an update without a row returns null.
+        var next = await _queue.WriteAsync(batch => InsertStatement(batch).Bind(1, "next").BindNull(2).ExecuteScalarInt64());
+        var none = await _queue.WriteAsync(batch =>
+            batch.Statement("UPDATE item SET name = ?1 WHERE id = ?2 RETURNING id").Bind(1, "x").Bind(2, -1).ExecuteScalarInt64());
+        var changed = await _queue.WriteAsync(batch =>
+            batch.Statement("UPDATE item SET name = ?1 WHERE id = ?2").Bind(1, "renamed").Bind(2, next!.Value).Execute());
+
+        Assert.Null(none);
+        Assert.Equal(1, changed);
+        Assert.Equal(["renamed", "taken"], await NamesAsync());
+    }
+
+    [Fact]
+    public async Task A_prepared_statement_allocates_nothing_per_execution()
+    {
+        var names = Enumerable.Range(0, 201).Select(i => $"row-{i:D3}").ToArray();
+        var allocated = await _queue.WriteAsync(batch =>
+        {
+            // Warm up (the first call prepares the statement and initialises what it uses), then count this thread's allocations.
+            Insert(batch, 0);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 1; i < names.Length; i++)
+            {
+                Insert(batch, i);
+            }
+
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        });
+
+        Assert.True(allocated < 200, $"200 executions allocated {allocated} bytes");
+        Assert.Equal(names, await NamesAsync());
+
+        void Insert(SqliteWriteBatch batch, int i) =>
+            batch.Statement("INSERT INTO item (id, name) VALUES (?1, ?2)").Bind(1, i + 1).Bind(2, names[i]).Execute();
+    }
+
     /// <summary>Holds the writer inside a write until the gate opens, so what is queued meanwhile forms the next batch.</summary>
     private Task<bool> BlockWriter(ManualResetEventSlim gate)
     {
@@ -166,6 +230,9 @@ public sealed class SqliteWriteQueueTests : IAsyncLifetime
         insert.Parameters[1].Value = (object?)parentId ?? DBNull.Value;
         return (long)insert.ExecuteScalar()!;
     }
+
+    private static SqliteStatement InsertStatement(SqliteWriteBatch batch) =>
+        batch.Statement("INSERT INTO item (name, parent_id) VALUES (?1, ?2) RETURNING id");
 
     private async Task<bool> ExistsAsync(long id) => await ScalarAsync($"SELECT COUNT(*) FROM item WHERE id = {id}") == 1;
 

@@ -71,9 +71,10 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var payload = JsonSerializer.Serialize(grainState.State, _options.JsonOptions);
+        // UTF-8 as SQLite stores it: no UTF-16 string, no second copy when it is bound.
+        var payload = JsonSerializer.SerializeToUtf8Bytes(grainState.State, _options.JsonOptions);
         var etag = grainState.ETag;
-        var version = await WriteAsync((connection, transaction) => Write(connection, transaction, stateName, grainId, etag, payload));
+        var version = await WriteAsync(batch => Write(batch, stateName, grainId, etag, payload));
 
         // Only after the commit: a failed write leaves the grain's etag as it was.
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
@@ -83,9 +84,9 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var etag = grainState.ETag;
-        await WriteAsync((connection, transaction) =>
+        await WriteAsync(batch =>
         {
-            Clear(connection, transaction, stateName, grainId, etag);
+            Clear(batch.Connection, batch.Transaction, stateName, grainId, etag);
             return true;
         });
         grainState.ETag = null;
@@ -93,43 +94,39 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
     }
 
     /// <summary>Through the shared writer when the host has one; otherwise on a connection of its own.</summary>
-    private async Task<TResult> WriteAsync<TResult>(Func<SqliteConnection, SqliteTransaction?, TResult> write)
+    private async Task<TResult> WriteAsync<TResult>(Func<SqliteWriteBatch, TResult> write)
     {
         await _initialized.Value;
         if (_options.WriteQueue is { } queue)
         {
-            return await queue.WriteAsync(batch => write(batch.Connection, batch.Transaction));
+            return await queue.WriteAsync(write);
         }
 
-        await using var connection = await OpenAsync();
-        return write(connection, null);
+        using var batch = new SqliteWriteBatch(await OpenAsync());
+        return write(batch);
     }
 
-    private long Write(SqliteConnection connection, SqliteTransaction? transaction, string stateName, GrainId grainId, string? etag, string payload)
+    private long Write(SqliteWriteBatch batch, string stateName, GrainId grainId, string? etag, byte[] payload)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        if (etag is null)
-        {
-            command.CommandText =
-                $"INSERT INTO {_table} (grain_type, grain_key, state_name, payload, version, updated_at) VALUES ($type, $key, $state, $payload, 1, $now) " +
-                "ON CONFLICT DO NOTHING RETURNING version";
-        }
-        else
-        {
-            command.CommandText =
-                $"UPDATE {_table} SET payload = $payload, version = version + 1, updated_at = $now " +
-                "WHERE grain_type = $type AND grain_key = $key AND state_name = $state AND version = $etag RETURNING version";
-            command.Parameters.AddWithValue("$etag", ParseEtag(etag));
-        }
-
-        AddKey(command, stateName, grainId);
-        command.Parameters.AddWithValue("$payload", payload);
-        command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
-        var version = command.ExecuteScalar();
-        return version is null
-            ? throw Conflict(connection, transaction, stateName, grainId, etag)
-            : Convert.ToInt64(version, CultureInfo.InvariantCulture);
+        // ?1 type, ?2 key, ?3 state, ?4 payload, ?5 time of the write, ?6 the version the writer holds.
+        var statement = etag is null
+            ? batch.Statement(
+                $"INSERT INTO {_table} (grain_type, grain_key, state_name, payload, version, updated_at) VALUES (?1, ?2, ?3, ?4, 1, ?5) " +
+                "ON CONFLICT DO NOTHING RETURNING version")
+            : batch.Statement(
+                $"UPDATE {_table} SET payload = ?4, version = version + 1, updated_at = ?5 " +
+                "WHERE grain_type = ?1 AND grain_key = ?2 AND state_name = ?3 AND version = ?6 RETURNING version")
+                .Bind(6, ParseEtag(etag));
+        Span<char> now = stackalloc char[40];
+        DateTimeOffset.UtcNow.TryFormat(now, out var nowLength, "O", CultureInfo.InvariantCulture);
+        var version = statement
+            .Bind(1, grainId.Type)
+            .Bind(2, grainId.Key)
+            .Bind(3, stateName)
+            .BindUtf8(4, payload)
+            .BindText(5, now[..nowLength])
+            .ExecuteScalarInt64();
+        return version ?? throw Conflict(batch.Connection, batch.Transaction, stateName, grainId, etag);
     }
 
     private void Clear(SqliteConnection connection, SqliteTransaction? transaction, string stateName, GrainId grainId, string? etag)
