@@ -339,7 +339,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         {
             var seq = _lastSeq + 1;
             var at = Now();
-            var outcome = await _store.AppendAsync(new StoredSessionEvent(SessionId, seq, at, sender, kind, body.Json, clientMsgId));
+            var outcome = await _store.AppendAsync(new StoredSessionEvent(SessionId, seq, at, sender, kind, body.Element, clientMsgId));
             switch (outcome)
             {
                 case AppendOutcome.Duplicate duplicate:

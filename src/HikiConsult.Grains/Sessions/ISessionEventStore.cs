@@ -1,3 +1,4 @@
+using System.Text.Json;
 using HikiConsult.Contracts;
 
 namespace HikiConsult.Grains.Sessions;
@@ -29,15 +30,19 @@ public interface ISessionEventStore
     Task<SessionEventDto?> FindLastSystemEventAsync(string sessionId, string action, CancellationToken cancellationToken = default);
 }
 
-/// <summary>One event as it is written. <see cref="BodyJson"/> is the validated, normalised body.</summary>
+/// <summary>One event as it is written. <see cref="Body"/> is the validated, normalised body.</summary>
 public sealed record StoredSessionEvent(
     string SessionId,
     long Seq,
     DateTimeOffset At,
     SenderDto Sender,
     string Kind,
-    string BodyJson,
-    string? ClientMsgId);
+    JsonElement Body,
+    string? ClientMsgId)
+{
+    /// <summary>The body as stored: its JSON text, exactly as normalised.</summary>
+    public string BodyJson => Body.GetRawText();
+}
 
 /// <summary>Result of an append.</summary>
 public abstract record AppendOutcome
