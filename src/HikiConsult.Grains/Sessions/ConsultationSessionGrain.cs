@@ -16,8 +16,6 @@ namespace HikiConsult.Grains.Sessions;
 [GrainType("session")]
 public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
 {
-    private const int RecentAckCapacity = 256;
-
     private readonly IPersistentState<ConsultationSessionState> _state;
     private readonly ISessionEventStore _store;
     private readonly IReadOnlyList<ISessionEventSink> _sinks;
@@ -25,7 +23,6 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
     private readonly ILogger<ConsultationSessionGrain> _logger;
     private readonly ObserverManager<ISessionObserver> _observers;
     private readonly Dictionary<string, HashSet<string>> _connections = new(StringComparer.Ordinal);
-    private readonly RecentAcks _recentAcks = new(RecentAckCapacity);
     private long _lastSeq;
 
     public ConsultationSessionGrain(
@@ -156,10 +153,6 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         }
 
         SessionEventValidator.ValidateClientMsgId(message.ClientMsgId);
-        if (_recentAcks.TryGet(sender.Id, message.ClientMsgId, out var cached))
-        {
-            return cached with { Duplicate = true };
-        }
 
         // A resend of something accepted earlier gets its ack even when the session has closed since.
         // Senders must have joined (the hub also checks the join on the very connection). Presence is not
@@ -169,7 +162,6 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
             var earlier = await _store.FindByClientMsgIdAsync(SessionId, sender.Id, message.ClientMsgId);
             if (earlier is not null)
             {
-                _recentAcks.Add(sender.Id, message.ClientMsgId, earlier);
                 return earlier with { Duplicate = true };
             }
 
@@ -178,17 +170,13 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
                 : SessionRuleException.Conflict($"The session is {S.State}; nothing more can be sent to it.");
         }
 
+        // A resend is recognised by the log's unique (session, sender, clientMsgId) index inside the append, which
+        // writes nothing then and returns the first ack; no per-message cache is kept in memory for it.
         var body = SessionEventValidator.Normalize(sender.Role, message.Kind, message.Body);
         var (appended, duplicateOf) = await AppendAsync(sender, message.Kind, body, message.ClientMsgId);
-        if (duplicateOf is not null)
-        {
-            _recentAcks.Add(sender.Id, message.ClientMsgId, duplicateOf);
-            return duplicateOf with { Duplicate = true };
-        }
-
-        var ack = new SendAck(appended!.Seq, appended.At, false);
-        _recentAcks.Add(sender.Id, message.ClientMsgId, ack);
-        return ack;
+        return duplicateOf is not null
+            ? duplicateOf with { Duplicate = true }
+            : new SendAck(appended!.Seq, appended.At, false);
     }
 
     public async Task Leave(string participantId, string connectionId)
