@@ -18,7 +18,7 @@ public static class HubExtensions
         {
             o.EnableDetailedErrors = false;
             o.AddFilter<SessionHubFilter>();
-        });
+        }).AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new SessionEventJsonConverter()));
         services.AddOptions<HubOptions>()
             .Configure<IOptions<HubSettings>>((o, settings) => o.MaximumReceiveMessageSize = settings.Value.MaximumReceiveMessageSize);
         return builder;
