@@ -6,7 +6,7 @@ public sealed record LoadTestOptions
 {
     public const string Usage =
         "HikiConsult.LoadTest [--sessions 1000] [--rate 2000] [--warmup 5] [--duration 20] [--ceiling-duration 10] " +
-        "[--targets both|server|bare] [--no-ceiling] [--server-dll path] [--connect-parallelism 32] [--sessions-per-counselor 5] [--risk-share 0.01] [--markdown file]";
+        "[--targets both|server|bare] [--no-ceiling] [--server-dll path] [--server-env NAME=VALUE …] [--connect-parallelism 32] [--sessions-per-counselor 5] [--risk-share 0.01] [--markdown file]";
 
     public int Sessions { get; init; } = 1000;
 
@@ -26,6 +26,12 @@ public sealed record LoadTestOptions
     public bool Bare { get; init; } = true;
 
     public string? ServerDll { get; init; }
+
+    /// <summary>
+    /// Environment variables for the server process only (the tool's own process keeps its settings), e.g.
+    /// <c>DOTNET_GCgen0size=0x1000000</c> to measure a runtime setting.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
 
     public int ConnectParallelism { get; init; } = 32;
 
@@ -65,6 +71,7 @@ public sealed record LoadTestOptions
                     var other => throw new ArgumentException($"Unknown target '{other}'."),
                 },
                 "--server-dll" => options with { ServerDll = Next() },
+                "--server-env" => options with { ServerEnvironment = WithVariable(options.ServerEnvironment, Next()) },
                 "--connect-parallelism" => options with { ConnectParallelism = Int() },
                 "--sessions-per-counselor" => options with { SessionsPerCounselor = Int() },
                 "--risk-share" => options with { RiskShare = double.Parse(Next(), CultureInfo.InvariantCulture) },
@@ -87,5 +94,16 @@ public sealed record LoadTestOptions
         }
 
         return options;
+    }
+
+    private static Dictionary<string, string> WithVariable(IReadOnlyDictionary<string, string> variables, string assignment)
+    {
+        var equals = assignment.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0)
+        {
+            throw new ArgumentException($"--server-env needs NAME=VALUE, not '{assignment}'.");
+        }
+
+        return new Dictionary<string, string>(variables) { [assignment[..equals]] = assignment[(equals + 1)..] };
     }
 }

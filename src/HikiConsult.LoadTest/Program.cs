@@ -71,6 +71,7 @@ try
                     ["Auth:PairingPermitLimit"] = "1000000",
                     ["Auth:LoginPermitLimit"] = "1000000",
                 },
+                environmentVariables: options.ServerEnvironment,
                 cancellationToken: stop.Token);
             var clock = Stopwatch.StartNew();
             var sessions = await Provisioner.ProvisionAsync(server.BaseAddress, options.Sessions, options.SessionsPerCounselor, 8, log, stop.Token);

@@ -46,7 +46,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts the server and waits until /health answers 200. <paramref name="settings"/> are passed as
-    /// configuration on the command line (e.g. "Auth:PairingPermitLimit" = "100000").
+    /// configuration on the command line (e.g. "Auth:PairingPermitLimit" = "100000"); <paramref name="environmentVariables"/>
+    /// are set for the server process only (runtime settings such as the garbage collector's).
     /// </summary>
     public static async Task<ServerProcess> StartAsync(
         string dataDirectory,
@@ -54,6 +55,7 @@ public sealed class ServerProcess : IAsyncDisposable
         string? assemblyPath = null,
         IReadOnlyDictionary<string, string>? settings = null,
         string environment = "Development",
+        IReadOnlyDictionary<string, string>? environmentVariables = null,
         TimeSpan? startTimeout = null,
         CancellationToken cancellationToken = default)
     {
@@ -83,6 +85,10 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         start.Environment["DOTNET_ENVIRONMENT"] = environment;
         start.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (name, value) in environmentVariables ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The server process did not start.");
         var server = new ServerProcess(process, baseAddress, dataDirectory);
