@@ -14,13 +14,17 @@ public static class HubExtensions
         services.AddSingleton<SessionHubFilter>();
         services.AddSingleton<SessionSubscriptions>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionSubscriptions>());
-        services.AddSignalR(o =>
-        {
-            o.EnableDetailedErrors = false;
-            o.AddFilter<SessionHubFilter>();
-        }).AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new SessionEventJsonConverter()));
+        services.AddSignalR(o => o.EnableDetailedErrors = false)
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new SessionEventJsonConverter()));
         services.AddOptions<HubOptions>()
-            .Configure<IOptions<HubSettings>>((o, settings) => o.MaximumReceiveMessageSize = settings.Value.MaximumReceiveMessageSize);
+            .Configure<IOptions<HubSettings>, SessionHubFilter>((o, settings, filter) =>
+            {
+                o.MaximumReceiveMessageSize = settings.Value.MaximumReceiveMessageSize;
+
+                // The one instance, not AddFilter<T>: by type, SignalR resolves the filter and wraps it in a state
+                // machine of its own on every call (half a kilobyte per relayed message). It keeps no state.
+                o.AddFilter(filter);
+            });
         return builder;
     }
 
