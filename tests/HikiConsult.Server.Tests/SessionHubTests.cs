@@ -342,6 +342,31 @@ public sealed class SessionHubTests(SharedServer shared) : IClassFixture<SharedS
     }
 
     [Fact]
+    public async Task A_connection_that_left_gets_no_more_pushes_while_the_others_still_do()
+    {
+        var s = await Scenario.CreateAsync(App);
+        var (counselor, device) = await s.JoinBothAsync(App);
+        await using var _ = counselor;
+        await using var __ = device;
+        await using var second = await App.ConnectAsync(HubPaths.Counselor, s.Counselor.Token);
+        await second.JoinAsync(s.Session.Id);
+        var both = await device.SendTextAsync(s.Session.Id, "to both counselor connections");
+        await second.WaitForEventAsync(e => e.Seq == both.Seq);
+
+        await second.Connection.InvokeAsync(HubMethods.LeaveSession, s.Session.Id);
+        var first = await device.SendTextAsync(s.Session.Id, "after the leave");
+        var last = await device.SendTextAsync(s.Session.Id, "after the leave, again");
+        await counselor.WaitForEventAsync(e => e.Seq == last.Seq);
+        await device.WaitForEventAsync(e => e.Seq == last.Seq);
+
+        // A round trip on the connection that left: any push written to it before would have arrived first.
+        await second.Connection.InvokeAsync(HubMethods.LeaveSession, s.Session.Id);
+        Assert.DoesNotContain(second.Events, e => e.Seq >= first.Seq);
+        Assert.Equal(1, counselor.Events.Count(e => e.Seq == first.Seq));
+        Assert.Equal(1, device.Events.Count(e => e.Seq == first.Seq));
+    }
+
+    [Fact]
     public async Task A_session_the_client_never_joined_ends_as_noShow()
     {
         var s = await Scenario.CreateAsync(App);

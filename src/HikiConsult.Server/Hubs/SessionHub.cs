@@ -51,8 +51,6 @@ public abstract class SessionHub(
         }
     }
 
-    public static string GroupName(string sessionId) => "session:" + sessionId;
-
     /// <summary>Joins a session and returns its state, participants and every event with seq &gt; afterSeq.</summary>
     public async Task<JoinSessionResult> JoinSession(string sessionId, long afterSeq)
     {
@@ -65,8 +63,8 @@ public abstract class SessionHub(
 
         await audit.RecordAsync(caller, AuditActions.SessionJoin, "session", session.Id, Context.ConnectionAborted);
 
-        // Into the group before reading history: an event stored meanwhile comes as a push (clients dedupe by seq).
-        await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(sessionId), Context.ConnectionAborted);
+        // Among the observer's connections before reading history: an event stored meanwhile comes as a push
+        // (clients dedupe by seq).
         var joined = Joined();
         bool first;
         lock (joined)
@@ -74,7 +72,7 @@ public abstract class SessionHub(
             first = joined.Add(sessionId);
         }
 
-        var observer = first ? subscriptions.Acquire(sessionId) : null;
+        var observer = first ? subscriptions.Acquire(sessionId, Context.ConnectionId, Clients.Client(Context.ConnectionId)) : null;
         try
         {
             return await grains.GetGrain<IConsultationSessionGrain>(sessionId).Join(caller.ToSender(), Context.ConnectionId, afterSeq, observer);
@@ -86,8 +84,7 @@ public abstract class SessionHub(
                 joined.Remove(sessionId);
             }
 
-            subscriptions.Release(sessionId);
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(sessionId));
+            subscriptions.Release(sessionId, Context.ConnectionId);
             throw;
         }
     }
@@ -169,9 +166,15 @@ public abstract class SessionHub(
 
     private async Task LeaveAsync(Caller caller, string sessionId)
     {
-        subscriptions.Release(sessionId);
-        await grains.GetGrain<IConsultationSessionGrain>(sessionId).Leave(caller.Id, Context.ConnectionId);
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(sessionId));
+        try
+        {
+            // The leaving connection still gets the state its leave causes, as the others do.
+            await grains.GetGrain<IConsultationSessionGrain>(sessionId).Leave(caller.Id, Context.ConnectionId);
+        }
+        finally
+        {
+            subscriptions.Release(sessionId, Context.ConnectionId);
+        }
     }
 
     private bool IsJoined(string sessionId)

@@ -5,24 +5,65 @@ using Microsoft.AspNetCore.SignalR;
 namespace HikiConsult.Server.Hubs;
 
 /// <summary>
-/// This node's subscriber to one session: forwards the session's pushes to the SignalR group of that session on
-/// both hubs. Its calls arrive one at a time in the order the grain made them, so every connection sees seq order.
+/// This node's subscriber to one session: forwards the session's pushes to the connections on this node that
+/// joined it, on either hub. Its calls arrive one at a time in the order the grain made them, so every
+/// connection sees seq order. Each push is written straight to each connection: a SignalR group send serializes
+/// the message into an array of its own first, to share among the group, which a session's one or two
+/// connections per hub never repay.
 /// </summary>
-internal sealed class SessionObserver(IHubContext<CounselorHub> counselors, IHubContext<AvatarHub> devices) : ISessionObserver
+internal sealed class SessionObserver : ISessionObserver
 {
-    public Task OnSessionEvent(SessionEventDto sessionEvent)
+    private readonly Lock _lock = new();
+
+    // Replaced, never changed in place, so a push reads it without the lock.
+    private (string ConnectionId, IClientProxy Client)[] _connections = [];
+
+    /// <summary>Adds a connection that joined the session; returns how many this node has now.</summary>
+    public int Add(string connectionId, IClientProxy client)
     {
-        var group = SessionHub.GroupName(sessionEvent.SessionId);
-        return Task.WhenAll(
-            counselors.Clients.Group(group).SendAsync(HubMethods.SessionEvent, sessionEvent),
-            devices.Clients.Group(group).SendAsync(HubMethods.SessionEvent, sessionEvent));
+        lock (_lock)
+        {
+            if (Array.FindIndex(_connections, c => c.ConnectionId == connectionId) < 0)
+            {
+                _connections = [.. _connections, (connectionId, client)];
+            }
+
+            return _connections.Length;
+        }
     }
 
-    public Task OnSessionState(SessionStateDto state)
+    /// <summary>Removes a connection that left the session; returns how many this node has now.</summary>
+    public int Remove(string connectionId)
     {
-        var group = SessionHub.GroupName(state.SessionId);
-        return Task.WhenAll(
-            counselors.Clients.Group(group).SendAsync(HubMethods.SessionState, state),
-            devices.Clients.Group(group).SendAsync(HubMethods.SessionState, state));
+        lock (_lock)
+        {
+            _connections = Array.FindAll(_connections, c => c.ConnectionId != connectionId);
+            return _connections.Length;
+        }
+    }
+
+    public Task OnSessionEvent(SessionEventDto sessionEvent) => PushAsync(HubMethods.SessionEvent, sessionEvent);
+
+    public Task OnSessionState(SessionStateDto state) => PushAsync(HubMethods.SessionState, state);
+
+    private Task PushAsync(string method, object payload)
+    {
+        var connections = Volatile.Read(ref _connections);
+        object?[] arguments = [payload];
+        switch (connections.Length)
+        {
+            case 0:
+                return Task.CompletedTask;
+            case 1:
+                return connections[0].Client.SendCoreAsync(method, arguments);
+            default:
+                var sends = new Task[connections.Length];
+                for (var i = 0; i < sends.Length; i++)
+                {
+                    sends[i] = connections[i].Client.SendCoreAsync(method, arguments);
+                }
+
+                return Task.WhenAll(sends);
+        }
     }
 }

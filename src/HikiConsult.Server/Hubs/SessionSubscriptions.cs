@@ -12,40 +12,41 @@ namespace HikiConsult.Server.Hubs;
 /// </summary>
 public sealed partial class SessionSubscriptions(
     IGrainFactory grains,
-    IHubContext<CounselorHub> counselors,
-    IHubContext<AvatarHub> devices,
     TimeProvider time,
     ILogger<SessionSubscriptions> logger) : BackgroundService
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    /// <summary>The observer reference of the session on this node; counts one more connection.</summary>
-    public ISessionObserver Acquire(string sessionId)
+    /// <summary>
+    /// The observer reference of the session on this node, with the connection (and its hub's client for it) added
+    /// to those the observer pushes to.
+    /// </summary>
+    public ISessionObserver Acquire(string sessionId, string connectionId, IClientProxy client)
     {
         lock (_lock)
         {
             if (!_entries.TryGetValue(sessionId, out var entry))
             {
-                var observer = new SessionObserver(counselors, devices);
+                var observer = new SessionObserver();
                 entry = new Entry(observer, grains.CreateObjectReference<ISessionObserver>(observer));
                 _entries[sessionId] = entry;
             }
 
-            entry.Connections++;
+            entry.Observer.Add(connectionId, client);
             entry.IdleSince = null;
             return entry.Reference;
         }
     }
 
-    public void Release(string sessionId)
+    /// <summary>The connection gets no more pushes of the session; the observer idles once it has none.</summary>
+    public void Release(string sessionId, string connectionId)
     {
         lock (_lock)
         {
-            if (_entries.TryGetValue(sessionId, out var entry) && --entry.Connections <= 0)
+            if (_entries.TryGetValue(sessionId, out var entry) && entry.Observer.Remove(connectionId) == 0)
             {
-                entry.Connections = 0;
-                entry.IdleSince = time.GetUtcNow();
+                entry.IdleSince ??= time.GetUtcNow();
             }
         }
     }
@@ -146,7 +147,6 @@ public sealed partial class SessionSubscriptions(
     {
         public SessionObserver Observer { get; } = observer;
         public ISessionObserver Reference { get; } = reference;
-        public int Connections { get; set; }
         public DateTimeOffset? IdleSince { get; set; }
     }
 }
