@@ -38,8 +38,8 @@ public static class EarlyConsultationExtensions
         services.AddSingleton<EarlyConsultationAccess>();
         services.AddSingleton<ISessionEventSink, EarlyConsultationSessionSink>();
 
-        services.AddSingleton<EarlyConsultationHubFilter>();
-        services.Configure<HubOptions>(o => o.AddFilter<EarlyConsultationHubFilter>());
+        // An instance, as the session filter: by type, SignalR would wrap every hub call in a state machine for it.
+        services.Configure<HubOptions>(o => o.AddFilter(new EarlyConsultationHubFilter()));
 
         // After the grain host (registered by AddStorage): these call grains when they start.
         services.AddHostedService<EarlyConsultationPushService>();
