@@ -113,7 +113,8 @@ public sealed class SqliteWriteQueueTests : IAsyncLifetime
         await Assert.ThrowsAsync<SqliteException>(() => orphan);
         Assert.Empty(await NamesAsync());
 
-        // The writer recovers: the next write commits.
+        // The writer recovers: the next write commits (the refused COMMIT left its transaction open on the pooled
+        // connection; the failed batch rolled it back).
         await _queue.WriteAsync(batch => Insert(batch, "next"));
         Assert.Equal(["next"], await NamesAsync());
     }

@@ -86,7 +86,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         var etag = grainState.ETag;
         await WriteAsync(batch =>
         {
-            Clear(batch.Connection, batch.Transaction, stateName, grainId, etag);
+            Clear(batch.Connection, stateName, grainId, etag);
             return true;
         });
         grainState.ETag = null;
@@ -126,19 +126,18 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
             .BindUtf8(4, payload)
             .BindText(5, now[..nowLength])
             .ExecuteScalarInt64();
-        return version ?? throw Conflict(batch.Connection, batch.Transaction, stateName, grainId, etag);
+        return version ?? throw Conflict(batch.Connection, stateName, grainId, etag);
     }
 
-    private void Clear(SqliteConnection connection, SqliteTransaction? transaction, string stateName, GrainId grainId, string? etag)
+    private void Clear(SqliteConnection connection, string stateName, GrainId grainId, string? etag)
     {
         using var command = connection.CreateCommand();
-        command.Transaction = transaction;
         command.CommandText = $"DELETE FROM {_table} WHERE grain_type = $type AND grain_key = $key AND state_name = $state AND version = $etag";
         AddKey(command, stateName, grainId);
         command.Parameters.AddWithValue("$etag", etag is null ? DBNull.Value : ParseEtag(etag));
         if (command.ExecuteNonQuery() == 0)
         {
-            var conflict = Conflict(connection, transaction, stateName, grainId, etag);
+            var conflict = Conflict(connection, stateName, grainId, etag);
             if (conflict.StoredEtag is not null)
             {
                 throw conflict;
@@ -180,10 +179,9 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         _ => throw new InvalidOperationException($"Grain storage \"{_name}\": Synchronous must be OFF, NORMAL, FULL or EXTRA."),
     };
 
-    private InconsistentStateException Conflict(SqliteConnection connection, SqliteTransaction? transaction, string stateName, GrainId grainId, string? etag)
+    private InconsistentStateException Conflict(SqliteConnection connection, string stateName, GrainId grainId, string? etag)
     {
         using var command = connection.CreateCommand();
-        command.Transaction = transaction;
         command.CommandText = $"SELECT version FROM {_table} WHERE grain_type = $type AND grain_key = $key AND state_name = $state";
         AddKey(command, stateName, grainId);
         var stored = command.ExecuteScalar();

@@ -3,10 +3,14 @@ using Microsoft.Data.Sqlite;
 namespace HikiConsult.Actors.Storage;
 
 /// <summary>
-/// What a write queued on <see cref="SqliteWriteQueue"/> sees: the writer's connection, its open transaction and
-/// statements prepared once for the life of the connection (a busy log inserts the same statement thousands of
-/// times a second; preparing it once saves the parse each time). Hot writes use <see cref="Statement"/>, which
-/// allocates nothing per execution; <see cref="Command"/> and the connection serve the rest.
+/// What a write queued on <see cref="SqliteWriteQueue"/> sees: the writer's connection, inside the batch's open
+/// transaction, and statements prepared once for the life of the connection (a busy log inserts the same statement
+/// thousands of times a second; preparing it once saves the parse each time). Hot writes use
+/// <see cref="Statement"/>, which allocates nothing per execution; <see cref="Command"/> and the connection serve
+/// the rest. The transaction is SQLite's own (BEGIN IMMEDIATE … COMMIT through prepared statements), not an ADO.NET
+/// <see cref="SqliteTransaction"/>: that one allocates commands, readers and a rollback hook for every batch, and the
+/// hook stays referenced until the next batch, long enough to be promoted. ADO.NET commands therefore run with no
+/// transaction object, and join the open one as any statement on the connection does.
 /// </summary>
 public sealed class SqliteWriteBatch : IDisposable
 {
@@ -15,10 +19,16 @@ public sealed class SqliteWriteBatch : IDisposable
     private readonly SqliteStatement _savepoint;
     private readonly SqliteStatement _release;
     private readonly SqliteStatement _rollbackTo;
+    private readonly SqliteStatement _begin;
+    private readonly SqliteStatement _commit;
+    private readonly SqliteStatement _rollback;
 
     internal SqliteWriteBatch(SqliteConnection connection)
     {
         Connection = connection;
+        _begin = Statement("BEGIN IMMEDIATE");
+        _commit = Statement("COMMIT");
+        _rollback = Statement("ROLLBACK");
         _savepoint = Statement("SAVEPOINT queued_write");
         _release = Statement("RELEASE queued_write");
         _rollbackTo = Statement("ROLLBACK TO queued_write");
@@ -26,12 +36,9 @@ public sealed class SqliteWriteBatch : IDisposable
 
     public SqliteConnection Connection { get; }
 
-    /// <summary>The transaction of the current batch (none on a storage's own connection, outside the queue).</summary>
-    public SqliteTransaction? Transaction { get; private set; }
-
     /// <summary>
-    /// The command for <paramref name="key"/>, created and prepared by <paramref name="create"/> on first use, bound to
-    /// the current transaction. Set its parameters' values before each execution.
+    /// The command for <paramref name="key"/>, created and prepared by <paramref name="create"/> on first use. Set its
+    /// parameters' values before each execution.
     /// </summary>
     public SqliteCommand Command(string key, Func<SqliteConnection, SqliteCommand> create)
     {
@@ -42,7 +49,6 @@ public sealed class SqliteWriteBatch : IDisposable
             _commands[key] = command;
         }
 
-        command.Transaction = Transaction;
         return command;
     }
 
@@ -61,14 +67,9 @@ public sealed class SqliteWriteBatch : IDisposable
         return statement;
     }
 
-    internal void Begin() => Transaction = Connection.BeginTransaction(deferred: false);
+    internal void Begin() => _begin.Execute();
 
-    internal void Commit()
-    {
-        Transaction!.Commit();
-        Transaction.Dispose();
-        Transaction = null;
-    }
+    internal void Commit() => _commit.Execute();
 
     internal void Savepoint() => _savepoint.Execute();
 
@@ -87,13 +88,19 @@ public sealed class SqliteWriteBatch : IDisposable
             command.Dispose();
         }
 
+        // A batch that failed may have left its transaction open (a COMMIT refused by a deferred constraint does);
+        // a pooled connection would carry it on.
+        if (Connection.Handle is { } db && SQLitePCL.raw.sqlite3_get_autocommit(db) == 0)
+        {
+            _rollback.Execute();
+        }
+
         // Statements before the connection: SQLite closes a connection only once its statements are finalized.
         foreach (var statement in _statements.Values)
         {
             statement.Dispose();
         }
 
-        Transaction?.Dispose();
         Connection.Dispose();
     }
 }

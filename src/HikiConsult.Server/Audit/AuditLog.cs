@@ -26,8 +26,7 @@ public sealed class AuditLog(SqliteDatabase database, SqliteWriteQueue writer, T
         var rows = targetIds.Select(targetId => new { at, actorId = caller.Id, actorRole = caller.Role, action, targetType, targetId }).ToArray();
         await writer.WriteAsync(batch => batch.Connection.Execute(
             "INSERT INTO audit_log (at, actor_id, actor_role, action, target_type, target_id) VALUES (@at, @actorId, @actorRole, @action, @targetType, @targetId)",
-            rows,
-            batch.Transaction));
+            rows));
     }
 
     public async Task<IReadOnlyList<AuditEntry>> ListAsync(string? targetId, int limit, CancellationToken cancellationToken = default)

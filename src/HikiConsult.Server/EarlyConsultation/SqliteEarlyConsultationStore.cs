@@ -148,7 +148,7 @@ public sealed class SqliteEarlyConsultationStore(SqliteDatabase database, Sqlite
     private async Task<int> WriteAsync(string sql, object parameters, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken);
-        return await writer.WriteAsync(batch => batch.Connection.Execute(sql, parameters, batch.Transaction));
+        return await writer.WriteAsync(batch => batch.Connection.Execute(sql, parameters));
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

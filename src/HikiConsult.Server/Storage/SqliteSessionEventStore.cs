@@ -34,7 +34,7 @@ public sealed class SqliteSessionEventStore(SqliteDatabase database, SqliteWrite
     public async Task<SendAck?> FindByClientMsgIdAsync(string sessionId, string senderId, string clientMsgId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return FindAck(connection, null, sessionId, senderId, clientMsgId);
+        return FindAck(connection, sessionId, senderId, clientMsgId);
     }
 
     public async Task<IReadOnlyList<SessionEventDto>> ReadAsync(string sessionId, long afterSeq, int limit, CancellationToken cancellationToken = default)
@@ -79,7 +79,7 @@ public sealed class SqliteSessionEventStore(SqliteDatabase database, SqliteWrite
         }
         catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintUnique && e.ClientMsgId is not null)
         {
-            var original = FindAck(batch.Connection, batch.Transaction, e.SessionId, e.Sender.Id, e.ClientMsgId)
+            var original = FindAck(batch.Connection, e.SessionId, e.Sender.Id, e.ClientMsgId)
                 ?? throw new InvalidOperationException("A clientMsgId conflict without a stored original.", ex);
             return new AppendOutcome.Duplicate(original);
         }
@@ -89,12 +89,11 @@ public sealed class SqliteSessionEventStore(SqliteDatabase database, SqliteWrite
         }
     }
 
-    private static SendAck? FindAck(SqliteConnection connection, SqliteTransaction? transaction, string sessionId, string senderId, string clientMsgId)
+    private static SendAck? FindAck(SqliteConnection connection, string sessionId, string senderId, string clientMsgId)
     {
         var row = connection.QuerySingleOrDefault<AckRow>(
             "SELECT seq AS Seq, at AS At FROM session_events WHERE session_id = @sessionId AND sender_id = @senderId AND client_msg_id = @clientMsgId",
-            new { sessionId, senderId, clientMsgId },
-            transaction);
+            new { sessionId, senderId, clientMsgId });
         return row is null ? null : new SendAck(row.Seq, DateTimeOffset.FromUnixTimeMilliseconds(row.At), false);
     }
 
