@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace HikiConsult.Actors.Storage;
 
@@ -89,10 +90,17 @@ public sealed class SqliteWriteBatch : IDisposable
         }
 
         // A batch that failed may have left its transaction open (a COMMIT refused by a deferred constraint does);
-        // a pooled connection would carry it on.
-        if (Connection.Handle is { } db && SQLitePCL.raw.sqlite3_get_autocommit(db) == 0)
+        // a pooled connection would carry it on. If even the rollback fails, the pool must not hand it out again.
+        if (Connection.Handle is { } db && raw.sqlite3_get_autocommit(db) == 0)
         {
-            _rollback.Execute();
+            try
+            {
+                _rollback.Execute();
+            }
+            catch (SqliteException)
+            {
+                SqliteConnection.ClearPool(Connection);
+            }
         }
 
         // Statements before the connection: SQLite closes a connection only once its statements are finalized.
