@@ -17,23 +17,8 @@ public sealed class SqliteWriteBatch : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SqliteStatement> _statements = new(StringComparer.Ordinal);
-    private readonly SqliteStatement _savepoint;
-    private readonly SqliteStatement _release;
-    private readonly SqliteStatement _rollbackTo;
-    private readonly SqliteStatement _begin;
-    private readonly SqliteStatement _commit;
-    private readonly SqliteStatement _rollback;
 
-    internal SqliteWriteBatch(SqliteConnection connection)
-    {
-        Connection = connection;
-        _begin = Statement("BEGIN IMMEDIATE");
-        _commit = Statement("COMMIT");
-        _rollback = Statement("ROLLBACK");
-        _savepoint = Statement("SAVEPOINT queued_write");
-        _release = Statement("RELEASE queued_write");
-        _rollbackTo = Statement("ROLLBACK TO queued_write");
-    }
+    internal SqliteWriteBatch(SqliteConnection connection) => Connection = connection;
 
     public SqliteConnection Connection { get; }
 
@@ -68,18 +53,18 @@ public sealed class SqliteWriteBatch : IDisposable
         return statement;
     }
 
-    internal void Begin() => _begin.Execute();
+    internal void Begin() => Statement("BEGIN IMMEDIATE").Execute();
 
-    internal void Commit() => _commit.Execute();
+    internal void Commit() => Statement("COMMIT").Execute();
 
-    internal void Savepoint() => _savepoint.Execute();
+    internal void Savepoint() => Statement("SAVEPOINT queued_write").Execute();
 
-    internal void Release() => _release.Execute();
+    internal void Release() => Statement("RELEASE queued_write").Execute();
 
     internal void RollbackToSavepoint()
     {
-        _rollbackTo.Execute();
-        _release.Execute();
+        Statement("ROLLBACK TO queued_write").Execute();
+        Release();
     }
 
     public void Dispose()
@@ -95,7 +80,7 @@ public sealed class SqliteWriteBatch : IDisposable
         {
             try
             {
-                _rollback.Execute();
+                Statement("ROLLBACK").Execute();
             }
             catch (SqliteException)
             {
