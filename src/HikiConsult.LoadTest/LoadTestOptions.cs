@@ -6,7 +6,7 @@ public sealed record LoadTestOptions
 {
     public const string Usage =
         "HikiConsult.LoadTest [--sessions 1000] [--rate 2000] [--warmup 5] [--duration 20] [--ceiling-duration 10] " +
-        "[--targets both|server|bare] [--no-ceiling] [--server-dll path] [--server-env NAME=VALUE …] [--connect-parallelism 32] [--sessions-per-counselor 5] [--risk-share 0.01] [--markdown file]";
+        "[--targets both|server|bare] [--no-ceiling] [--server-dll path] [--server-env NAME=VALUE …] [--connect-parallelism 32] [--sessions-per-counselor 5] [--risk-share 0.01] [--markdown file] [--timeline file.csv]";
 
     public int Sessions { get; init; } = 1000;
 
@@ -46,6 +46,9 @@ public sealed record LoadTestOptions
 
     public string? MarkdownFile { get; init; }
 
+    /// <summary>CSV of every phase's relay latency by send time, in <see cref="Load.PhaseTracker.BucketSeconds"/> slices.</summary>
+    public string? TimelineFile { get; init; }
+
     public static LoadTestOptions Parse(IReadOnlyList<string> args)
     {
         var options = new LoadTestOptions();
@@ -76,6 +79,7 @@ public sealed record LoadTestOptions
                 "--sessions-per-counselor" => options with { SessionsPerCounselor = Int() },
                 "--risk-share" => options with { RiskShare = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--markdown" => options with { MarkdownFile = Next() },
+                "--timeline" => options with { TimelineFile = Next() },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'."),
             };
         }

@@ -128,6 +128,11 @@ try
         await File.WriteAllTextAsync(options.MarkdownFile, markdown);
     }
 
+    if (options.TimelineFile is not null)
+    {
+        await File.WriteAllLinesAsync(options.TimelineFile, Report.TimelineCsv(results));
+    }
+
     return 0;
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)

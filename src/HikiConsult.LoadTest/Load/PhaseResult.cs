@@ -28,7 +28,11 @@ public sealed record PhaseResult(
     CpuCost Cpu,
     IReadOnlyDictionary<string, long> ErrorKinds,
     RiskAlertResult? Alerts = null,
-    GcCost? Gc = null);
+    GcCost? Gc = null)
+{
+    /// <summary>Relay latency by send time, warmup included.</summary>
+    public IReadOnlyList<LatencyBucket> Timeline { get; init; } = [];
+}
 
 /// <summary>
 /// CPU time used during a phase (load and drain) by this tool's process (the load clients, plus the bare relay when

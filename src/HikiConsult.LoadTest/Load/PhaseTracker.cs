@@ -16,6 +16,9 @@ internal sealed class PhaseTracker
     private const byte Acked = 2;
     private const byte Failed = 3;
 
+    /// <summary>Length of a <see cref="LatencyBucket"/>.</summary>
+    public const double BucketSeconds = 0.25;
+
     private readonly long[] _sentAt;
     private readonly long[] _ackAt;
     private readonly long[] _firstReceivedAt;
@@ -162,6 +165,8 @@ internal sealed class PhaseTracker
         var issued = (int)Issued;
         var windowSeconds = (measureEnd - measureStart) / (double)Stopwatch.Frequency;
         var relay = new List<long>();
+        var buckets = new SortedDictionary<long, List<long>>();
+        var bucketTicks = (long)(BucketSeconds * Stopwatch.Frequency);
         var ack = new List<long>();
         long sent = 0, acked = 0, errors = 0, lost = 0, withoutAck = 0, sentInWindow = 0, relayedInWindow = 0;
 
@@ -202,6 +207,17 @@ internal sealed class PhaseTracker
                     break;
             }
 
+            if (received)
+            {
+                var bucket = (long)Math.Floor((sentAt - measureStart) / (double)bucketTicks);
+                if (!buckets.TryGetValue(bucket, out var latencies))
+                {
+                    buckets[bucket] = latencies = [];
+                }
+
+                latencies.Add(_firstReceivedAt[id] - sentAt);
+            }
+
             if (inWindow)
             {
                 sentInWindow++;
@@ -239,7 +255,14 @@ internal sealed class PhaseTracker
             drainSeconds,
             cpu,
             new Dictionary<string, long>(_errorKinds),
-            Alerts?.Summarize(measureStart, measureEnd));
+            Alerts?.Summarize(measureStart, measureEnd))
+        {
+            Timeline = [.. buckets.Select(b =>
+            {
+                var summary = LatencySummary.FromStopwatchTicks([.. b.Value]);
+                return new LatencyBucket(b.Key * BucketSeconds, summary.Count, summary.P50Ms, summary.P99Ms, summary.MaxMs);
+            })],
+        };
     }
 
     private static string Describe(Exception error)

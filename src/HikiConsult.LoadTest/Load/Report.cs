@@ -6,6 +6,11 @@ namespace HikiConsult.LoadTest.Load;
 /// <summary>Prints phase results, the server-to-bare ratios and the targets as a Markdown table.</summary>
 public static class Report
 {
+    /// <summary>One line per phase and latency bucket: where in a phase the slow messages were sent.</summary>
+    public static IEnumerable<string> TimelineCsv(IEnumerable<PhaseResult> results) =>
+        results.SelectMany(r => r.Timeline.Select(b => Invariant($"{r.Target},{r.Phase},{b.OffsetSeconds:0.00},{b.Relayed},{b.P50Ms:0.000},{b.P99Ms:0.000},{b.MaxMs:0.000}")))
+            .Prepend("target,phase,offsetSeconds,relayed,p50Ms,p99Ms,maxMs");
+
     public static string Table(IEnumerable<PhaseResult> results)
     {
         var text = new StringBuilder();
