@@ -34,4 +34,11 @@ public sealed class LoadTestOptionsTests
         var error = Assert.Throws<ArgumentException>(() => LoadTestOptions.Parse(["--server-env", assignment]));
         Assert.Contains("NAME=VALUE", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_timeline_file_is_optional()
+    {
+        Assert.Equal("t.csv", LoadTestOptions.Parse(["--timeline", "t.csv"]).TimelineFile);
+        Assert.Null(LoadTestOptions.Parse([]).TimelineFile);
+    }
 }

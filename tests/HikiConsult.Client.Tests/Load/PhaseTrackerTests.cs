@@ -53,6 +53,29 @@ public sealed class PhaseTrackerTests
     }
 
     [Fact]
+    public void The_timeline_buckets_relayed_messages_by_send_time_from_the_start_of_the_measured_window()
+    {
+        var tracker = new PhaseTracker(run: 1, capacity: 4);
+        var measureStart = Stopwatch.GetTimestamp() - (Stopwatch.Frequency * 6 / 10); // sends fall 0.6 s into the window
+        var relayed = tracker.NextId();
+        var lost = tracker.NextId();
+        tracker.MarkSending(relayed);
+        tracker.MarkSending(lost);
+        tracker.MarkAcked(relayed);
+        tracker.MarkAcked(lost);
+        tracker.OnReceived(receiverIsCounselor: true, tracker.TextFor(relayed, fromCounselor: false));
+
+        var result = tracker.Summarize("t", "p", 2, 1, measureStart, Stopwatch.GetTimestamp() + 1, 0, 0, 0, CpuCost.None);
+
+        var bucket = Assert.Single(result.Timeline);
+        Assert.Equal(0.5, bucket.OffsetSeconds);
+        Assert.Equal(1, bucket.Relayed);
+        Assert.Equal(bucket.MaxMs, bucket.P99Ms);
+        Assert.Equal("target,phase,offsetSeconds,relayed,p50Ms,p99Ms,maxMs", Report.TimelineCsv([result]).First());
+        Assert.StartsWith("t,p,0.50,1,", Report.TimelineCsv([result]).Last(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Capacity_bounds_the_number_of_messages()
     {
         var tracker = new PhaseTracker(run: 1, capacity: 2);
