@@ -194,6 +194,44 @@ public sealed class SqliteWriteQueueTests : IAsyncLifetime
             batch.Statement("INSERT INTO item (id, name) VALUES (?1, ?2)").Bind(1, i + 1).Bind(2, names[i]).Execute();
     }
 
+    [Fact]
+    public async Task A_checkpoint_runs_between_two_batches_copies_every_frame_and_the_log_then_starts_over()
+    {
+        using var gate = new ManualResetEventSlim();
+        var blocker = BlockWriter(gate);
+        var before = _queue.WriteAsync(batch => Insert(batch, "before"));
+        var checkpoint = _queue.CheckpointAsync();
+        var after = _queue.WriteAsync(batch => Insert(batch, "after"));
+        gate.Set();
+        await blocker;
+        await before;
+        var result = await checkpoint;
+        await after;
+
+        // The blocker's batch, "before" alone (the batch ends at the checkpoint), then "after".
+        Assert.Equal(3, _queue.Commits);
+        Assert.True(result.CopiedAll, $"{result.CheckpointedFrames} of {result.LogFrames} frames copied");
+        Assert.True(result.LogFrames > 0);
+
+        // The log started over at "after": writing again reuses its beginning instead of growing the file.
+        var walFile = Path.Combine(_directory, "writes.db-wal");
+        var size = new FileInfo(walFile).Length;
+        await _queue.WriteAsync(batch => Insert(batch, "again"));
+        Assert.Equal(size, new FileInfo(walFile).Length);
+        Assert.Equal(["after", "again", "before"], await NamesAsync());
+    }
+
+    [Fact]
+    public async Task Without_a_checkpoint_on_the_writer_the_log_grows_with_every_commit()
+    {
+        // The contrast to the test above: commits append frames; nothing starts the log over.
+        await _queue.WriteAsync(batch => Insert(batch, "first"));
+        var walFile = Path.Combine(_directory, "writes.db-wal");
+        var size = new FileInfo(walFile).Length;
+        await _queue.WriteAsync(batch => Insert(batch, "second"));
+        Assert.True(new FileInfo(walFile).Length > size);
+    }
+
     /// <summary>Holds the writer inside a write until the gate opens, so what is queued meanwhile forms the next batch.</summary>
     private Task<bool> BlockWriter(ManualResetEventSlim gate)
     {

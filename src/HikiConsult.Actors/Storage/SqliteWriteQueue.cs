@@ -11,7 +11,8 @@ namespace HikiConsult.Actors.Storage;
 /// whatever is queued in one transaction (group commit). Each write runs under its own savepoint, so one that
 /// throws is undone alone and fails alone; a write's task completes only after its transaction has committed.
 /// The writer has a thread of its own: SQLite's calls block, and a pool thread held by them for milliseconds is
-/// missing from the two or so that run everything else.
+/// missing from the two or so that run everything else. <see cref="CheckpointAsync"/> checkpoints between two
+/// transactions, which only the writer can do while writes keep coming.
 /// </summary>
 public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable
 {
@@ -50,6 +51,23 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable
             : Task.FromException<T>(new ObjectDisposedException(nameof(SqliteWriteQueue), "The database writer is shutting down."));
     }
 
+    /// <summary>
+    /// Checkpoints the write-ahead log on the writer's connection, after what is queued before it has committed and
+    /// before anything queued after it begins. A checkpoint on another connection copies only the frames that exist
+    /// when it starts, so under a steady stream of writes it never catches up and the log never starts over: it
+    /// grows until a commit crosses SQLite's autocheckpoint threshold and checkpoints everything on the commit path.
+    /// Here no write can come in between: every frame is copied (unless a reader still needs old ones) and the next
+    /// transaction starts the log from its beginning. Right after a background checkpoint few frames remain, so
+    /// this holds the writer only briefly.
+    /// </summary>
+    public Task<WalCheckpointResult> CheckpointAsync()
+    {
+        var pending = new PendingCheckpoint();
+        return _queue.Writer.TryWrite(pending)
+            ? pending.Completion.Task
+            : Task.FromException<WalCheckpointResult>(new ObjectDisposedException(nameof(SqliteWriteQueue), "The database writer is shutting down."));
+    }
+
     /// <summary>Commits what is queued, then stops.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -68,7 +86,15 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable
         {
             while (WaitForWrites())
             {
-                while (pending.Count < MaxBatch && _queue.Reader.TryRead(out var write))
+                if (_queue.Reader.TryPeek(out var first) && first is PendingCheckpoint checkpoint)
+                {
+                    _queue.Reader.TryRead(out _);
+                    batch = RunCheckpoint(checkpoint, batch);
+                    continue;
+                }
+
+                // A batch ends before a checkpoint: it runs between transactions.
+                while (pending.Count < MaxBatch && _queue.Reader.TryPeek(out var next) && next is not PendingCheckpoint && _queue.Reader.TryRead(out var write))
                 {
                     pending.Add(write);
                 }
@@ -112,6 +138,24 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable
         }
     }
 
+    private SqliteWriteBatch? RunCheckpoint(PendingCheckpoint checkpoint, SqliteWriteBatch? batch)
+    {
+        try
+        {
+            batch ??= new SqliteWriteBatch(_open(CancellationToken.None).GetAwaiter().GetResult());
+            checkpoint.Completion.TrySetResult(WalCheckpointResult.Run(batch.Connection, "PASSIVE"));
+            return batch;
+        }
+        catch (Exception ex)
+        {
+            // Nothing is lost: the log keeps every frame; the connection is opened afresh for the next batch.
+            CheckpointFailed(_logger, ex);
+            checkpoint.Completion.TrySetException(ex);
+            batch?.Dispose();
+            return null;
+        }
+    }
+
     /// <summary>Blocks this thread until a write is queued; false once the queue is completed and empty.</summary>
     private bool WaitForWrites()
     {
@@ -122,6 +166,9 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable
     [LoggerMessage(1, LogLevel.Error, "Committing {Count} database writes failed; none were stored")]
     private static partial void WriteFailed(ILogger logger, int count, Exception exception);
 
+    [LoggerMessage(2, LogLevel.Warning, "Checkpointing the write-ahead log on the writer's connection failed")]
+    private static partial void CheckpointFailed(ILogger logger, Exception exception);
+
     private interface IPendingWrite
     {
         void Run(SqliteWriteBatch batch);
@@ -129,6 +176,20 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable
         void Complete();
 
         void Fail(Exception exception);
+    }
+
+    /// <summary>Queued like a write so that it keeps its place in the order; run alone, outside any transaction.</summary>
+    private sealed class PendingCheckpoint : IPendingWrite
+    {
+        public TaskCompletionSource<WalCheckpointResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Run(SqliteWriteBatch batch) => throw new InvalidOperationException("A checkpoint does not run inside a batch.");
+
+        public void Complete()
+        {
+        }
+
+        public void Fail(Exception exception) => Completion.TrySetException(exception);
     }
 
     private sealed class PendingWrite<T>(Func<SqliteWriteBatch, T> write) : IPendingWrite
