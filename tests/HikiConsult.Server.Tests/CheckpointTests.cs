@@ -15,6 +15,7 @@ public sealed class CheckpointTests : IAsyncLifetime
         ["Storage:CheckpointInterval"] = "00:00:00.050",
         ["Storage:WalAutoCheckpointPages"] = "1000000",
         ["Storage:WalResetPages"] = "10",
+        ["Logging:LogLevel:HikiConsult.Server.Storage.WalCheckpointer"] = "Debug",
     });
 
     public Task InitializeAsync()
@@ -47,6 +48,33 @@ public sealed class CheckpointTests : IAsyncLifetime
         Assert.Equal(last.Seq, inMainFile);
     }
 
+    [Fact]
+    public async Task Once_the_log_holds_the_reset_threshold_the_writer_starts_it_over_and_nothing_acknowledged_is_lost()
+    {
+        var s = await Scenario.CreateAsync(_app);
+        var (counselor, device) = await s.JoinBothAsync(_app);
+        await using var _ = counselor;
+        await using var __ = device;
+
+        // Every acknowledged event adds frames; a background tick that finds 10 or more hands the rest to the writer.
+        var before = Resets();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        long lastSeq;
+        var sent = 0;
+        do
+        {
+            lastSeq = (await device.SendTextAsync(s.Session.Id, $"Message {++sent}.")).Seq;
+            await Task.Delay(60); // under the per-connection send limit
+        }
+        while (Resets() == before && DateTime.UtcNow < deadline);
+
+        Assert.True(Resets() > before, "the writer never started the log over");
+        Assert.DoesNotContain(_app.Logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("checkpoint", StringComparison.OrdinalIgnoreCase));
+        var history = await counselor.JoinAsync(s.Session.Id, afterSeq: 0);
+        Assert.Equal(lastSeq, history.Events[^1].Seq);
+        Assert.Equal(sent, history.Events.Count(e => e.Kind == "text"));
+    }
+
     [Theory]
     [InlineData("Storage:CheckpointInterval", "00:00:00.001", "CheckpointInterval")]
     [InlineData("Storage:WalResetPages", "65536", "WalResetPages")] // not below the autocheckpoint threshold
@@ -57,6 +85,8 @@ public sealed class CheckpointTests : IAsyncLifetime
         var error = Assert.ThrowsAny<Exception>(() => app.Start());
         Assert.Contains(named, error.ToString(), StringComparison.Ordinal);
     }
+
+    private int Resets() => _app.Logs.Lines.Count(l => l.StartsWith("Debug", StringComparison.Ordinal) && l.Contains("WAL started over", StringComparison.Ordinal));
 
     private long CountInMainFileOnly(string sessionId)
     {

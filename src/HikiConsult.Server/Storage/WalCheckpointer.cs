@@ -86,7 +86,11 @@ internal sealed partial class WalCheckpointer(
         try
         {
             var result = writer.CheckpointAsync().GetAwaiter().GetResult();
-            if (!result.CopiedAll)
+            if (result.CopiedAll)
+            {
+                LogReset(logger, result.LogFrames);
+            }
+            else
             {
                 // A reader still holds an older snapshot; the next tick tries again.
                 LogNotReset(logger, result.LogFrames, result.CheckpointedFrames);
@@ -107,6 +111,9 @@ internal sealed partial class WalCheckpointer(
 
     [LoggerMessage(2, LogLevel.Information, "WAL checkpoint ({Mode}) could not finish: the database was busy")]
     private static partial void CheckpointBusy(ILogger logger, string mode);
+
+    [LoggerMessage(4, LogLevel.Debug, "WAL started over: the writer copied the last of its {Frames} frames")]
+    private static partial void LogReset(ILogger logger, long frames);
 
     [LoggerMessage(3, LogLevel.Debug, "WAL not started over: {Checkpointed} of {Frames} frames copied (a reader holds an older snapshot)")]
     private static partial void LogNotReset(ILogger logger, long frames, long checkpointed);
