@@ -5,7 +5,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HikiConsult.Actors.Tests;
 
-/// <summary>The single writer: group commit, one write's failure undone alone, a failed commit fails the whole batch.</summary>
+/// <summary>
+/// The single writer: an idle writer commits on the caller's thread, writes queued behind a commit are committed
+/// together, one write's failure is undone alone, a failed commit fails the whole batch.
+/// </summary>
 public sealed class SqliteWriteQueueTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("hikiconsult-writer-").FullName;
@@ -53,6 +56,74 @@ public sealed class SqliteWriteQueueTests : IAsyncLifetime
 
         // The blocker's batch, then one for the 200 queued meanwhile (MaxBatch is 256).
         Assert.Equal(2, _queue.Commits);
+    }
+
+    [Fact]
+    public async Task A_write_to_an_idle_writer_commits_on_the_callers_thread_before_WriteAsync_returns()
+    {
+        var caller = Environment.CurrentManagedThreadId;
+        var ranOn = 0;
+        var write = _queue.WriteAsync(batch =>
+        {
+            ranOn = Environment.CurrentManagedThreadId;
+            return Insert(batch, "inline");
+        });
+
+        // Completed already: the caller goes on without waiting for another thread.
+        Assert.True(write.IsCompletedSuccessfully);
+        Assert.Equal(caller, ranOn);
+        Assert.True(await ExistsAsync(await write));
+        Assert.Equal(1, _queue.Commits);
+    }
+
+    [Fact]
+    public async Task Writes_from_many_threads_all_commit_in_each_threads_order()
+    {
+        // Several threads race to become the writer; each thread's writes must commit, once, in its own order.
+        const int Threads = 8;
+        const int PerThread = 250;
+        var writes = await Task.WhenAll(Enumerable.Range(0, Threads).Select(t => Task.Run(async () =>
+        {
+            var ids = new List<long>(PerThread);
+            var inFlight = new List<Task<long>>();
+            for (var i = 0; i < PerThread; i++)
+            {
+                var name = $"t{t}-{i:D3}";
+                inFlight.Add(_queue.WriteAsync(batch => Insert(batch, name)));
+                if (inFlight.Count == 16)
+                {
+                    ids.AddRange(await Task.WhenAll(inFlight));
+                    inFlight.Clear();
+                }
+            }
+
+            ids.AddRange(await Task.WhenAll(inFlight));
+            return ids;
+        })));
+
+        Assert.Equal(Threads * PerThread, await CountAsync());
+        foreach (var ids in writes)
+        {
+            // Row ids follow commit order: each thread's rows were inserted in the order it queued them.
+            Assert.Equal(ids.Order(), ids);
+        }
+    }
+
+    [Fact]
+    public async Task Dispose_waits_for_the_commit_running_on_another_thread()
+    {
+        using var gate = new ManualResetEventSlim();
+        var blocker = BlockWriter(gate);
+        var queued = _queue.WriteAsync(batch => Insert(batch, "queued"));
+        var disposing = _queue.DisposeAsync().AsTask();
+        await Task.Delay(100);
+        Assert.False(disposing.IsCompleted, "dispose returned while a commit was still running");
+
+        gate.Set();
+        await disposing;
+        Assert.True(await blocker);
+        Assert.True(await ExistsAsync(await queued));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => _queue.WriteAsync(batch => Insert(batch, "too-late")));
     }
 
     [Fact]
@@ -232,15 +303,18 @@ public sealed class SqliteWriteQueueTests : IAsyncLifetime
         Assert.True(new FileInfo(walFile).Length > size);
     }
 
-    /// <summary>Holds the writer inside a write until the gate opens, so what is queued meanwhile forms the next batch.</summary>
+    /// <summary>
+    /// Holds the writer inside a write until the gate opens, so what is queued meanwhile forms the next batch. The
+    /// blocking write is queued from another thread: an idle writer commits on the caller's thread.
+    /// </summary>
     private Task<bool> BlockWriter(ManualResetEventSlim gate)
     {
         using var entered = new ManualResetEventSlim();
-        var blocker = _queue.WriteAsync(_ =>
+        var blocker = Task.Run(() => _queue.WriteAsync(_ =>
         {
             entered.Set();
             return gate.Wait(TimeSpan.FromSeconds(30));
-        });
+        }));
         Assert.True(entered.Wait(TimeSpan.FromSeconds(30)), "the writer did not start");
         return blocker;
     }

@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -10,20 +10,36 @@ namespace HikiConsult.Actors.Storage;
 /// become the tail latency of every commit. Here every write of the process is queued and one connection commits
 /// whatever is queued in one transaction (group commit). Each write runs under its own savepoint, so one that
 /// throws is undone alone and fails alone; a write's task completes only after its transaction has committed.
-/// The writer has a thread of its own: SQLite's calls block, and a pool thread held by them for milliseconds is
-/// missing from the two or so that run everything else. <see cref="CheckpointAsync"/> checkpoints between two
-/// transactions, which only the writer can do while writes keep coming.
+/// <para>
+/// Nobody waits for the writer: the thread that queues a write while no commit runs becomes the writer for one
+/// batch (its own write and whatever was queued with it), so the common case of one write at a time commits on
+/// its caller's thread and the caller goes on without a hand-off. A second thread or a wake-up per write costs more
+/// than the commit itself here (a commit of a few rows is ~0.1 ms; waking a thread is a system call and a
+/// context switch on each side). What queues up meanwhile is committed by a thread-pool work item, a bounded
+/// number of batches at a time. <see cref="CheckpointAsync"/> checkpoints between two transactions, which only the
+/// writer can do while writes keep coming.
+/// </para>
 /// </summary>
-public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable
+public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IThreadPoolWorkItem
 {
     /// <summary>Most writes committed in one transaction.</summary>
     public const int MaxBatch = 256;
 
+    /// <summary>Batches a thread-pool work item commits before it makes way for other work (and requeues itself).</summary>
+    private const int BatchesPerWorkItem = 16;
+
     private readonly Func<CancellationToken, Task<SqliteConnection>> _open;
     private readonly ILogger<SqliteWriteQueue> _logger;
-    private readonly Channel<IPendingWrite> _queue = Channel.CreateUnbounded<IPendingWrite>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Thread _writer;
-    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentQueue<IPendingWrite> _queue = new();
+
+    // Touched only by the thread that holds _writing.
+    private readonly List<IPendingWrite> _pending = new(MaxBatch);
+    private SqliteWriteBatch? _batch;
+    private bool _closed;
+
+    /// <summary>1 while a thread is the writer (commits, or is handing over to the pool).</summary>
+    private int _writing;
+    private volatile bool _closing;
     private long _commits;
 
     /// <param name="open">Opens the writer's connection (with its pragmas); called again after a failed commit.</param>
@@ -31,24 +47,28 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable
     {
         _open = open;
         _logger = logger;
-        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "SQLite writer" };
-        _writer.Start();
     }
 
     /// <summary>Commits so far (for tests and diagnostics).</summary>
     public long Commits => Interlocked.Read(ref _commits);
 
     /// <summary>
-    /// Runs <paramref name="write"/> on the writer's connection inside the open transaction and completes with its
-    /// result once that transaction has committed. The write must not commit, roll back or keep the batch.
+    /// Runs <paramref name="write"/> on the writer's connection inside a transaction and completes with its result
+    /// once that transaction has committed: before this returns when no other commit was running (the caller's
+    /// thread committed it), later otherwise. The write must not commit, roll back or keep the batch.
     /// </summary>
     public Task<T> WriteAsync<T>(Func<SqliteWriteBatch, T> write)
     {
         ArgumentNullException.ThrowIfNull(write);
+        if (_closing)
+        {
+            return Task.FromException<T>(ShuttingDown());
+        }
+
         var pending = new PendingWrite<T>(write);
-        return _queue.Writer.TryWrite(pending)
-            ? pending.Completion.Task
-            : Task.FromException<T>(new ObjectDisposedException(nameof(SqliteWriteQueue), "The database writer is shutting down."));
+        _queue.Enqueue(pending);
+        WriteIfIdle(maxBatches: 1);
+        return pending.Completion.Task;
     }
 
     /// <summary>
@@ -62,105 +82,180 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable
     /// </summary>
     public Task<WalCheckpointResult> CheckpointAsync()
     {
+        if (_closing)
+        {
+            return Task.FromException<WalCheckpointResult>(ShuttingDown());
+        }
+
         var pending = new PendingCheckpoint();
-        return _queue.Writer.TryWrite(pending)
-            ? pending.Completion.Task
-            : Task.FromException<WalCheckpointResult>(new ObjectDisposedException(nameof(SqliteWriteQueue), "The database writer is shutting down."));
+        _queue.Enqueue(pending);
+        WriteIfIdle(maxBatches: 1);
+        return pending.Completion.Task;
     }
 
-    /// <summary>Commits what is queued, then stops.</summary>
+    /// <summary>Commits what is queued, then stops; later writes are refused.</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _stopped.Task;
+        _closing = true;
+
+        // Become the writer once the current one is done (it may be a caller's thread inside a commit).
+        while (Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
+        {
+            await Task.Delay(1);
+        }
+
+        Close();
     }
 
     /// <summary>For containers disposed synchronously: the same, blocking.</summary>
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
-
-    private void WriteLoop()
+    public void Dispose()
     {
-        var pending = new List<IPendingWrite>(MaxBatch);
-        SqliteWriteBatch? batch = null;
-        try
+        _closing = true;
+        var spinner = default(SpinWait);
+        while (Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
         {
-            while (WaitForWrites())
-            {
-                if (_queue.Reader.TryPeek(out var first) && first is PendingCheckpoint checkpoint)
-                {
-                    _queue.Reader.TryRead(out _);
-                    batch = RunCheckpoint(checkpoint, batch);
-                    continue;
-                }
-
-                // A batch ends before a checkpoint: it runs between transactions.
-                while (pending.Count < MaxBatch && _queue.Reader.TryPeek(out var next) && next is not PendingCheckpoint && _queue.Reader.TryRead(out var write))
-                {
-                    pending.Add(write);
-                }
-
-                try
-                {
-                    batch ??= new SqliteWriteBatch(_open(CancellationToken.None).GetAwaiter().GetResult());
-                    batch.Begin();
-                    foreach (var write in pending)
-                    {
-                        write.Run(batch);
-                    }
-
-                    batch.Commit();
-                    Interlocked.Increment(ref _commits);
-                    foreach (var write in pending)
-                    {
-                        write.Complete();
-                    }
-                }
-                catch (Exception ex)
-                {
-                    // Nothing of the batch is committed: every writer gets the error.
-                    WriteFailed(_logger, pending.Count, ex);
-                    foreach (var write in pending)
-                    {
-                        write.Fail(ex);
-                    }
-
-                    batch?.Dispose();
-                    batch = null;
-                }
-
-                pending.Clear();
-            }
+            spinner.SpinOnce();
         }
-        finally
+
+        Close();
+    }
+
+    /// <summary>Runs on the thread pool when writes queued up behind a commit.</summary>
+    void IThreadPoolWorkItem.Execute() => Write(BatchesPerWorkItem);
+
+    private static ObjectDisposedException ShuttingDown() => new(nameof(SqliteWriteQueue), "The database writer is shutting down.");
+
+    /// <summary>Becomes the writer unless another thread is: commits up to <paramref name="maxBatches"/> batches here.</summary>
+    private void WriteIfIdle(int maxBatches)
+    {
+        if (Volatile.Read(ref _writing) == 0 && Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
         {
-            batch?.Dispose();
-            _stopped.TrySetResult();
+            Write(maxBatches);
         }
     }
 
-    private SqliteWriteBatch? RunCheckpoint(PendingCheckpoint checkpoint, SqliteWriteBatch? batch)
+    /// <summary>Holding <see cref="_writing"/>: commits batches until the queue is empty, or hands the rest to the pool.</summary>
+    private void Write(int maxBatches)
+    {
+        for (var batches = 0; ; batches++)
+        {
+            if (_queue.IsEmpty)
+            {
+                Volatile.Write(ref _writing, 0);
+
+                // A write queued between the check and the release saw a writer and left its write to us.
+                if (_queue.IsEmpty || Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
+                {
+                    return;
+                }
+            }
+
+            if (batches >= maxBatches)
+            {
+                // Still the writer: the pool item takes over with the flag held, so the order of commits stays the queue's.
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                return;
+            }
+
+            CommitNext();
+        }
+    }
+
+    /// <summary>Shuts the writer down: commits everything queued, closes the connection, refuses what comes later.</summary>
+    private void Close()
+    {
+        if (!_closed)
+        {
+            while (!_queue.IsEmpty)
+            {
+                CommitNext();
+            }
+
+            _batch?.Dispose();
+            _batch = null;
+            _closed = true;
+        }
+
+        Write(int.MaxValue);
+    }
+
+    /// <summary>Holding <see cref="_writing"/>: the next checkpoint, or the next batch of writes in one transaction.</summary>
+    private void CommitNext()
+    {
+        if (_closed)
+        {
+            // Queued after the writer closed.
+            while (_queue.TryDequeue(out var late))
+            {
+                late.Fail(ShuttingDown());
+            }
+
+            return;
+        }
+
+        if (_queue.TryPeek(out var first) && first is PendingCheckpoint checkpoint)
+        {
+            _queue.TryDequeue(out _);
+            RunCheckpoint(checkpoint);
+            return;
+        }
+
+        // A batch ends before a checkpoint: it runs between transactions.
+        var pending = _pending;
+        while (pending.Count < MaxBatch && _queue.TryPeek(out var next) && next is not PendingCheckpoint && _queue.TryDequeue(out var write))
+        {
+            pending.Add(write);
+        }
+
+        try
+        {
+            _batch ??= new SqliteWriteBatch(_open(CancellationToken.None).GetAwaiter().GetResult());
+            _batch.Begin();
+            foreach (var write in pending)
+            {
+                write.Run(_batch);
+            }
+
+            _batch.Commit();
+            Interlocked.Increment(ref _commits);
+            foreach (var write in pending)
+            {
+                write.Complete();
+            }
+        }
+        catch (Exception ex)
+        {
+            // Nothing of the batch is committed: every writer gets the error.
+            WriteFailed(_logger, pending.Count, ex);
+            foreach (var write in pending)
+            {
+                write.Fail(ex);
+            }
+
+            _batch?.Dispose();
+            _batch = null;
+        }
+        finally
+        {
+            pending.Clear();
+        }
+    }
+
+    private void RunCheckpoint(PendingCheckpoint checkpoint)
     {
         try
         {
-            batch ??= new SqliteWriteBatch(_open(CancellationToken.None).GetAwaiter().GetResult());
-            checkpoint.Completion.TrySetResult(WalCheckpointResult.Run(batch.Connection, "PASSIVE"));
-            return batch;
+            _batch ??= new SqliteWriteBatch(_open(CancellationToken.None).GetAwaiter().GetResult());
+            checkpoint.Completion.TrySetResult(WalCheckpointResult.Run(_batch.Connection, "PASSIVE"));
         }
         catch (Exception ex)
         {
             // Nothing is lost: the log keeps every frame; the connection is opened afresh for the next batch.
             CheckpointFailed(_logger, ex);
             checkpoint.Completion.TrySetException(ex);
-            batch?.Dispose();
-            return null;
+            _batch?.Dispose();
+            _batch = null;
         }
-    }
-
-    /// <summary>Blocks this thread until a write is queued; false once the queue is completed and empty.</summary>
-    private bool WaitForWrites()
-    {
-        var wait = _queue.Reader.WaitToReadAsync();
-        return wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
     }
 
     [LoggerMessage(1, LogLevel.Error, "Committing {Count} database writes failed; none were stored")]
