@@ -3,11 +3,15 @@ using HikiConsult.Server.Clients;
 using HikiConsult.Server.Devices;
 using HikiConsult.Server.EarlyConsultation;
 using HikiConsult.Server.Health;
+using HikiConsult.Server.Hosting;
 using HikiConsult.Server.Hubs;
 using HikiConsult.Server.Seeds;
 using HikiConsult.Server.Sessions;
 using HikiConsult.Server.Storage;
 using HikiConsult.Server.Web;
+
+// Before anything rents from the shared array pool, which reads its size once (see SharedArrayPoolSettings).
+SharedArrayPoolSettings.Apply();
 
 var builder = WebApplication.CreateBuilder(args);
 
