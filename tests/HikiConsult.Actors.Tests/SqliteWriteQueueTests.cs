@@ -127,6 +127,21 @@ public sealed class SqliteWriteQueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_committed_write_is_no_longer_reachable_from_the_queue()
+    {
+        // What a queue keeps of a write after its commit, every collection promotes (and a dead queue segment in
+        // the old generation keeps its successors alive): nothing of a committed write may stay reachable.
+        await _queue.CheckpointAsync();
+        var (payload, write) = WriteWithPayload();
+        await write;
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.False(payload.IsAlive, "the committed write's delegate is still reachable from the writer");
+    }
+
+    [Fact]
     public async Task A_failing_write_is_undone_alone_and_the_rest_of_its_batch_commits()
     {
         using var gate = new ManualResetEventSlim();
@@ -301,6 +316,14 @@ public sealed class SqliteWriteQueueTests : IAsyncLifetime
         var size = new FileInfo(walFile).Length;
         await _queue.WriteAsync(batch => Insert(batch, "second"));
         Assert.True(new FileInfo(walFile).Length > size);
+    }
+
+    /// <summary>A write whose delegate holds an object only it references (not inlined: no local keeps it alive).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private (WeakReference Payload, Task<long> Write) WriteWithPayload()
+    {
+        var payload = new byte[1024];
+        return (new WeakReference(payload), _queue.WriteAsync(batch => Insert(batch, $"payload-{payload.Length}")));
     }
 
     /// <summary>

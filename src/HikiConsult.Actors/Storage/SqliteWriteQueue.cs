@@ -34,6 +34,14 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
 
     // Touched only by the thread that holds _writing.
     private readonly List<IPendingWrite> _pending = new(MaxBatch);
+
+    /// <summary>
+    /// A checkpoint taken off the queue that ended a batch; it runs next. The queue is never peeked: a peek makes
+    /// <see cref="ConcurrentQueue{T}"/> keep every later dequeued item referenced from its segment, and each dead
+    /// segment in the old generation then keeps its young successor alive through every collection (measured:
+    /// all writes since the last collection, ~10 MB, promoted by each generation-0 collection at 2,000 msg/s).
+    /// </summary>
+    private IPendingWrite? _next;
     private SqliteWriteBatch? _batch;
     private bool _closed;
 
@@ -139,7 +147,7 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
     {
         for (var batches = 0; ; batches++)
         {
-            if (_queue.IsEmpty)
+            if (_next is null && _queue.IsEmpty)
             {
                 Volatile.Write(ref _writing, 0);
 
@@ -166,7 +174,7 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
     {
         if (!_closed)
         {
-            while (!_queue.IsEmpty)
+            while (_next is not null || !_queue.IsEmpty)
             {
                 CommitNext();
             }
@@ -182,9 +190,17 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
     /// <summary>Holding <see cref="_writing"/>: the next checkpoint, or the next batch of writes in one transaction.</summary>
     private void CommitNext()
     {
+        var first = _next;
+        _next = null;
+        if (first is null && !_queue.TryDequeue(out first))
+        {
+            return;
+        }
+
         if (_closed)
         {
             // Queued after the writer closed.
+            first.Fail(ShuttingDown());
             while (_queue.TryDequeue(out var late))
             {
                 late.Fail(ShuttingDown());
@@ -193,17 +209,23 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
             return;
         }
 
-        if (_queue.TryPeek(out var first) && first is PendingCheckpoint checkpoint)
+        if (first is PendingCheckpoint checkpoint)
         {
-            _queue.TryDequeue(out _);
             RunCheckpoint(checkpoint);
             return;
         }
 
         // A batch ends before a checkpoint: it runs between transactions.
         var pending = _pending;
-        while (pending.Count < MaxBatch && _queue.TryPeek(out var next) && next is not PendingCheckpoint && _queue.TryDequeue(out var write))
+        pending.Add(first);
+        while (pending.Count < MaxBatch && _queue.TryDequeue(out var write))
         {
+            if (write is PendingCheckpoint)
+            {
+                _next = write;
+                break;
+            }
+
             pending.Add(write);
         }
 
