@@ -7,6 +7,14 @@ using HikiConsult.LoadTest.BareRelay;
 using HikiConsult.LoadTest.Hosting;
 using HikiConsult.LoadTest.Load;
 
+// The shared array pool size the server sets for itself (its SharedArrayPoolSettings), for this process too: it holds
+// the other end of every connection, and the bare relay runs in it. Read once, when the pool is first used.
+const string ArrayPoolSizeVariable = "DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION";
+if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ArrayPoolSizeVariable)))
+{
+    Environment.SetEnvironmentVariable(ArrayPoolSizeVariable, "1024");
+}
+
 LoadTestOptions options;
 try
 {
@@ -48,6 +56,7 @@ try
     // One target at a time, so neither runs while the other's connections or background work use the cores.
     if (options.Bare)
     {
+        CollectLeftovers();
         await using var bare = await BareRelayHost.StartAsync(LoopbackPorts.GetFree());
         var sessions = Enumerable.Range(1, options.Sessions).Select(i => new SessionPair($"bare-{i:0000}", null, null)).ToList();
         await using var runner = await LoadRunner.ConnectAsync(new LoadTarget("bare relay", bare.BaseAddress, sessions), options.ConnectParallelism, log, stop.Token);
@@ -77,6 +86,7 @@ try
             var sessions = await Provisioner.ProvisionAsync(server.BaseAddress, options.Sessions, options.SessionsPerCounselor, 8, log, stop.Token);
             await log.WriteLineAsync($"Provisioned {sessions.Count} clients, devices and sessions in {clock.Elapsed.TotalSeconds:0.0} s.");
             clock.Restart();
+            CollectLeftovers();
             // The server's garbage collection around each phase, read as its admin would.
             using var runtimeHttp = new HttpClient { BaseAddress = server.BaseAddress };
             var admin = new HikiConsultApi(runtimeHttp);
@@ -207,6 +217,15 @@ static async Task<string> SettleAsync(ServerProcess server, TimeSpan limit, Canc
     while (cores > 0.2 && clock.Elapsed < limit);
 
     return FormattableString.Invariant($"server, after the joins: busy for {clock.Elapsed.TotalSeconds - window.TotalSeconds:0} s before its CPU use fell to {cores:0.00} cores (limit {limit.TotalSeconds:0} s).");
+}
+
+// Targets run one after the other in this process: the garbage one leaves (its 2,000 connections, its provisioning)
+// is collected before the next connects, not during the next one's measured phases.
+static void CollectLeftovers()
+{
+    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+    GC.WaitForPendingFinalizers();
+    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
 }
 
 // Other work on the machine skews the figures; the report says how busy it was.

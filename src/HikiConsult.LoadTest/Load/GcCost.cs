@@ -6,7 +6,16 @@ public sealed record RuntimeReading(
     int Gen0Collections,
     int Gen1Collections,
     int Gen2Collections,
-    double GcPauseMilliseconds);
+    double GcPauseMilliseconds)
+{
+    /// <summary>The same counters of this tool's own process (the load clients, and the bare relay when it runs).</summary>
+    public static RuntimeReading OfThisProcess() => new(
+        GC.GetTotalAllocatedBytes(precise: false),
+        GC.CollectionCount(0),
+        GC.CollectionCount(1),
+        GC.CollectionCount(2),
+        GC.GetTotalPauseDuration().TotalMilliseconds);
+}
 
 /// <summary>
 /// The target process's garbage collection during a phase (load and drain): collections per generation, the time

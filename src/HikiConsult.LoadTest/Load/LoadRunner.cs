@@ -91,6 +91,7 @@ public sealed class LoadRunner : IAsyncDisposable
         var lostBefore = Interlocked.Read(ref _connectionsLost);
         var sessions = _target.Sessions.Count;
         var gcStart = await ReadRuntimeAsync(cancellationToken);
+        var toolGcStart = RuntimeReading.OfThisProcess();
         var cpu = CpuMeter.Start(_targetCpu);
 
         var clock = Stopwatch.StartNew();
@@ -159,7 +160,7 @@ public sealed class LoadRunner : IAsyncDisposable
             Interlocked.Read(ref _connectionsLost) - lostBefore,
             LatencySummary.ToMs(lagMaxTicks),
             drained,
-            cost) with { Gc = gc };
+            cost) with { Gc = gc, ToolGc = GcCost.Between(toolGcStart, RuntimeReading.OfThisProcess(), cost.WallMs) };
     }
 
     /// <summary>Every connection sends, awaits the ack, sends again: the highest relay rate the target sustains.</summary>
@@ -169,6 +170,7 @@ public sealed class LoadRunner : IAsyncDisposable
         var phase = BeginPhase((int)Math.Min(int.MaxValue - 1, ((long)maxMessagesPerSecond * (long)Math.Ceiling(total.TotalSeconds)) + 1000), riskShare: 0);
         var lostBefore = Interlocked.Read(ref _connectionsLost);
         var gcStart = await ReadRuntimeAsync(cancellationToken);
+        var toolGcStart = RuntimeReading.OfThisProcess();
         var cpu = CpuMeter.Start(_targetCpu);
         var origin = Stopwatch.GetTimestamp();
         var measureStart = origin + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
@@ -207,7 +209,7 @@ public sealed class LoadRunner : IAsyncDisposable
             Interlocked.Read(ref _connectionsLost) - lostBefore,
             0,
             drained,
-            cost) with { Gc = gc };
+            cost) with { Gc = gc, ToolGc = GcCost.Between(toolGcStart, RuntimeReading.OfThisProcess(), cost.WallMs) };
     }
 
     private async Task<RuntimeReading?> ReadRuntimeAsync(CancellationToken cancellationToken) =>

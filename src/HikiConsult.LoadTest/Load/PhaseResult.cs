@@ -3,7 +3,8 @@ namespace HikiConsult.LoadTest.Load;
 /// <summary>
 /// What one load phase measured. Latency is relay latency: send call → arrival at the other party. <see cref="Alerts"/>
 /// is null where risk alerts are not measured (the bare relay, which has no risk detection); <see cref="Gc"/> where the
-/// target's process is not observed (the bare relay runs inside this tool, with the load clients).
+/// target's process is not observed (the bare relay runs inside this tool, with the load clients, and is in
+/// <see cref="ToolGc"/>).
 /// </summary>
 public sealed record PhaseResult(
     string Target,
@@ -32,6 +33,9 @@ public sealed record PhaseResult(
 {
     /// <summary>Relay latency by send time, warmup included.</summary>
     public IReadOnlyList<LatencyBucket> Timeline { get; init; } = [];
+
+    /// <summary>Garbage collection in this tool's process during the phase: its pauses stall the clients' clocks too.</summary>
+    public GcCost? ToolGc { get; init; }
 }
 
 /// <summary>

@@ -25,25 +25,31 @@ public static class Report
         return text.ToString();
     }
 
-    /// <summary>The server process's garbage collection per phase (from its <c>GET /api/runtime</c> before and after).</summary>
+    /// <summary>
+    /// Garbage collection per phase in the server process (from its <c>GET /api/runtime</c> before and after) and in
+    /// this tool's process (the load clients, and the bare relay when it is the target): a pause in either stalls
+    /// relayed messages.
+    /// </summary>
     public static string GcTable(IReadOnlyList<PhaseResult> results)
     {
-        var observed = results.Where(r => r.Gc is not null).ToList();
-        if (observed.Count == 0)
+        var rows = results
+            .SelectMany(r => new[] { (r, Process: "load tool", Gc: r.ToolGc), (r, Process: "server", Gc: r.Gc) })
+            .Where(row => row.Gc is not null)
+            .ToList();
+        if (rows.Count == 0)
         {
             return "";
         }
 
         var text = new StringBuilder();
-        text.AppendLine("Garbage collection in the server process during each phase (load and drain); every connection waits out a pause:");
+        text.AppendLine("Garbage collection during each phase (load and drain), per process; every connection of a process waits out its pauses (the bare relay runs in the load tool's process):");
         text.AppendLine();
-        text.AppendLine("| target | phase | gen0 / gen1 / gen2 collections | one every | paused ms | mean pause ms | paused share | allocated per acked message |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var r in observed)
+        text.AppendLine("| target | phase | process | gen0 / gen1 / gen2 collections | one every | paused ms | mean pause ms | paused share | allocated per acked message |");
+        text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var (r, process, gc) in rows)
         {
-            var gc = r.Gc!;
             text.AppendLine(Invariant(
-                $"| {r.Target} | {r.Phase} | {gc.Gen0} / {gc.Gen1} / {gc.Gen2} | {(gc.Collections > 0 ? $"{gc.SecondsBetweenCollections:0.00} s" : "–")} | {gc.PauseMs:0} | {gc.MeanPauseMs:0.0} | {gc.PauseShare:0.0%} | {gc.AllocatedBytesPer(r.Acked) / 1024:0.0} KB |"));
+                $"| {r.Target} | {r.Phase} | {process} | {gc!.Gen0} / {gc.Gen1} / {gc.Gen2} | {(gc.Collections > 0 ? $"{gc.SecondsBetweenCollections:0.00} s" : "–")} | {gc.PauseMs:0} | {gc.MeanPauseMs:0.0} | {gc.PauseShare:0.0%} | {gc.AllocatedBytesPer(r.Acked) / 1024:0.0} KB |"));
         }
 
         return text.ToString();

@@ -38,23 +38,31 @@ public sealed class GcCostTests
     }
 
     [Fact]
-    public void The_report_lists_only_phases_whose_process_was_observed()
+    public void The_report_lists_each_observed_process_of_each_phase()
     {
         var tracker = new PhaseTracker(run: 1, capacity: 4);
         var start = Stopwatch.GetTimestamp();
         var id = tracker.NextId();
         tracker.MarkSending(id);
         tracker.MarkAcked(id);
-        var bare = tracker.Summarize("bare relay", "open loop 2000/s", 2, 2, start, Stopwatch.GetTimestamp() + 1, 0, 0, 0, CpuCost.None);
+        var unobserved = tracker.Summarize("bare relay", "open loop 2000/s", 2, 2, start, Stopwatch.GetTimestamp() + 1, 0, 0, 0, CpuCost.None);
+        var bare = unobserved with
+        {
+            ToolGc = GcCost.Between(new RuntimeReading(0, 0, 0, 0, 0), new RuntimeReading(1024, 2, 0, 0, 30), wallMs: 1_000),
+        };
         var server = bare with
         {
             Target = "server",
             Gc = GcCost.Between(new RuntimeReading(0, 0, 0, 0, 0), new RuntimeReading(2048, 4, 1, 0, 40), wallMs: 2_000),
         };
 
-        Assert.Equal("", Report.GcTable([bare]));
+        Assert.Equal("", Report.GcTable([unobserved]));
         var table = Report.GcTable([bare, server]);
-        Assert.DoesNotContain("bare relay", table);
-        Assert.Contains("| server | open loop 2000/s | 3 / 1 / 0 | 0.50 s | 40 | 10.0 | 2.0% | 2.0 KB |", table);
+
+        // The bare relay lives in the tool's process: one row; the server's phase has a row per process.
+        Assert.Contains("| bare relay | open loop 2000/s | load tool | 2 / 0 / 0 | 0.50 s | 30 | 15.0 | 3.0% | 1.0 KB |", table);
+        Assert.DoesNotContain("| bare relay | open loop 2000/s | server |", table);
+        Assert.Contains("| server | open loop 2000/s | load tool | 2 / 0 / 0 | 0.50 s | 30 | 15.0 | 3.0% | 1.0 KB |", table);
+        Assert.Contains("| server | open loop 2000/s | server | 3 / 1 / 0 | 0.50 s | 40 | 10.0 | 2.0% | 2.0 KB |", table);
     }
 }
