@@ -116,11 +116,13 @@ public sealed class SqliteWriteQueueTests : IAsyncLifetime
         var blocker = BlockWriter(gate);
         var queued = _queue.WriteAsync(batch => Insert(batch, "queued"));
         var disposing = _queue.DisposeAsync().AsTask();
-        await Task.Delay(100);
-        Assert.False(disposing.IsCompleted, "dispose returned while a commit was still running");
 
+        // "queued" can only commit after the blocked batch: done by the time dispose completes, not before.
+        var committedWhenDisposed = disposing.ContinueWith(_ => queued.IsCompletedSuccessfully, TaskContinuationOptions.ExecuteSynchronously);
+        Assert.False(disposing.IsCompleted, "dispose returned while a commit was still running");
         gate.Set();
-        await disposing;
+
+        Assert.True(await committedWhenDisposed, "dispose returned before the queued write was committed");
         Assert.True(await blocker);
         Assert.True(await ExistsAsync(await queued));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => _queue.WriteAsync(batch => Insert(batch, "too-late")));

@@ -48,6 +48,9 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
     /// <summary>1 while a thread is the writer (commits, or is handing over to the pool).</summary>
     private int _writing;
     private volatile bool _closing;
+
+    /// <summary>Released each time a writer lets go while the queue is closing: what a disposing thread waits for.</summary>
+    private readonly SemaphoreSlim _letGo = new(0);
     private long _commits;
 
     /// <param name="open">Opens the writer's connection (with its pragmas); called again after a failed commit.</param>
@@ -109,7 +112,7 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
         // Become the writer once the current one is done (it may be a caller's thread inside a commit).
         while (Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
         {
-            await Task.Delay(1);
+            await _letGo.WaitAsync();
         }
 
         Close();
@@ -119,10 +122,9 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
     public void Dispose()
     {
         _closing = true;
-        var spinner = default(SpinWait);
         while (Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
         {
-            spinner.SpinOnce();
+            _letGo.Wait();
         }
 
         Close();
@@ -149,7 +151,12 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
         {
             if (_next is null && _queue.IsEmpty)
             {
-                Volatile.Write(ref _writing, 0);
+                // A full fence: either a disposing thread sees the flag free, or this one sees it closing.
+                Interlocked.Exchange(ref _writing, 0);
+                if (_closing)
+                {
+                    _letGo.Release();
+                }
 
                 // A write queued between the check and the release saw a writer and left its write to us.
                 if (_queue.IsEmpty || Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
