@@ -186,8 +186,7 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
                 CommitNext();
             }
 
-            _batch?.Dispose();
-            _batch = null;
+            DropBatch();
             _closed = true;
         }
 
@@ -238,14 +237,14 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
 
         try
         {
-            _batch ??= new SqliteWriteBatch(_open(CancellationToken.None).GetAwaiter().GetResult());
-            _batch.Begin();
+            var batch = Batch();
+            batch.Begin();
             foreach (var write in pending)
             {
-                write.Run(_batch);
+                write.Run(batch);
             }
 
-            _batch.Commit();
+            batch.Commit();
             Interlocked.Increment(ref _commits);
             foreach (var write in pending)
             {
@@ -261,8 +260,7 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
                 write.Fail(ex);
             }
 
-            _batch?.Dispose();
-            _batch = null;
+            DropBatch();
         }
         finally
         {
@@ -274,17 +272,24 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
     {
         try
         {
-            _batch ??= new SqliteWriteBatch(_open(CancellationToken.None).GetAwaiter().GetResult());
-            checkpoint.Completion.TrySetResult(WalCheckpointResult.Run(_batch.Connection, "PASSIVE"));
+            checkpoint.Completion.TrySetResult(WalCheckpointResult.Run(Batch().Connection, "PASSIVE"));
         }
         catch (Exception ex)
         {
             // Nothing is lost: the log keeps every frame; the connection is opened afresh for the next batch.
             CheckpointFailed(_logger, ex);
             checkpoint.Completion.TrySetException(ex);
-            _batch?.Dispose();
-            _batch = null;
+            DropBatch();
         }
+    }
+
+    /// <summary>The writer's connection, opened on first use and again after a failure dropped it.</summary>
+    private SqliteWriteBatch Batch() => _batch ??= new SqliteWriteBatch(_open(CancellationToken.None).GetAwaiter().GetResult());
+
+    private void DropBatch()
+    {
+        _batch?.Dispose();
+        _batch = null;
     }
 
     [LoggerMessage(1, LogLevel.Error, "Committing {Count} database writes failed; none were stored")]
