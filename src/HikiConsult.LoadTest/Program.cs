@@ -6,14 +6,11 @@ using HikiConsult.LoadTest;
 using HikiConsult.LoadTest.BareRelay;
 using HikiConsult.LoadTest.Hosting;
 using HikiConsult.LoadTest.Load;
+using HikiConsult.Server.Hosting;
 
-// The shared array pool size the server sets for itself (its SharedArrayPoolSettings), for this process too: it holds
-// the other end of every connection, and the bare relay runs in it. Read once, when the pool is first used.
-const string ArrayPoolSizeVariable = "DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION";
-if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ArrayPoolSizeVariable)))
-{
-    Environment.SetEnvironmentVariable(ArrayPoolSizeVariable, "1024");
-}
+// The shared array pool size the server sets for itself, for this process too: it holds the other end of every
+// connection, and the bare relay runs in it. Read once, when the pool is first used.
+SharedArrayPoolSettings.Apply();
 
 LoadTestOptions options;
 try
