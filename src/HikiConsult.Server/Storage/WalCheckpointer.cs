@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using HikiConsult.Actors.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -85,10 +86,11 @@ internal sealed partial class WalCheckpointer(
     {
         try
         {
+            var started = Stopwatch.GetTimestamp();
             var result = writer.CheckpointAsync().GetAwaiter().GetResult();
             if (result.CopiedAll)
             {
-                LogReset(logger, result.LogFrames);
+                LogReset(logger, result.LogFrames, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             else
             {
@@ -112,8 +114,9 @@ internal sealed partial class WalCheckpointer(
     [LoggerMessage(2, LogLevel.Information, "WAL checkpoint ({Mode}) could not finish: the database was busy")]
     private static partial void CheckpointBusy(ILogger logger, string mode);
 
-    [LoggerMessage(4, LogLevel.Debug, "WAL started over: the writer copied the last of its {Frames} frames")]
-    private static partial void LogReset(ILogger logger, long frames);
+    // The time includes the wait behind writes queued before it: it is how long commits were held up.
+    [LoggerMessage(4, LogLevel.Debug, "WAL started over: the writer copied the last of its {Frames} frames, held for {Milliseconds:F1} ms")]
+    private static partial void LogReset(ILogger logger, long frames, double milliseconds);
 
     [LoggerMessage(3, LogLevel.Debug, "WAL not started over: {Checkpointed} of {Frames} frames copied (a reader holds an older snapshot)")]
     private static partial void LogNotReset(ILogger logger, long frames, long checkpointed);
