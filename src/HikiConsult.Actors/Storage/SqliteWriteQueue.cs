@@ -88,8 +88,9 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
     /// when it starts, so under a steady stream of writes it never catches up and the log never starts over: it
     /// grows until a commit crosses SQLite's autocheckpoint threshold and checkpoints everything on the commit path.
     /// Here no write can come in between: every frame is copied (unless a reader still needs old ones) and the next
-    /// transaction starts the log from its beginning. Right after a background checkpoint few frames remain, so
-    /// this holds the writer only briefly.
+    /// transaction starts the log from its beginning. Right after a background checkpoint few frames remain to copy,
+    /// but this checkpoint is the one that reaches the end of the log, so SQLite syncs the database file in it: that
+    /// sync, of every page copied since the log last started over, is most of the time it holds the writer.
     /// </summary>
     public Task<WalCheckpointResult> CheckpointAsync()
     {

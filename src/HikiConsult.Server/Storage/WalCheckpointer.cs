@@ -114,7 +114,7 @@ internal sealed partial class WalCheckpointer(
     [LoggerMessage(2, LogLevel.Information, "WAL checkpoint ({Mode}) could not finish: the database was busy")]
     private static partial void CheckpointBusy(ILogger logger, string mode);
 
-    // The time includes the wait behind writes queued before it: it is how long commits were held up.
+    // Timed from the request, so it includes the wait behind writes queued before it, as the commits after it do.
     [LoggerMessage(4, LogLevel.Debug, "WAL started over: the writer copied the last of its {Frames} frames, held for {Milliseconds:F1} ms")]
     private static partial void LogReset(ILogger logger, long frames, double milliseconds);
 
