@@ -6,7 +6,7 @@ public sealed record LoadTestOptions
 {
     public const string Usage =
         "HikiConsult.LoadTest [--sessions 1000] [--rate 2000] [--warmup 5] [--duration 20] [--ceiling-duration 10] " +
-        "[--targets both|server|bare] [--no-ceiling] [--server-dll path] [--server-env NAME=VALUE …] [--connect-parallelism 32] [--sessions-per-counselor 5] [--risk-share 0.01] [--markdown file] [--timeline file.csv]";
+        "[--targets both|server|bare] [--bare-relay process|in-process] [--no-ceiling] [--server-dll path] [--server-env NAME=VALUE …] [--connect-parallelism 32] [--sessions-per-counselor 5] [--risk-share 0.01] [--markdown file] [--timeline file.csv]";
 
     public int Sessions { get; init; } = 1000;
 
@@ -24,6 +24,13 @@ public sealed record LoadTestOptions
     public bool Server { get; init; } = true;
 
     public bool Bare { get; init; } = true;
+
+    /// <summary>
+    /// Where the bare relay hub runs. By default in a process of its own (this tool's assembly started again in its
+    /// serving mode), as the server does, so that the two targets differ only in what is behind the hub; in-process
+    /// puts it next to the load clients, sharing their runtime, thread pool and collections.
+    /// </summary>
+    public bool BareRelayInProcess { get; init; }
 
     public string? ServerDll { get; init; }
 
@@ -72,6 +79,12 @@ public sealed record LoadTestOptions
                     "server" => options with { Server = true, Bare = false },
                     "bare" => options with { Server = false, Bare = true },
                     var other => throw new ArgumentException($"Unknown target '{other}'."),
+                },
+                "--bare-relay" => Next() switch
+                {
+                    "process" => options with { BareRelayInProcess = false },
+                    "in-process" => options with { BareRelayInProcess = true },
+                    var other => throw new ArgumentException($"--bare-relay must be process or in-process, not '{other}'."),
                 },
                 "--server-dll" => options with { ServerDll = Next() },
                 "--server-env" => options with { ServerEnvironment = WithVariable(options.ServerEnvironment, Next()) },

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text.Json;
 using HikiConsult.Client.Api;
 using HikiConsult.LoadTest;
 using HikiConsult.LoadTest.BareRelay;
@@ -11,6 +9,15 @@ using HikiConsult.Server.Hosting;
 // The shared array pool size the server sets for itself, for this process too: it holds the other end of every
 // connection, and the bare relay runs in it. Read once, when the pool is first used.
 SharedArrayPoolSettings.Apply();
+
+// Started again by itself as the bare relay's process: serve until the load tool kills it or ends (its input closes).
+if (args is [BareRelayHost.ServeArgument, var servePort])
+{
+    await using var host = await BareRelayHost.StartAsync(int.Parse(servePort, System.Globalization.CultureInfo.InvariantCulture));
+    await Console.Out.WriteLineAsync($"Bare relay listening on {host.BaseAddress}");
+    await Console.In.ReadToEndAsync();
+    return 0;
+}
 
 LoadTestOptions options;
 try
@@ -54,11 +61,28 @@ try
     if (options.Bare)
     {
         CollectLeftovers();
-        await using var bare = await BareRelayHost.StartAsync(LoopbackPorts.GetFree());
         var sessions = Enumerable.Range(1, options.Sessions).Select(i => new SessionPair($"bare-{i:0000}", null, null)).ToList();
-        await using var runner = await LoadRunner.ConnectAsync(new LoadTarget("bare relay", bare.BaseAddress, sessions), options.ConnectParallelism, log, stop.Token);
-        await log.WriteLineAsync($"Bare relay: {runner.Connections} connections joined.");
-        await RunPhasesAsync(runner, null);
+        if (options.BareRelayInProcess)
+        {
+            await using var bare = await BareRelayHost.StartAsync(LoopbackPorts.GetFree());
+            await using var runner = await LoadRunner.ConnectAsync(new LoadTarget("bare relay", bare.BaseAddress, sessions), options.ConnectParallelism, log, stop.Token);
+            await log.WriteLineAsync($"Bare relay (in this process): {runner.Connections} connections joined.");
+            await RunPhasesAsync(runner, null);
+        }
+        else
+        {
+            await using var bare = await BareRelayHost.StartProcessAsync(LoopbackPorts.GetFree(), stop.Token);
+            using var runtimeHttp = new HttpClient { BaseAddress = bare.BaseAddress };
+            await using var runner = await LoadRunner.ConnectAsync(
+                new LoadTarget("bare relay", bare.BaseAddress, sessions),
+                options.ConnectParallelism,
+                log,
+                stop.Token,
+                () => bare.TotalProcessorTime,
+                ct => RuntimeReading.ReadAsync(runtimeHttp, ct));
+            await log.WriteLineAsync($"Bare relay (process {bare.ProcessId}): {runner.Connections} connections joined.");
+            await RunPhasesAsync(runner, bare);
+        }
     }
 
     if (options.Server)
@@ -95,10 +119,9 @@ try
                 log,
                 stop.Token,
                 () => server.TotalProcessorTime,
-                async ct => await runtimeHttp.GetFromJsonAsync<RuntimeReading>("/api/runtime", JsonSerializerOptions.Web, ct)
-                    ?? throw new InvalidOperationException("The server answered /api/runtime without a body."));
+                ct => RuntimeReading.ReadAsync(runtimeHttp, ct));
             await log.WriteLineAsync($"Server: {runner.Connections} connections joined in {clock.Elapsed.TotalSeconds:0.0} s.");
-            await RunPhasesAsync(runner, server);
+            await RunPhasesAsync(runner, server.Process);
             notes.Add("Other pushes received by the server's clients during its phases: "
                 + (runner.OtherPushes.Count == 0 ? "none." : string.Join(", ", runner.OtherPushes.Select(p => $"{p.Value} × {p.Key}")) + "."));
 
@@ -148,19 +171,19 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
     return 1;
 }
 
-async Task RunPhasesAsync(LoadRunner runner, ServerProcess? server)
+async Task RunPhasesAsync(LoadRunner runner, ChildProcess? target)
 {
-    if (server is not null)
+    if (target is not null)
     {
-        // Joins set off background work on the server (presence, triage); measure the steady state after it.
-        var settled = await SettleAsync(server, TimeSpan.FromMinutes(2), stop.Token);
+        // Joins set off background work in the target (the server's presence and triage); measure the steady state after it.
+        var settled = await SettleAsync(runner.Name, target, TimeSpan.FromMinutes(2), stop.Token);
         notes.Add(settled);
         await log.WriteLineAsync(settled);
     }
 
     // What the target costs with every connection open and no messages: background work shows up here.
     var pushesBefore = runner.OtherPushes;
-    var idle = await MeasureIdleAsync(runner.Name, server, TimeSpan.FromSeconds(5), stop.Token);
+    var idle = await MeasureIdleAsync(runner.Name, target, TimeSpan.FromSeconds(5), stop.Token);
     var pushes = runner.OtherPushes.Select(p => (p.Key, Count: p.Value - pushesBefore.GetValueOrDefault(p.Key))).Where(p => p.Count > 0).ToList();
     if (pushes.Count > 0)
     {
@@ -188,32 +211,32 @@ async Task Phase(Func<Task<PhaseResult>> run)
     }
 }
 
-static async Task<string> MeasureIdleAsync(string target, ServerProcess? server, TimeSpan period, CancellationToken cancellationToken)
+static async Task<string> MeasureIdleAsync(string target, ChildProcess? targetProcess, TimeSpan period, CancellationToken cancellationToken)
 {
     using var self = Process.GetCurrentProcess();
     var toolStart = self.TotalProcessorTime;
-    var serverStart = server?.TotalProcessorTime ?? TimeSpan.Zero;
+    var targetStart = targetProcess?.TotalProcessorTime ?? TimeSpan.Zero;
     await Task.Delay(period, cancellationToken);
     self.Refresh();
     var tool = (self.TotalProcessorTime - toolStart) / period;
-    var serverPart = server is null ? "" : FormattableString.Invariant($"server process {(server.TotalProcessorTime - serverStart) / period:0.00} cores, ");
-    return FormattableString.Invariant($"{target}, idle for {period.TotalSeconds:0} s with all connections open: {serverPart}load tool {tool:0.00} cores.");
+    var targetPart = targetProcess is null ? "" : FormattableString.Invariant($"{target} process {(targetProcess.TotalProcessorTime - targetStart) / period:0.00} cores, ");
+    return FormattableString.Invariant($"{target}, idle for {period.TotalSeconds:0} s with all connections open: {targetPart}load tool {tool:0.00} cores.");
 }
 
-static async Task<string> SettleAsync(ServerProcess server, TimeSpan limit, CancellationToken cancellationToken)
+static async Task<string> SettleAsync(string target, ChildProcess targetProcess, TimeSpan limit, CancellationToken cancellationToken)
 {
     var clock = Stopwatch.StartNew();
     var window = TimeSpan.FromSeconds(2);
     double cores;
     do
     {
-        var before = server.TotalProcessorTime;
+        var before = targetProcess.TotalProcessorTime;
         await Task.Delay(window, cancellationToken);
-        cores = (server.TotalProcessorTime - before) / window;
+        cores = (targetProcess.TotalProcessorTime - before) / window;
     }
     while (cores > 0.2 && clock.Elapsed < limit);
 
-    return FormattableString.Invariant($"server, after the joins: busy for {clock.Elapsed.TotalSeconds - window.TotalSeconds:0} s before its CPU use fell to {cores:0.00} cores (limit {limit.TotalSeconds:0} s).");
+    return FormattableString.Invariant($"{target}, after the joins: busy for {clock.Elapsed.TotalSeconds - window.TotalSeconds:0} s before its CPU use fell to {cores:0.00} cores (limit {limit.TotalSeconds:0} s).");
 }
 
 // Targets run one after the other in this process: the garbage one leaves (its 2,000 connections, its provisioning)

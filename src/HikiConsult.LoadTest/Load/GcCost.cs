@@ -1,6 +1,12 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
 namespace HikiConsult.LoadTest.Load;
 
-/// <summary>A reading of the server's <c>GET /api/runtime</c> (the fields the load tool uses).</summary>
+/// <summary>
+/// A reading of a target process's <c>GET /api/runtime</c> (the fields the load tool uses): the server answers it to
+/// its admin, the bare relay's process to anyone.
+/// </summary>
 public sealed record RuntimeReading(
     long AllocatedBytes,
     int Gen0Collections,
@@ -15,6 +21,14 @@ public sealed record RuntimeReading(
         GC.CollectionCount(1),
         GC.CollectionCount(2),
         GC.GetTotalPauseDuration().TotalMilliseconds);
+
+    /// <summary>Reads <c>GET /api/runtime</c> with <paramref name="http"/> (its base address and credentials).</summary>
+    public static async Task<RuntimeReading> ReadAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return await http.GetFromJsonAsync<RuntimeReading>("/api/runtime", JsonSerializerOptions.Web, cancellationToken)
+            ?? throw new InvalidOperationException($"{http.BaseAddress} answered /api/runtime without a body.");
+    }
 }
 
 /// <summary>

@@ -26,14 +26,14 @@ public static class Report
     }
 
     /// <summary>
-    /// Garbage collection per phase in the server process (from its <c>GET /api/runtime</c> before and after) and in
-    /// this tool's process (the load clients, and the bare relay when it is the target): a pause in either stalls
-    /// relayed messages.
+    /// Garbage collection per phase in the target's process (the server's or the bare relay's, from its
+    /// <c>GET /api/runtime</c> before and after) and in this tool's process (the load clients, and the bare relay when
+    /// it runs in-process): a pause in either stalls relayed messages.
     /// </summary>
     public static string GcTable(IReadOnlyList<PhaseResult> results)
     {
         var rows = results
-            .SelectMany(r => new[] { (r, Process: "load tool", Gc: r.ToolGc), (r, Process: "server", Gc: r.Gc) })
+            .SelectMany(r => new[] { (r, Process: "load tool", Gc: r.ToolGc), (r, Process: r.Target, Gc: r.Gc) })
             .Where(row => row.Gc is not null)
             .ToList();
         if (rows.Count == 0)
@@ -42,7 +42,7 @@ public static class Report
         }
 
         var text = new StringBuilder();
-        text.AppendLine("Garbage collection during each phase (load and drain), per process; every connection of a process waits out its pauses (the bare relay runs in the load tool's process):");
+        text.AppendLine("Garbage collection during each phase (load and drain), per process; every connection of a process waits out its pauses (with `--bare-relay in-process` the bare relay runs in the load tool's process):");
         text.AppendLine();
         text.AppendLine("| target | phase | process | gen0 / gen1 / gen2 collections | one every | paused ms | mean pause ms | paused share | allocated per acked message |");
         text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
@@ -56,16 +56,16 @@ public static class Report
     }
 
     /// <summary>
-    /// CPU per acknowledged message, for the whole system under test: the load clients plus the bare relay (both in
-    /// this tool's process), or the load clients plus the server process. The implied ceiling is what the machine's
-    /// cores would sustain if they did nothing else.
+    /// CPU per acknowledged message, for the whole system under test: the load clients plus the target's process
+    /// (the server's or the bare relay's; with the bare relay in-process, its CPU is in the tool's column). The
+    /// implied ceiling is what the machine's cores would sustain if they did nothing else.
     /// </summary>
     public static string CpuTable(IReadOnlyList<PhaseResult> results)
     {
         var text = new StringBuilder();
         text.AppendLine("CPU time per acknowledged message, in ms (each message is one send, one ack and two pushes):");
         text.AppendLine();
-        text.AppendLine("| target | phase | load tool process | server process | total | cores busy | implied CPU-bound ceiling |");
+        text.AppendLine("| target | phase | load tool process | target process | total | cores busy | implied CPU-bound ceiling |");
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|");
         foreach (var r in results.Where(r => r.Acked > 0 && !double.IsNaN(r.Cpu.ToolMs)))
         {

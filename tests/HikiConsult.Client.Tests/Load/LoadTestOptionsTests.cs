@@ -2,7 +2,7 @@ using HikiConsult.LoadTest;
 
 namespace HikiConsult.Client.Tests.Load;
 
-/// <summary>Runtime settings for the server process alone, given on the load tool's command line.</summary>
+/// <summary>The load tool's command line: runtime settings for the server process alone, where the bare relay runs.</summary>
 public sealed class LoadTestOptionsTests
 {
     [Fact]
@@ -40,5 +40,15 @@ public sealed class LoadTestOptionsTests
     {
         Assert.Equal("t.csv", LoadTestOptions.Parse(["--timeline", "t.csv"]).TimelineFile);
         Assert.Null(LoadTestOptions.Parse([]).TimelineFile);
+    }
+
+    [Fact]
+    public void The_bare_relay_runs_in_a_process_of_its_own_unless_asked_to_run_in_process()
+    {
+        Assert.False(LoadTestOptions.Parse([]).BareRelayInProcess);
+        Assert.False(LoadTestOptions.Parse(["--bare-relay", "process"]).BareRelayInProcess);
+        Assert.True(LoadTestOptions.Parse(["--bare-relay", "in-process"]).BareRelayInProcess);
+        var error = Assert.Throws<ArgumentException>(() => LoadTestOptions.Parse(["--bare-relay", "inline"]));
+        Assert.Contains("process or in-process", error.Message, StringComparison.Ordinal);
     }
 }
