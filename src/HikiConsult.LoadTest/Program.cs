@@ -73,13 +73,7 @@ try
         {
             await using var bare = await BareRelayHost.StartProcessAsync(LoopbackPorts.GetFree(), stop.Token);
             using var runtimeHttp = new HttpClient { BaseAddress = bare.BaseAddress };
-            await using var runner = await LoadRunner.ConnectAsync(
-                new LoadTarget("bare relay", bare.BaseAddress, sessions),
-                options.ConnectParallelism,
-                log,
-                stop.Token,
-                () => bare.TotalProcessorTime,
-                ct => RuntimeReading.ReadAsync(runtimeHttp, ct));
+            await using var runner = await ConnectToProcessAsync(new LoadTarget("bare relay", bare.BaseAddress, sessions), bare, runtimeHttp);
             await log.WriteLineAsync($"Bare relay (process {bare.ProcessId}): {runner.Connections} connections joined.");
             await RunPhasesAsync(runner, bare);
         }
@@ -113,13 +107,7 @@ try
             var admin = new HikiConsultApi(runtimeHttp);
             await admin.LoginAsync(Provisioner.Admin, Provisioner.DemoPassword, stop.Token);
             runtimeHttp.DefaultRequestHeaders.Authorization = new("Bearer", admin.AccessToken);
-            await using var runner = await LoadRunner.ConnectAsync(
-                new LoadTarget("server", server.BaseAddress, sessions, DetectsRisk: true),
-                options.ConnectParallelism,
-                log,
-                stop.Token,
-                () => server.TotalProcessorTime,
-                ct => RuntimeReading.ReadAsync(runtimeHttp, ct));
+            await using var runner = await ConnectToProcessAsync(new LoadTarget("server", server.BaseAddress, sessions, DetectsRisk: true), server.Process, runtimeHttp);
             await log.WriteLineAsync($"Server: {runner.Connections} connections joined in {clock.Elapsed.TotalSeconds:0.0} s.");
             await RunPhasesAsync(runner, server.Process);
             notes.Add("Other pushes received by the server's clients during its phases: "
@@ -170,6 +158,16 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
     await log.WriteLineAsync("Stopped.");
     return 1;
 }
+
+// A target in a process of its own: its CPU time read from outside, its collections from its GET /api/runtime.
+Task<LoadRunner> ConnectToProcessAsync(LoadTarget target, ChildProcess process, HttpClient runtimeHttp) =>
+    LoadRunner.ConnectAsync(
+        target,
+        options.ConnectParallelism,
+        log,
+        stop.Token,
+        () => process.TotalProcessorTime,
+        ct => RuntimeReading.ReadAsync(runtimeHttp, ct));
 
 async Task RunPhasesAsync(LoadRunner runner, ChildProcess? target)
 {

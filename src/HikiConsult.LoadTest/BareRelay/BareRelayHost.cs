@@ -16,6 +16,9 @@ namespace HikiConsult.LoadTest.BareRelay;
 /// </summary>
 public sealed class BareRelayHost : IAsyncDisposable
 {
+    /// <summary>The first argument of the child process's command line: host the bare relay on the given port.</summary>
+    public const string ServeArgument = "--serve-bare-relay";
+
     private readonly WebApplication _app;
 
     private BareRelayHost(WebApplication app, Uri baseAddress)
@@ -57,9 +60,6 @@ public sealed class BareRelayHost : IAsyncDisposable
             "/health",
             TimeSpan.FromSeconds(60),
             cancellationToken);
-
-    /// <summary>The first argument of the child process's command line: host the bare relay on the given port.</summary>
-    public const string ServeArgument = "--serve-bare-relay";
 
     public async ValueTask DisposeAsync()
     {
