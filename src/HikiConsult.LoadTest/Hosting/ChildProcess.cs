@@ -5,18 +5,22 @@ namespace HikiConsult.LoadTest.Hosting;
 /// <summary>
 /// A .NET assembly run as a child process (<c>dotnet assembly.dll …</c>) that serves HTTP on a loopback port: started,
 /// waited on until a health path answers 200, and killed like a crash (whole process tree, no shutdown). Its last
-/// output lines are kept for diagnosing a failed start.
+/// output lines are kept for diagnosing a failure; a caller that talks to the process reads every line as it comes
+/// and writes to its standard input. Shared, as a linked file, by the load tool and the cohort harness.
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
-    private const int LogLines = 200;
     private readonly Process _process;
     private readonly Queue<string> _log = new();
+    private readonly int _keptLines;
+    private readonly Action<string>? _onLine;
 
-    private ChildProcess(Process process, Uri baseAddress)
+    private ChildProcess(Process process, Uri baseAddress, int keptLines, Action<string>? onLine)
     {
         _process = process;
         BaseAddress = baseAddress;
+        _keptLines = keptLines;
+        _onLine = onLine;
     }
 
     public Uri BaseAddress { get; }
@@ -35,6 +39,9 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The process's standard input (a control channel for a process that reads one).</summary>
+    public StreamWriter StandardInput => _process.StandardInput;
+
     /// <summary>The last lines the process wrote.</summary>
     public string RecentOutput
     {
@@ -50,7 +57,8 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>
     /// Starts <c>dotnet <paramref name="assemblyPath"/> <paramref name="arguments"/></c> with
     /// <paramref name="environmentVariables"/> set for it alone, and waits until GET <paramref name="healthPath"/> at
-    /// <paramref name="baseAddress"/> answers 200.
+    /// <paramref name="baseAddress"/> answers 200. <paramref name="onLine"/>, if given, sees every line of output (from
+    /// the start, on the thread that reads it); the last <paramref name="keptLines"/> lines are kept.
     /// </summary>
     public static async Task<ChildProcess> StartAsync(
         string assemblyPath,
@@ -59,7 +67,9 @@ public sealed class ChildProcess : IAsyncDisposable
         IReadOnlyDictionary<string, string> environmentVariables,
         string healthPath,
         TimeSpan startTimeout,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Action<string>? onLine = null,
+        int keptLines = 200)
     {
         if (!File.Exists(assemblyPath))
         {
@@ -87,7 +97,7 @@ public sealed class ChildProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{Path.GetFileName(assemblyPath)} did not start.");
-        var child = new ChildProcess(process, baseAddress);
+        var child = new ChildProcess(process, baseAddress, keptLines, onLine);
         process.OutputDataReceived += (_, e) => child.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => child.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -171,10 +181,11 @@ public sealed class ChildProcess : IAsyncDisposable
             return;
         }
 
+        _onLine?.Invoke(line);
         lock (_log)
         {
             _log.Enqueue(line);
-            while (_log.Count > LogLines)
+            while (_log.Count > _keptLines)
             {
                 _log.Dequeue();
             }

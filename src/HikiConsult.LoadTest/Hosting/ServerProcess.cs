@@ -40,7 +40,8 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>
     /// Starts the server and waits until /health answers 200. <paramref name="settings"/> are passed as
     /// configuration on the command line (e.g. "Auth:PairingPermitLimit" = "100000"); <paramref name="environmentVariables"/>
-    /// are set for the server process only (runtime settings such as the garbage collector's).
+    /// are set for the server process only (runtime settings such as the garbage collector's). <paramref name="onLine"/>
+    /// sees every line the server writes (see <see cref="ChildProcess.StartAsync"/>).
     /// </summary>
     public static async Task<ServerProcess> StartAsync(
         string dataDirectory,
@@ -50,7 +51,9 @@ public sealed class ServerProcess : IAsyncDisposable
         string environment = "Development",
         IReadOnlyDictionary<string, string>? environmentVariables = null,
         TimeSpan? startTimeout = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Action<string>? onLine = null,
+        int keptLines = 200)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{port ?? LoopbackPorts.GetFree()}");
         var arguments = new List<string> { "--urls", baseAddress.ToString().TrimEnd('/'), "--Storage:DataDirectory=" + dataDirectory };
@@ -67,7 +70,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = await ChildProcess.StartAsync(
-            assemblyPath ?? DefaultAssemblyPath, baseAddress, arguments, variables, "/health", startTimeout ?? TimeSpan.FromSeconds(60), cancellationToken);
+            assemblyPath ?? DefaultAssemblyPath, baseAddress, arguments, variables, "/health", startTimeout ?? TimeSpan.FromSeconds(60), cancellationToken, onLine, keptLines);
         return new ServerProcess(process, dataDirectory);
     }
 
