@@ -13,11 +13,6 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
     private DateTimeOffset _now = start;
     private long _sequence;
 
-    public ManualClock()
-        : this(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))
-    {
-    }
-
     public override DateTimeOffset GetUtcNow()
     {
         lock (_lock)

@@ -54,7 +54,24 @@ public sealed class TestServerApp : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(DataDirectory, "hikiconsult.db");
 
-    public ManualClock Clock { get; } = new();
+    /// <summary>
+    /// Starts at the real time, moved back 8 hours when that is between 23:00 and 06:00 in the test clients' time
+    /// zone (<see cref="ClientTimeZone"/>): triage counts activity between 00:00 and 05:00 as a reason of its own
+    /// (night-time activity), which a scenario run at night there, or crossing midnight by its minutes, would gain
+    /// without asking for it. Not earlier than that: tokens issued by this clock are checked against the real one.
+    /// </summary>
+    public ManualClock Clock { get; } = new(DaytimeStart(DateTimeOffset.UtcNow));
+
+    /// <summary>The time zone of the clients the tests create unless they say otherwise.</summary>
+    public const string ClientTimeZone = "Asia/Tokyo";
+
+    internal static DateTimeOffset DaytimeStart(DateTimeOffset now)
+    {
+        // Whole milliseconds, as the store keeps them.
+        now = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
+        var localHour = TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(ClientTimeZone)).Hour;
+        return localHour is >= 23 or < 6 ? now.AddHours(-8) : now;
+    }
 
     public ConcurrentQueue<string> Logs { get; } = new();
 
@@ -147,7 +164,7 @@ public sealed class TestServerApp : IAsyncDisposable
         return staff with { Token = login.AccessToken };
     }
 
-    public Task<ClientDto> CreateClientAsync(string token, string language = "en", string timeZone = "Asia/Tokyo") =>
+    public Task<ClientDto> CreateClientAsync(string token, string language = "en", string timeZone = ClientTimeZone) =>
         ExpectAsync<ClientDto>(201, HttpMethod.Post, "/api/clients", token,
             new CreateClientRequest($"Fictional client {Interlocked.Increment(ref _counter)}", language, timeZone));
 
