@@ -128,7 +128,8 @@ try
     PhaseResult? Find(string target, string kind) => results.FirstOrDefault(r => r.Target == target && r.Phase.StartsWith(kind, StringComparison.Ordinal));
 
     var markdown =
-        $"### Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: {options.Sessions} sessions ({options.SessionsPerCounselor} per counselor), {options.Rate:0} msg/s, {options.Duration.TotalSeconds:0} s measured after {options.Warmup.TotalSeconds:0} s warmup, {Environment.ProcessorCount} cores\n\n" +
+        $"### Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: {options.Sessions} sessions ({options.SessionsPerCounselor} per counselor), {options.Rate:0} msg/s, {options.Duration.TotalSeconds:0} s measured after {options.Warmup.TotalSeconds:0} s warmup, {Environment.ProcessorCount} cores" +
+        (options.Bare ? (options.BareRelayInProcess ? ", bare relay in the load tool's process" : ", bare relay in a process of its own") : "") + "\n\n" +
         $"Machine load average (1, 5, 15 min) at start: {loadAtStart}; at end: {LoadAverage()}. Latencies in ms.\n\n" +
         Report.Table(results) + "\n" +
         string.Concat(notes.Select(n => "- " + n + "\n")) + "\n" +
