@@ -58,7 +58,8 @@ public sealed class TestServerApp : IAsyncDisposable
     /// Starts at the real time, moved back 8 hours when that is between 23:00 and 06:00 in the test clients' time
     /// zone (<see cref="ClientTimeZone"/>): triage counts activity between 00:00 and 05:00 as a reason of its own
     /// (night-time activity), which a scenario run at night there, or crossing midnight by its minutes, would gain
-    /// without asking for it. Not earlier than that: tokens issued by this clock are checked against the real one.
+    /// without asking for it. Never after the real time and at most 8 hours before it: tokens issued by this clock
+    /// (12 hours for staff) are checked against the real clock.
     /// </summary>
     public ManualClock Clock { get; } = new(DaytimeStart(DateTimeOffset.UtcNow));
 
