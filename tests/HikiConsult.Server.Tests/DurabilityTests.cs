@@ -1,5 +1,10 @@
 using HikiConsult.Contracts;
+using HikiConsult.Grains.Sessions;
+using HikiConsult.Server.Storage;
 using HikiConsult.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HikiConsult.Server.Tests;
 
@@ -58,6 +63,57 @@ public sealed class DurabilityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_send_that_committed_but_failed_to_answer_is_recognised_when_resent()
+    {
+        const string Marker = "answer lost 9d41";
+        await using var app = new ServerApp(services: services =>
+        {
+            services.AddSingleton<SqliteSessionEventStore>();
+            services.AddSingleton<ISessionEventStore>(sp => new FailingEventStore(sp.GetRequiredService<SqliteSessionEventStore>(), Marker, afterCommit: true));
+        });
+        app.Start();
+        var s = await Scenario.CreateAsync(app);
+        var (counselor, device) = await s.JoinBothAsync(app);
+        var known = await device.SendTextAsync(s.Session.Id, "Known before the failure.", clientMsgId: "known");
+        var before = await app.CountEventsAsync(s.Session.Id);
+
+        // The write committed, but the sender got an error: it cannot know, so it resends.
+        await Assert.ThrowsAsync<HubException>(() => device.SendTextAsync(s.Session.Id, Marker, clientMsgId: "answer-lost"));
+        Assert.Equal(before + 1, await app.CountEventsAsync(s.Session.Id));
+
+        var resend = await device.SendTextAsync(s.Session.Id, Marker, clientMsgId: "answer-lost");
+        Assert.True(resend.Duplicate);
+        Assert.Equal(before + 1, resend.Seq);
+        Assert.True(resend.At >= known.At);
+        var again = await device.SendTextAsync(s.Session.Id, "Known before the failure.", clientMsgId: "known");
+        Assert.Equal((known.Seq, true), (again.Seq, again.Duplicate));
+        Assert.Equal(before + 1, await app.CountEventsAsync(s.Session.Id));
+
+        // The next new message takes the seq after it: no gap, no double.
+        var next = await counselor.SendTextAsync(s.Session.Id, "And now?");
+        Assert.Equal((before + 2, false), (next.Seq, next.Duplicate));
+        Assert.Equal(before + 2, await app.CountEventsAsync(s.Session.Id));
+    }
+
+    [Fact]
+    public async Task A_resend_is_recognised_in_a_database_that_had_the_former_unique_index()
+    {
+        var s = await Scenario.CreateAsync(_app);
+        var (_, device) = await s.JoinBothAsync(_app);
+        var first = await device.SendTextAsync(s.Session.Id, "Stored before the upgrade.", clientMsgId: "old-build");
+        await device.DisposeAsync();
+        await _app.RestartAsync(() => ExecuteAsync(
+            "CREATE UNIQUE INDEX ux_session_events_client_msg ON session_events (session_id, sender_id, client_msg_id)"));
+
+        // Gone on start: it was a page written on every message.
+        Assert.Equal(0L, await ExecuteAsync("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ux_session_events_client_msg'"));
+        await using var deviceAgain = await _app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken);
+        await deviceAgain.JoinAsync(s.Session.Id, afterSeq: first.Seq);
+        var resend = await deviceAgain.SendTextAsync(s.Session.Id, "Stored before the upgrade.", clientMsgId: "old-build");
+        Assert.Equal((first.Seq, true), (resend.Seq, resend.Duplicate));
+    }
+
+    [Fact]
     public async Task Accounts_devices_and_the_signing_key_survive_a_restart()
     {
         var s = await Scenario.CreateAsync(_app);
@@ -73,5 +129,14 @@ public sealed class DurabilityTests : IAsyncLifetime
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_app.DataDirectory, "signing-key")));
         }
+    }
+
+    private async Task<object?> ExecuteAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_app.DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
     }
 }

@@ -70,7 +70,7 @@ public sealed class PrivacyTests : IAsyncLifetime
         await using var app = new ServerApp(services: services =>
         {
             services.AddSingleton<SqliteSessionEventStore>();
-            services.AddSingleton<ISessionEventStore>(sp => new FailingStore(sp.GetRequiredService<SqliteSessionEventStore>(), Marker));
+            services.AddSingleton<ISessionEventStore>(sp => new FailingEventStore(sp.GetRequiredService<SqliteSessionEventStore>(), Marker));
         });
         app.Start();
         var s = await Scenario.CreateAsync(app);
@@ -85,25 +85,5 @@ public sealed class PrivacyTests : IAsyncLifetime
         Assert.Contains(nameof(SessionHubFilter), error, StringComparison.Ordinal);
         Assert.Contains(typeof(IOException).FullName!, error, StringComparison.Ordinal);
         Assert.DoesNotContain(Marker, error, StringComparison.Ordinal);
-    }
-
-    /// <summary>The real store, except that appending a text with the marker fails as a broken disk would.</summary>
-    private sealed class FailingStore(ISessionEventStore inner, string marker) : ISessionEventStore
-    {
-        public Task<AppendOutcome> AppendAsync(StoredSessionEvent sessionEvent, CancellationToken cancellationToken = default) =>
-            sessionEvent.BodyJson.Contains(marker, StringComparison.Ordinal)
-                ? Task.FromException<AppendOutcome>(new IOException("disk failed"))
-                : inner.AppendAsync(sessionEvent, cancellationToken);
-
-        public Task<long> GetLastSeqAsync(string sessionId, CancellationToken cancellationToken = default) => inner.GetLastSeqAsync(sessionId, cancellationToken);
-
-        public Task<SendAck?> FindByClientMsgIdAsync(string sessionId, string senderId, string clientMsgId, CancellationToken cancellationToken = default) =>
-            inner.FindByClientMsgIdAsync(sessionId, senderId, clientMsgId, cancellationToken);
-
-        public Task<IReadOnlyList<SessionEventDto>> ReadAsync(string sessionId, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
-            inner.ReadAsync(sessionId, afterSeq, limit, cancellationToken);
-
-        public Task<SessionEventDto?> FindLastSystemEventAsync(string sessionId, string action, CancellationToken cancellationToken = default) =>
-            inner.FindLastSystemEventAsync(sessionId, action, cancellationToken);
     }
 }

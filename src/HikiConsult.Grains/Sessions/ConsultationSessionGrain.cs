@@ -12,6 +12,13 @@ namespace HikiConsult.Grains.Sessions;
 /// Single writer of one session's log. Every event follows the same path inside one turn: take seq = last + 1,
 /// store it (durable), only then advance the last seq, push it to the observers, run the sinks, and ack. A
 /// failed store leaves the seq unused, so the log has no gaps.
+/// <para>
+/// Resends are recognised here, not by a unique index (which cost a page written per message): from the first
+/// send of an activation on, the grain holds every (sender, clientMsgId) of its log, read after its last seq.
+/// That stays true without a second writer, since only this grain appends; with one (two activations, which the
+/// host does not make), an append after the log moved on finds its seq taken, and the grain reads both again
+/// before it decides. After a failed append, which may still have committed, it reads them again too.
+/// </para>
 /// </summary>
 [GrainType("session")]
 public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
@@ -24,6 +31,9 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
     private readonly ObserverManager<ISessionObserver> _observers;
     private readonly Dictionary<string, HashSet<string>> _connections = new(StringComparer.Ordinal);
     private long _lastSeq;
+
+    /// <summary>Every (sender, clientMsgId) up to <see cref="_lastSeq"/>; read at the first send, null until then.</summary>
+    private SentMessageIds? _sent;
 
     public ConsultationSessionGrain(
         [PersistentState("session", "Default")] IPersistentState<ConsultationSessionState> state,
@@ -170,8 +180,6 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
                 : SessionRuleException.Conflict($"The session is {S.State}; nothing more can be sent to it.");
         }
 
-        // A resend is recognised by the log's unique (session, sender, clientMsgId) index inside the append, which
-        // writes nothing then and returns the first ack; no per-message cache is kept in memory for it.
         var body = SessionEventValidator.Normalize(sender.Role, message.Kind, message.Body);
         var (appended, duplicateOf) = await AppendAsync(sender, message.Kind, body, message.ClientMsgId);
         return duplicateOf is not null
@@ -325,16 +333,32 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
     {
         for (var attempt = 0; ; attempt++)
         {
+            if (clientMsgId is not null && await FindSentAsync(sender.Id, clientMsgId) is { } original)
+            {
+                return (null, original);
+            }
+
             var seq = _lastSeq + 1;
             var at = Now();
-            var outcome = await _store.AppendAsync(new StoredSessionEvent(SessionId, seq, at, sender, kind, body.Element, clientMsgId));
+            AppendOutcome outcome;
+            try
+            {
+                outcome = await _store.AppendAsync(new StoredSessionEvent(SessionId, seq, at, sender, kind, body.Element, clientMsgId));
+            }
+            catch
+            {
+                // It may have committed all the same: a resend must find it.
+                _sent = null;
+                throw;
+            }
+
             switch (outcome)
             {
-                case AppendOutcome.Duplicate duplicate:
-                    return (null, duplicate.Original);
                 case AppendOutcome.SeqTaken when attempt == 0:
-                    // Only possible if an earlier write reported failure but did commit: re-read and take the next.
+                    // Only possible if an earlier write reported failure but did commit, or another writer appended:
+                    // re-read the log's end, then what it holds (a resend may be among it), and take the next seq.
                     _lastSeq = await _store.GetLastSeqAsync(SessionId);
+                    _sent = null;
                     _logger.LogWarning("Session {SessionId}: seq {Seq} was taken; continuing after {LastSeq}", SessionId, seq, _lastSeq);
                     continue;
                 case AppendOutcome.SeqTaken:
@@ -342,11 +366,26 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
             }
 
             _lastSeq = seq;
+            if (clientMsgId is not null)
+            {
+                _sent?.Add(sender.Id, clientMsgId);
+            }
+
             var stored = new SessionEventDto(SessionId, seq, at, sender, kind, body.Element);
             await _observers.Notify(o => o.OnSessionEvent(stored));
             await RunSinksAsync(stored);
             return (stored, null);
         }
+    }
+
+    /// <summary>The ack of what this sender stored earlier under this clientMsgId, if anything.</summary>
+    private async Task<SendAck?> FindSentAsync(string senderId, string clientMsgId)
+    {
+        // Read after _lastSeq (on activation or after a taken seq), so it holds at least everything up to it.
+        _sent ??= new SentMessageIds(await _store.ReadClientMsgIdsAsync(SessionId));
+        return _sent.MayContain(senderId, clientMsgId)
+            ? await _store.FindByClientMsgIdAsync(SessionId, senderId, clientMsgId)
+            : null;
     }
 
     private async Task RunSinksAsync(SessionEventDto stored)

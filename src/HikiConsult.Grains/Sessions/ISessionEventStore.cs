@@ -6,8 +6,10 @@ namespace HikiConsult.Grains.Sessions;
 /// <summary>
 /// The append-only log of every session's events, paged by seq. The session grain is the only writer of a
 /// session's log; everything else reads. Implementations must make an appended event durable before
-/// <see cref="AppendAsync"/> completes, and must enforce (session, seq) and (session, sender, clientMsgId)
-/// uniqueness themselves, so a second writer or a resend can never create a gap or a double.
+/// <see cref="AppendAsync"/> completes, and must enforce (session, seq) uniqueness themselves, so that a second
+/// writer can never create a gap or overwrite an event. (session, sender, clientMsgId) uniqueness is the
+/// grain's: it knows every clientMsgId of the log up to its last seq, and an append after a log that moved on
+/// without it finds its seq taken (see <see cref="ConsultationSessionGrain"/>).
 /// </summary>
 public interface ISessionEventStore
 {
@@ -19,6 +21,9 @@ public interface ISessionEventStore
 
     /// <summary>The ack of an event stored earlier by this sender with this clientMsgId, if any.</summary>
     Task<SendAck?> FindByClientMsgIdAsync(string sessionId, string senderId, string clientMsgId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every (sender, clientMsgId) stored for the session, in no particular order.</summary>
+    Task<IReadOnlyList<SentMessageKey>> ReadClientMsgIdsAsync(string sessionId, CancellationToken cancellationToken = default);
 
     /// <summary>Events with seq greater than <paramref name="afterSeq"/>, in seq order, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<SessionEventDto>> ReadAsync(string sessionId, long afterSeq, int limit, CancellationToken cancellationToken = default);
@@ -44,6 +49,9 @@ public sealed record StoredSessionEvent(
     public string BodyJson => Body.GetRawText();
 }
 
+/// <summary>Who sent a message under which clientMsgId: what makes a resend recognisable.</summary>
+public readonly record struct SentMessageKey(string SenderId, string ClientMsgId);
+
 /// <summary>Result of an append.</summary>
 public abstract record AppendOutcome
 {
@@ -51,9 +59,6 @@ public abstract record AppendOutcome
 
     /// <summary>Stored and durable.</summary>
     public sealed record Appended : AppendOutcome;
-
-    /// <summary>The sender already stored an event with this clientMsgId; nothing was written.</summary>
-    public sealed record Duplicate(SendAck Original) : AppendOutcome;
 
     /// <summary>The seq is taken (the log moved on without this writer); nothing was written.</summary>
     public sealed record SeqTaken : AppendOutcome;

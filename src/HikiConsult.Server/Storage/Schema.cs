@@ -57,8 +57,9 @@ internal static class Schema
             body TEXT NOT NULL,
             client_msg_id TEXT NULL,
             PRIMARY KEY (session_id, seq)) WITHOUT ROWID;
-        CREATE UNIQUE INDEX IF NOT EXISTS ux_session_events_client_msg
-            ON session_events (session_id, sender_id, client_msg_id);
+        -- Resends are recognised by the session grain (ConsultationSessionGrain); this index, made by earlier
+        -- versions, cost a page written per message.
+        DROP INDEX IF EXISTS ux_session_events_client_msg;
         CREATE TRIGGER IF NOT EXISTS session_events_no_update BEFORE UPDATE ON session_events
             BEGIN SELECT RAISE(ABORT, 'session_events is append-only'); END;
         CREATE TRIGGER IF NOT EXISTS session_events_no_delete BEFORE DELETE ON session_events

@@ -16,7 +16,6 @@ namespace HikiConsult.Server.Storage;
 public sealed class SqliteSessionEventStore(SqliteDatabase database, SqliteWriteQueue writer) : ISessionEventStore
 {
     private const int SqliteConstraintPrimaryKey = 1555;
-    private const int SqliteConstraintUnique = 2067;
     private const string InsertSql =
         "INSERT INTO session_events (session_id, seq, at, sender_id, sender_role, sender_name, kind, body, client_msg_id) " +
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
@@ -35,6 +34,16 @@ public sealed class SqliteSessionEventStore(SqliteDatabase database, SqliteWrite
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return FindAck(connection, sessionId, senderId, clientMsgId);
+    }
+
+    public async Task<IReadOnlyList<SentMessageKey>> ReadClientMsgIdsAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string SenderId, string ClientMsgId)>(new CommandDefinition(
+            "SELECT sender_id, client_msg_id FROM session_events WHERE session_id = @sessionId AND client_msg_id IS NOT NULL",
+            new { sessionId },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new SentMessageKey(r.SenderId, r.ClientMsgId))];
     }
 
     public async Task<IReadOnlyList<SessionEventDto>> ReadAsync(string sessionId, long afterSeq, int limit, CancellationToken cancellationToken = default)
@@ -77,12 +86,6 @@ public sealed class SqliteSessionEventStore(SqliteDatabase database, SqliteWrite
             insert.Execute();
             return AppendOutcome.Success;
         }
-        catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintUnique && e.ClientMsgId is not null)
-        {
-            var original = FindAck(batch.Connection, e.SessionId, e.Sender.Id, e.ClientMsgId)
-                ?? throw new InvalidOperationException("A clientMsgId conflict without a stored original.", ex);
-            return new AppendOutcome.Duplicate(original);
-        }
         catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintPrimaryKey)
         {
             return AppendOutcome.SeqConflict;
@@ -91,8 +94,10 @@ public sealed class SqliteSessionEventStore(SqliteDatabase database, SqliteWrite
 
     private static SendAck? FindAck(SqliteConnection connection, string sessionId, string senderId, string clientMsgId)
     {
-        var row = connection.QuerySingleOrDefault<AckRow>(
-            "SELECT seq AS Seq, at AS At FROM session_events WHERE session_id = @sessionId AND sender_id = @senderId AND client_msg_id = @clientMsgId",
+        // The session's range of the primary key, scanned: resends are rare, and an index for them would be
+        // written on every message. The first one is the original, should the log ever hold two.
+        var row = connection.QueryFirstOrDefault<AckRow>(
+            "SELECT seq AS Seq, at AS At FROM session_events WHERE session_id = @sessionId AND sender_id = @senderId AND client_msg_id = @clientMsgId ORDER BY seq LIMIT 1",
             new { sessionId, senderId, clientMsgId });
         return row is null ? null : new SendAck(row.Seq, DateTimeOffset.FromUnixTimeMilliseconds(row.At), false);
     }

@@ -76,9 +76,16 @@ public sealed class ServerApp : IAsyncDisposable
         return this;
     }
 
-    public async Task RestartAsync()
+    /// <param name="whileStopped">Runs between the stop and the start, e.g. to change the database file.</param>
+    public async Task RestartAsync(Func<Task>? whileStopped = null)
     {
         await _factory.DisposeAsync();
+        if (whileStopped is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            await whileStopped();
+        }
+
         _factory = NewFactory();
         Start();
     }

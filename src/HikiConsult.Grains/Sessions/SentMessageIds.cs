@@ -1,0 +1,37 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
+namespace HikiConsult.Grains.Sessions;
+
+/// <summary>
+/// Every (sender, clientMsgId) in one session's log, as 64-bit hashes: what lets the session grain tell a resend
+/// from a new message without a unique index in the database, whose page per open session was a second page
+/// written on every message. A hash can only err towards "maybe seen": the grain then looks the message up in the
+/// log, so a collision costs one read and never drops a message. Keys are hashed with a seed chosen per process,
+/// so nobody can make their ids collide on purpose. About 20 bytes per message and no references, so the
+/// collector never has to trace it.
+/// </summary>
+internal sealed class SentMessageIds
+{
+    private static readonly long Seed = BitConverter.ToInt64(RandomNumberGenerator.GetBytes(sizeof(long)));
+
+    private readonly HashSet<ulong> _hashes;
+
+    public SentMessageIds(IEnumerable<SentMessageKey> stored)
+    {
+        _hashes = [.. stored.Select(k => Hash(k.SenderId, k.ClientMsgId))];
+    }
+
+    /// <summary>False: certainly new. True: stored earlier, or (rarely) another id with the same hash.</summary>
+    public bool MayContain(string senderId, string clientMsgId) => _hashes.Contains(Hash(senderId, clientMsgId));
+
+    public void Add(string senderId, string clientMsgId) => _hashes.Add(Hash(senderId, clientMsgId));
+
+    private static ulong Hash(string senderId, string clientMsgId)
+    {
+        // The sender's hash seeds the id's, so ("a", "bc") and ("ab", "c") differ.
+        var sender = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(senderId.AsSpan()), Seed);
+        return XxHash3.HashToUInt64(MemoryMarshal.AsBytes(clientMsgId.AsSpan()), unchecked((long)sender));
+    }
+}
