@@ -18,9 +18,16 @@ internal sealed class SentMessageIds
 
     private readonly HashSet<ulong> _hashes;
 
-    public SentMessageIds(IEnumerable<SentMessageKey> stored)
+    /// <summary>Room for this many before the first resize: each resize is a new array that lives as long as the session.</summary>
+    private const int InitialCapacity = 128;
+
+    public SentMessageIds(IReadOnlyCollection<SentMessageKey> stored)
     {
-        _hashes = [.. stored.Select(k => Hash(k.SenderId, k.ClientMsgId))];
+        _hashes = new HashSet<ulong>(Math.Max(InitialCapacity, stored.Count * 2));
+        foreach (var key in stored)
+        {
+            _hashes.Add(Hash(key.SenderId, key.ClientMsgId));
+        }
     }
 
     /// <summary>False: certainly new. True: stored earlier, or (rarely) another id with the same hash.</summary>
