@@ -3,7 +3,6 @@ using HikiConsult.Grains.Sessions;
 using HikiConsult.Server.Storage;
 using HikiConsult.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HikiConsult.Server.Tests;
@@ -102,11 +101,11 @@ public sealed class DurabilityTests : IAsyncLifetime
         var (_, device) = await s.JoinBothAsync(_app);
         var first = await device.SendTextAsync(s.Session.Id, "Stored before the upgrade.", clientMsgId: "old-build");
         await device.DisposeAsync();
-        await _app.RestartAsync(() => ExecuteAsync(
+        await _app.RestartAsync(() => _app.ExecuteAsync(
             "CREATE UNIQUE INDEX ux_session_events_client_msg ON session_events (session_id, sender_id, client_msg_id)"));
 
         // Gone on start: it was a page written on every message.
-        Assert.Equal(0L, await ExecuteAsync("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ux_session_events_client_msg'"));
+        Assert.Equal(0L, await _app.QueryScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ux_session_events_client_msg'"));
         await using var deviceAgain = await _app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken);
         await deviceAgain.JoinAsync(s.Session.Id, afterSeq: first.Seq);
         var resend = await deviceAgain.SendTextAsync(s.Session.Id, "Stored before the upgrade.", clientMsgId: "old-build");
@@ -129,14 +128,5 @@ public sealed class DurabilityTests : IAsyncLifetime
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_app.DataDirectory, "signing-key")));
         }
-    }
-
-    private async Task<object?> ExecuteAsync(string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={_app.DatabasePath};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync();
     }
 }

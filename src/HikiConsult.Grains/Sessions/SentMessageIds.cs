@@ -14,12 +14,12 @@ namespace HikiConsult.Grains.Sessions;
 /// </summary>
 internal sealed class SentMessageIds
 {
+    /// <summary>Room for this many before the first resize: each resize is a new array that lives as long as the session.</summary>
+    private const int InitialCapacity = 128;
+
     private static readonly long Seed = BitConverter.ToInt64(RandomNumberGenerator.GetBytes(sizeof(long)));
 
     private readonly HashSet<ulong> _hashes;
-
-    /// <summary>Room for this many before the first resize: each resize is a new array that lives as long as the session.</summary>
-    private const int InitialCapacity = 128;
 
     public SentMessageIds(IReadOnlyCollection<SentMessageKey> stored)
     {

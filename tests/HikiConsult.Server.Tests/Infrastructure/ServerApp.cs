@@ -197,25 +197,31 @@ public sealed class ServerApp : IAsyncDisposable
 
     // ---- Database, read directly to check what is persisted ----
 
-    public async Task<long> CountEventsAsync(string sessionId)
-    {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM session_events WHERE session_id = $s";
-        command.Parameters.AddWithValue("$s", sessionId);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    public async Task<long> CountEventsAsync(string sessionId) =>
+        (long)(await QueryScalarAsync("SELECT COUNT(*) FROM session_events WHERE session_id = $s", ("$s", sessionId)))!;
 
-    public async Task<bool> EventExistsAsync(string sessionId, long seq)
+    public async Task<bool> EventExistsAsync(string sessionId, long seq) =>
+        (long)(await QueryScalarAsync("SELECT COUNT(*) FROM session_events WHERE session_id = $s AND seq = $q", ("$s", sessionId), ("$q", seq)))! == 1;
+
+    /// <summary>Runs a query on the database file, read-only, and returns the first column of its first row.</summary>
+    public Task<object?> QueryScalarAsync(string sql, params (string Name, object Value)[] parameters) =>
+        ScalarAsync("ReadOnly", sql, parameters);
+
+    /// <summary>Runs a statement on the database file with write access (e.g. while stopped, in <see cref="RestartAsync"/>).</summary>
+    public Task<object?> ExecuteAsync(string sql) => ScalarAsync("ReadWrite", sql, []);
+
+    private async Task<object?> ScalarAsync(string mode, string sql, (string Name, object Value)[] parameters)
     {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode={mode};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM session_events WHERE session_id = $s AND seq = $q";
-        command.Parameters.AddWithValue("$s", sessionId);
-        command.Parameters.AddWithValue("$q", seq);
-        return (long)(await command.ExecuteScalarAsync())! == 1;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return await command.ExecuteScalarAsync();
     }
 
     private Factory NewFactory() => new(this);
