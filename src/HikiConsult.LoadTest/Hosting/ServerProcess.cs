@@ -26,9 +26,6 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => Process.HasExited;
 
-    /// <summary>CPU time the server process has used so far (all threads, user and kernel).</summary>
-    public TimeSpan TotalProcessorTime => Process.TotalProcessorTime;
-
     /// <summary>The last lines the server wrote (for diagnosing a failed start).</summary>
     public string RecentOutput => Process.RecentOutput;
 
