@@ -127,6 +127,60 @@ public sealed class TimelineDurabilityTests
         Assert.Equal(1, await StoredClientMessagesAsync(app, s.Client.Id));
     }
 
+    [Fact]
+    public async Task Ending_a_session_writes_its_message_counts_at_once()
+    {
+        await using var app = new TestServerApp();
+        var s = await app.ScenarioAsync();
+        await using var counselor = await app.ConnectAsync(HubPaths.Counselor, s.Counselor.Token);
+        await using var device = await app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken);
+        await counselor.JoinAsync(s.Session.Id);
+        await device.JoinAsync(s.Session.Id);
+        await device.SendTextAsync(s.Session.Id, "hello");
+        await device.SendTextAsync(s.Session.Id, "bye");
+        await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
+        Assert.Equal(0, await StoredClientMessagesAsync(app, s.Client.Id));
+
+        // A closed session's log is not read again after a restart: its close is written with everything before it.
+        await counselor.Connection.InvokeAsync<SessionStateDto>(HubMethods.EndSession, s.Session.Id, null);
+        await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
+        Assert.Equal(2, await StoredClientMessagesAsync(app, s.Client.Id));
+    }
+
+    [Fact]
+    public async Task A_state_written_before_log_positions_were_kept_counts_on_from_the_logs_end()
+    {
+        await using var app = new TestServerApp();
+        var s = await app.ScenarioAsync();
+        await using (var device = await app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken))
+        {
+            await device.JoinAsync(s.Session.Id);
+            await device.SendTextAsync(s.Session.Id, "one");
+            await device.SendTextAsync(s.Session.Id, "two");
+        }
+
+        // Stopping writes the counts; then the state loses its positions, as a state of the previous version had none.
+        await app.RestartAsync(() => ExecuteAsync(app,
+            "UPDATE grain_state SET payload = json_remove(payload, '$.openSessions') WHERE grain_type = 'client-early-consultation'").GetAwaiter().GetResult());
+        var timeline = await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
+        Assert.Equal(2, timeline.GetProperty("engagementByWeek").EnumerateArray().Sum(w => w.GetProperty("clientMessages").GetInt32()));
+
+        await using var again = await app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken);
+        await again.JoinAsync(s.Session.Id);
+        await again.SendTextAsync(s.Session.Id, "three");
+        timeline = await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
+        Assert.Equal(3, timeline.GetProperty("engagementByWeek").EnumerateArray().Sum(w => w.GetProperty("clientMessages").GetInt32()));
+    }
+
+    private static async Task ExecuteAsync(TestServerApp app, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
     private static async Task<int> StoredClientMessagesAsync(TestServerApp app, string clientId)
     {
         await using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Mode=ReadOnly;Pooling=False");

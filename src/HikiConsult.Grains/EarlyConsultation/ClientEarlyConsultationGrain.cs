@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using HikiConsult.Actors;
@@ -11,6 +12,7 @@ using HikiConsult.Domain.Research;
 using HikiConsult.Domain.Risk;
 using HikiConsult.Domain.Triage;
 using HikiConsult.Grains.Clients;
+using HikiConsult.Grains.Sessions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +21,8 @@ namespace HikiConsult.Grains.EarlyConsultation;
 /// <summary>
 /// One client's early consultation record. Alerts are rows in the store (the truth, reloaded on activation) and
 /// are kept here while unacknowledged, with one grain timer armed for the earliest escalation deadline. Analytics
-/// fold every session event into a bounded state; triage signals go to the clinic's triage grain whenever the
+/// fold every session event into a bounded state, once each by its seq; what was not written when the process died is
+/// read from the session logs again on activation. Triage signals go to the clinic's triage grain whenever the
 /// client's triage result changes. Calls to other grains that could call back are one way, so no call cycle can wait
 /// on itself.
 /// </summary>
@@ -27,6 +30,7 @@ namespace HikiConsult.Grains.EarlyConsultation;
 public sealed partial class ClientEarlyConsultationGrain(
     [PersistentState("earlyConsultation", "Default")] IPersistentState<ClientEarlyConsultationState> state,
     IEarlyConsultationStore store,
+    ISessionEventStore sessionEvents,
     InstrumentCatalog catalog,
     IOptions<EarlyConsultationOptions> options,
     IOptions<TriageWeights> triageWeights,
@@ -35,7 +39,13 @@ public sealed partial class ClientEarlyConsultationGrain(
 {
     public const int MaxListLimit = 500;
 
+    /// <summary>Events read per query when a session log is read on after a restart.</summary>
+    private const int CatchUpPageSize = 500;
+
     private readonly List<RiskAlertDto> _unacknowledged = [];
+
+    /// <summary>Open sessions with the seq of the last event applied; copied into the state on every write.</summary>
+    private readonly Dictionary<string, long> _openSessions = new(StringComparer.Ordinal);
     private ClientDto? _client;
     private IGrainTimer? _escalationTimer;
     private IGrainTimer? _writeTimer;
@@ -72,6 +82,7 @@ public sealed partial class ClientEarlyConsultationGrain(
 
         _unacknowledged.AddRange(await store.ListUnacknowledgedAlertsAsync(ClientId, cancellationToken));
         ArmEscalation();
+        await CatchUpWithSessionLogsAsync(cancellationToken);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => FlushDeferredAsync();
@@ -211,36 +222,128 @@ public sealed partial class ClientEarlyConsultationGrain(
 
     // ---- Session-history analytics ----
 
-    public async Task RecordActivity(EngagementEvent activity)
+    public async Task RecordSessionEvent(SessionEventDto sessionEvent)
     {
-        ArgumentNullException.ThrowIfNull(activity);
+        ArgumentNullException.ThrowIfNull(sessionEvent);
         if (_client is null)
         {
             DeactivateOnIdle();
             return;
         }
 
-        try
+        switch (Apply(sessionEvent))
         {
-            state.State = S with { Engagement = Engagement.Apply(activity) };
+            case AnalyticsWrite.Behind:
+                _triagePending = true;
+                ScheduleWrite();
+                break;
+            case AnalyticsWrite.AtOnce:
+                await WriteStateAsync();
+                await UpdateTriageAsync(refreshClient: false);
+                break;
         }
-        catch (InvalidRecordException ex)
+    }
+
+    /// <summary>Applies one session event, unless the analytics hold it already, and says when it must be written.</summary>
+    private AnalyticsWrite Apply(SessionEventDto e)
+    {
+        var known = _openSessions.TryGetValue(e.SessionId, out var appliedSeq);
+        if (known && e.Seq <= appliedSeq)
         {
-            ActivityRejected(logger, ClientId, activity.GetType().Name, ex.Message);
+            return AnalyticsWrite.None;
+        }
+
+        var activity = SessionEngagement.Activity(e);
+        if (activity is not null)
+        {
+            try
+            {
+                state.State = S with { Engagement = Engagement.Apply(activity) };
+            }
+            catch (InvalidRecordException ex)
+            {
+                ActivityRejected(logger, ClientId, activity.GetType().Name, ex.Message);
+            }
+        }
+
+        var closes = SessionEngagement.Closes(e);
+        if (closes)
+        {
+            _openSessions.Remove(e.SessionId);
+        }
+        else
+        {
+            _openSessions[e.SessionId] = e.Seq;
+        }
+
+        // Messages are frequent: written behind, once per write delay, with triage; a crash loses nothing of them,
+        // as the next activation reads them from the log again. A session's first event and its close change which
+        // logs that read covers, and attendance changes triage: those are rare and written at once.
+        if (!known || closes || Options.AnalyticsWriteDelay == TimeSpan.Zero)
+        {
+            return AnalyticsWrite.AtOnce;
+        }
+
+        return activity is null or ClientMessageSent or CounselorMessageSent ? AnalyticsWrite.Behind : AnalyticsWrite.AtOnce;
+    }
+
+    /// <summary>
+    /// Applies what the client's session logs hold beyond the written analytics (what a crash left unwritten): each
+    /// session open at the last write from where it stood, and each session open now that it did not know from its
+    /// start. Sessions that were closed by then were written with their close.
+    /// </summary>
+    private async Task CatchUpWithSessionLogsAsync(CancellationToken cancellationToken)
+    {
+        var sessions = await GrainFactory.GetGrain<IClientGrain>(ClientId).GetSessions();
+        var openNow = sessions.Where(s => s.IsOpen && !s.FamilyOnly).Select(s => s.SessionId).ToList();
+        if (S.OpenSessions is null && S.Engagement is not null)
+        {
+            // Written before positions were kept: it holds everything up to that write, how far is unknown.
+            // Counting goes on from each open log's end.
+            foreach (var sessionId in openNow)
+            {
+                _openSessions[sessionId] = await sessionEvents.GetLastSeqAsync(sessionId, cancellationToken);
+            }
+
+            await WriteStateAsync();
             return;
         }
 
-        // Attendance changes triage at once and is rare: write it and re-score now. Messages are frequent: both
-        // happen behind, once per write delay, so a busy session costs the triage queue nothing per message.
-        if (activity is ClientMessageSent or CounselorMessageSent && Options.AnalyticsWriteDelay > TimeSpan.Zero)
+        foreach (var (sessionId, seq) in S.OpenSessions ?? ImmutableDictionary<string, long>.Empty)
         {
+            _openSessions[sessionId] = seq;
+        }
+
+        var write = AnalyticsWrite.None;
+        foreach (var sessionId in _openSessions.Keys.Union(openNow).ToList())
+        {
+            var afterSeq = _openSessions.GetValueOrDefault(sessionId);
+            IReadOnlyList<SessionEventDto> page;
+            do
+            {
+                page = await sessionEvents.ReadAsync(sessionId, afterSeq, CatchUpPageSize, cancellationToken);
+                foreach (var e in page.Where(SessionEngagement.Concerns))
+                {
+                    var needed = Apply(e);
+                    write = needed > write ? needed : write;
+                }
+
+                afterSeq = page.Count > 0 ? page[^1].Seq : afterSeq;
+            }
+            while (page.Count == CatchUpPageSize);
+        }
+
+        if (write == AnalyticsWrite.AtOnce)
+        {
+            await WriteStateAsync();
+        }
+
+        if (write != AnalyticsWrite.None)
+        {
+            // Triage calls grains that may call this one: not from activation, but with the next write.
             _triagePending = true;
             ScheduleWrite();
-            return;
         }
-
-        await WriteStateAsync();
-        await UpdateTriageAsync(refreshClient: false);
     }
 
     public Task<Timeline> GetTimeline()
@@ -294,6 +397,7 @@ public sealed partial class ClientEarlyConsultationGrain(
     private async Task WriteStateAsync()
     {
         _writePending = false;
+        state.State = S with { OpenSessions = _openSessions.ToImmutableDictionary(StringComparer.Ordinal) };
         await state.WriteStateAsync();
     }
 
@@ -483,6 +587,14 @@ public sealed partial class ClientEarlyConsultationGrain(
 
     // Stored with millisecond precision, like session events: what is returned equals what is read back later.
     private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+
+    /// <summary>When an applied session event must be written (ordered: the larger need wins).</summary>
+    private enum AnalyticsWrite
+    {
+        None,
+        Behind,
+        AtOnce,
+    }
 
     [LoggerMessage(1, LogLevel.Warning, "Risk alert {AlertId} raised for client {ClientId} on {SessionId}/{Seq}: {Category} (sender role {SenderRole})")]
     private static partial void AlertRaised(ILogger logger, string alertId, string clientId, string sessionId, long seq, string category, string senderRole);

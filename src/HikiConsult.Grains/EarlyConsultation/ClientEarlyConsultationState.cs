@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using HikiConsult.Domain.Engagement;
 using HikiConsult.Domain.Triage;
 
@@ -14,4 +15,12 @@ public sealed record ClientEarlyConsultationState
     public EngagementState? Engagement { get; init; }
 
     public ItemAnswerObservation? Phq9Item9 { get; init; }
+
+    /// <summary>
+    /// The client's own sessions that are not closed yet, each with the seq of the last event of its log that the
+    /// analytics hold: after a restart the grain reads each log on from there, so message counts written behind are
+    /// never lost. A session enters with a write at once and leaves with the write of its close. Null in a state
+    /// written before these were kept.
+    /// </summary>
+    public ImmutableDictionary<string, long>? OpenSessions { get; init; }
 }

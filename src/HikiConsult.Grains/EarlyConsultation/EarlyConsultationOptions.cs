@@ -20,13 +20,14 @@ public sealed class EarlyConsultationOptions
     public TimeSpan TriageRefreshPeriod { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>
-    /// Session-history analytics are applied at once but written at most this long after a message arrives
-    /// (alerts, assessments, Kato records and attendance are written at once). A crash may lose this much of
-    /// the message counts, never an alert or a record. Zero writes on every message. Each write comes between half
-    /// and all of this delay after the first unwritten message, spread per client, so that clients that became
-    /// busy together do not all write in the same instant. Default 2 seconds.
+    /// Session-history analytics are applied at once but message counts are written (and sent to triage) at most this
+    /// long after a message arrives; alerts, assessments, Kato records, attendance and a session's first event and
+    /// close are written at once. A crash loses nothing of the counts: on its next activation the client's grain reads
+    /// its open sessions' logs on from the last write. Zero writes on every message. Each write comes between half and
+    /// all of this delay after the first unwritten message, spread per client, so that clients that became busy
+    /// together do not all write in the same instant. Default 30 seconds.
     /// </summary>
-    public TimeSpan AnalyticsWriteDelay { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan AnalyticsWriteDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Longest acknowledgement note, in characters. Default 2,000.</summary>
     public int MaxNoteLength { get; set; } = 2000;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using HikiConsult.Actors;
 using HikiConsult.Contracts;
-using HikiConsult.Domain.Engagement;
 using HikiConsult.Domain.Risk;
 using HikiConsult.Grains.Sessions;
 using Microsoft.Extensions.Logging;
@@ -13,10 +12,10 @@ namespace HikiConsult.Grains.EarlyConsultation;
 /// <list type="bullet">
 /// <item>every text from a client's or a family member's device is checked against the risk lexicons; a hit raises
 /// an alert, which is durable before the sender's ack returns (the message itself is never blocked or changed);</item>
-/// <item>client messages, counselor messages and attendance (active, cancelled, no-show) of the client's own
-/// sessions go to the client's analytics, one way, so the relay never waits for them.</item>
+/// <item>the events the analytics take (<see cref="SessionEngagement"/>) of the client's own sessions go to the
+/// client's grain, one way, so the relay never waits for them; the grain counts each once by its seq.</item>
 /// </list>
-/// Family-only sessions are scanned for risk but are not the client's attendance. Message text never leaves this
+/// Family-only sessions are scanned for risk but are not the client's engagement. Message text never leaves this
 /// method except as the matched evidence, and is never logged.
 /// </summary>
 public sealed partial class EarlyConsultationSessionSink(IGrainFactory grains, ILogger<EarlyConsultationSessionSink> logger) : ISessionEventSink
@@ -24,36 +23,14 @@ public sealed partial class EarlyConsultationSessionSink(IGrainFactory grains, I
     public async Task OnEventPersistedAsync(PersistedSessionEvent persisted, CancellationToken cancellationToken)
     {
         var e = persisted.Event;
-        var role = e.Sender.Role;
-        switch (e.Kind)
+        if (e.Kind == EventKinds.Text && e.Sender.Role is Roles.Client or Roles.Family)
         {
-            case EventKinds.Text when role is Roles.Client or Roles.Family:
-                await ScanAsync(persisted);
-                if (role == Roles.Client && !persisted.FamilyOnly)
-                {
-                    await Client(persisted).RecordActivity(new ClientMessageSent(e.SessionId, e.At));
-                }
+            await ScanAsync(persisted);
+        }
 
-                break;
-
-            case EventKinds.Text or EventKinds.Speak when role is Roles.Counselor or Roles.Supervisor && !persisted.FamilyOnly:
-                await Client(persisted).RecordActivity(new CounselorMessageSent(e.SessionId, e.At));
-                break;
-
-            case EventKinds.System when !persisted.FamilyOnly && StateChange(e.Body) is { } next:
-                EngagementEvent? activity = next switch
-                {
-                    SessionStates.Active => new SessionAttended(e.SessionId, e.At),
-                    SessionStates.Cancelled => new SessionCancelled(e.SessionId, e.At),
-                    SessionStates.NoShow => new SessionNoShow(e.SessionId, e.At),
-                    _ => null,
-                };
-                if (activity is not null)
-                {
-                    await Client(persisted).RecordActivity(activity);
-                }
-
-                break;
+        if (!persisted.FamilyOnly && SessionEngagement.Concerns(e))
+        {
+            await Client(persisted).RecordSessionEvent(e);
         }
     }
 
@@ -83,13 +60,6 @@ public sealed partial class EarlyConsultationSessionSink(IGrainFactory grains, I
 
     private IClientEarlyConsultationGrain Client(PersistedSessionEvent persisted) =>
         grains.GetGrain<IClientEarlyConsultationGrain>(persisted.ClientId);
-
-    private static string? StateChange(JsonElement body) =>
-        body.ValueKind == JsonValueKind.Object
-        && body.TryGetProperty("action", out var action) && action.ValueEquals(SystemEvents.State)
-        && body.TryGetProperty("state", out var state) && state.ValueKind == JsonValueKind.String
-            ? state.GetString()
-            : null;
 
     [LoggerMessage(1, LogLevel.Error, "Risk match on {SessionId}/{Seq} but client {ClientId} has no record: no alert raised")]
     private static partial void NoClient(ILogger logger, string clientId, string sessionId, long seq);

@@ -22,9 +22,12 @@ public interface IClientEarlyConsultationGrain : IGrainWithStringKey
     /// </summary>
     Task<RiskAlertDto?> RaiseAlert(RiskAlertRequest request);
 
-    /// <summary>Applies one session-history event to the analytics.</summary>
+    /// <summary>
+    /// Applies one event of one of the client's own sessions to the analytics (see <see cref="SessionEngagement"/>);
+    /// an event at or below the seq already applied for its session is ignored. Sent by the session in log order.
+    /// </summary>
     [OneWay]
-    Task RecordActivity(EngagementEvent activity);
+    Task RecordSessionEvent(SessionEventDto sessionEvent);
 
     /// <summary>Acknowledges an open or escalated alert (idempotent).</summary>
     /// <exception cref="SessionRuleException">No such alert for this client (NotFound).</exception>

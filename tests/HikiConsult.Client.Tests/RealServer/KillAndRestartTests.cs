@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using HikiConsult.Client.Sessions;
 using HikiConsult.Contracts;
@@ -92,6 +93,54 @@ public sealed class KillAndRestartTests : IAsyncLifetime
         Assert.True(counselor.Reconnects >= 1);
         Assert.True(device.Reconnects >= 1);
     }
+
+    [Fact]
+    public async Task Message_counts_written_behind_survive_a_kill()
+    {
+        var clinic = await Clinic.SetUpAsync(_server.BaseAddress);
+        await using (var counselor = new SessionConnection(new Uri(_server.BaseAddress, HubPaths.Counselor), clinic.CounselorOptions()))
+        await using (var device = new SessionConnection(new Uri(_server.BaseAddress, HubPaths.Avatar), clinic.DeviceOptions()))
+        {
+            await counselor.StartAsync();
+            await counselor.JoinAsync(clinic.Session.Id);
+            await device.StartAsync();
+            await device.JoinAsync(clinic.Session.Id);
+            for (var i = 1; i <= 4; i++)
+            {
+                await counselor.SendAsync(TextRequest($"question {i}"));
+                await device.SendAsync(TextRequest($"answer {i}"));
+            }
+
+            // Counted at once, written behind (the write delay is far longer than this test).
+            Assert.Equal(4, ClientMessages(await TimelineAsync(clinic)));
+            _server.Kill();
+        }
+
+        _server = await StartServerAsync();
+
+        // The next activation of the client's analytics reads the session's log on from its last write.
+        var timeline = await TimelineAsync(clinic);
+        Assert.Equal(4, ClientMessages(timeline));
+        Assert.Equal(1, timeline.GetProperty("summary").GetProperty("sessionsAttended").GetInt32());
+        Assert.Equal(4, timeline.GetProperty("summary").GetProperty("messagesPerSession").GetDouble());
+
+        // And counts each message once from there on.
+        await using var again = new SessionConnection(new Uri(_server.BaseAddress, HubPaths.Avatar), clinic.DeviceOptions());
+        await again.StartAsync();
+        await again.JoinAsync(clinic.Session.Id);
+        await again.SendAsync(TextRequest("answer 5"));
+        Assert.Equal(5, ClientMessages(await TimelineAsync(clinic)));
+    }
+
+    private static async Task<JsonElement> TimelineAsync(Clinic clinic)
+    {
+        using var http = new HttpClient { BaseAddress = clinic.Counselor.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", clinic.Counselor.AccessToken);
+        return await http.GetFromJsonAsync<JsonElement>($"/api/clients/{clinic.Session.ClientId}/timeline");
+    }
+
+    private static int ClientMessages(JsonElement timeline) =>
+        timeline.GetProperty("engagementByWeek").EnumerateArray().Sum(w => w.GetProperty("clientMessages").GetInt32());
 
     private Task<ServerProcess> StartServerAsync() =>
         ServerProcess.StartAsync(_dataDirectory, _port, settings: ServerFixture.TestSettings);
