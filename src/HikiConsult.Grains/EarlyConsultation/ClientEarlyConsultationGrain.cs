@@ -53,6 +53,7 @@ public sealed partial class ClientEarlyConsultationGrain(
     private bool _writePending;
     private bool _triagePending;
     private string? _lastTriageSignature;
+    private EngagementStateBuilder? _analytics;
 
     private string ClientId => this.GetPrimaryKeyString();
 
@@ -60,7 +61,11 @@ public sealed partial class ClientEarlyConsultationGrain(
 
     private ClientEarlyConsultationState S => state.State;
 
-    private EngagementState Engagement => S.Engagement ?? EngagementState.Create(_client?.TimeZone ?? "UTC");
+    /// <summary>The analytics as they stand (the stored state lags behind by up to the write delay).</summary>
+    private EngagementState Engagement => _analytics?.ToState() ?? S.Engagement ?? EngagementState.Create(_client?.TimeZone ?? "UTC");
+
+    /// <summary>Where events are applied, from the first one of this activation on.</summary>
+    private EngagementStateBuilder Analytics => _analytics ??= new EngagementStateBuilder(Engagement);
 
     private IEarlyConsultationNotifierGrain Notifier => GrainFactory.GetGrain<IEarlyConsultationNotifierGrain>(EarlyConsultationOptions.DefaultClinic);
 
@@ -77,7 +82,7 @@ public sealed partial class ClientEarlyConsultationGrain(
         // The client's time zone is the client record's; later events are read in the new zone.
         if (S.Engagement is { } engagement && engagement.TimeZoneId != _client.TimeZone)
         {
-            state.State = S with { Engagement = engagement.Apply(new ClientTimeZoneChanged(_client.TimeZone, Now())) };
+            Analytics.Apply(new ClientTimeZoneChanged(_client.TimeZone, Now()));
         }
 
         _unacknowledged.AddRange(await store.ListUnacknowledgedAlertsAsync(ClientId, cancellationToken));
@@ -258,7 +263,7 @@ public sealed partial class ClientEarlyConsultationGrain(
         {
             try
             {
-                state.State = S with { Engagement = Engagement.Apply(activity) };
+                Analytics.Apply(activity);
             }
             catch (InvalidRecordException ex)
             {
@@ -397,7 +402,11 @@ public sealed partial class ClientEarlyConsultationGrain(
     private async Task WriteStateAsync()
     {
         _writePending = false;
-        state.State = S with { OpenSessions = _openSessions.ToImmutableDictionary(StringComparer.Ordinal) };
+        state.State = S with
+        {
+            Engagement = _analytics?.ToState() ?? S.Engagement,
+            OpenSessions = _openSessions.ToImmutableDictionary(StringComparer.Ordinal),
+        };
         await state.WriteStateAsync();
     }
 
@@ -430,13 +439,11 @@ public sealed partial class ClientEarlyConsultationGrain(
         var record = AssessmentRecord.From(RiskAlertIds.NewRecordId("as"), ClientId, submission, result, now);
         await store.AddRecordAsync(ClinicalRecordKinds.Assessment, ClientId, record.Id, now, record);
 
-        state.State = S with
+        Analytics.Apply(new AssessmentScored(result.Instrument, result.Total, result.Band, result.Cutoff, now));
+        if (result.Instrument == InstrumentIds.Phq9 && result.AnswerTo(9) is { } item9)
         {
-            Engagement = Engagement.Apply(new AssessmentScored(result.Instrument, result.Total, result.Band, result.Cutoff, now)),
-            Phq9Item9 = result.Instrument == InstrumentIds.Phq9 && result.AnswerTo(9) is { } item9
-                ? new ItemAnswerObservation(item9, now)
-                : S.Phq9Item9,
-        };
+            state.State = S with { Phq9Item9 = new ItemAnswerObservation(item9, now) };
+        }
         await WriteStateAsync();
         RecordKept(logger, ClinicalRecordKinds.Assessment, record.Id, ClientId);
         await UpdateTriageAsync(refreshClient: true);
@@ -458,7 +465,7 @@ public sealed partial class ClientEarlyConsultationGrain(
             classification);
         await store.AddRecordAsync(ClinicalRecordKinds.Isolation, ClientId, entry.Id, now, entry);
 
-        state.State = S with { Engagement = Engagement.Apply(new KatoStatusRecorded(classification.Status, classification.Severity, now)) };
+        Analytics.Apply(new KatoStatusRecorded(classification.Status, classification.Severity, now));
         await WriteStateAsync();
         RecordKept(logger, ClinicalRecordKinds.Isolation, entry.Id, ClientId);
         await UpdateTriageAsync(refreshClient: true);
