@@ -359,11 +359,18 @@ public sealed class SessionHubTests(SharedServer shared) : IClassFixture<SharedS
         await counselor.WaitForEventAsync(e => e.Seq == last.Seq);
         await device.WaitForEventAsync(e => e.Seq == last.Seq);
 
-        // A round trip on the connection that left: any push written to it before would have arrived first.
-        await second.Connection.InvokeAsync(HubMethods.LeaveSession, s.Session.Id);
+        // A round trip on the connection that left, a send it may no longer make: any push written to it before
+        // would have arrived first.
+        var refused = await Assert.ThrowsAsync<HubException>(() => second.SendTextAsync(s.Session.Id, "after leaving"));
+        Assert.Contains("Join the session", refused.Message);
         Assert.DoesNotContain(second.Events, e => e.Seq >= first.Seq);
         Assert.Equal(1, counselor.Events.Count(e => e.Seq == first.Seq));
         Assert.Equal(1, device.Events.Count(e => e.Seq == first.Seq));
+
+        // Joining again makes it a sender again.
+        await second.JoinAsync(s.Session.Id, afterSeq: last.Seq);
+        var back = await second.SendTextAsync(s.Session.Id, "back");
+        await device.WaitForEventAsync(e => e.Seq == back.Seq);
     }
 
     [Fact]

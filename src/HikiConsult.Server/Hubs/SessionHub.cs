@@ -65,17 +65,18 @@ public abstract class SessionHub(
 
         // Among the observer's connections before reading history: an event stored meanwhile comes as a push
         // (clients dedupe by seq).
+        var grain = grains.GetGrain<IConsultationSessionGrain>(sessionId);
         var joined = Joined();
         bool first;
         lock (joined)
         {
-            first = joined.Add(sessionId);
+            first = joined.TryAdd(sessionId, grain);
         }
 
         var observer = first ? subscriptions.Acquire(sessionId, Context.ConnectionId, Clients.Client(Context.ConnectionId)) : null;
         try
         {
-            return await grains.GetGrain<IConsultationSessionGrain>(sessionId).Join(caller.ToSender(), Context.ConnectionId, afterSeq, observer);
+            return await grain.Join(caller.ToSender(), Context.ConnectionId, afterSeq, observer);
         }
         catch when (first)
         {
@@ -98,12 +99,7 @@ public abstract class SessionHub(
             throw new HubException("Invalid session id.");
         }
 
-        if (!IsJoined(sessionId))
-        {
-            throw new HubException("Join the session before sending to it.");
-        }
-
-        return await grains.GetGrain<IConsultationSessionGrain>(sessionId).Send(caller.ToSender(), message);
+        return await JoinedSession(sessionId).Send(caller.ToSender(), message);
     }
 
     /// <summary>Leaves a session on this connection (the participant stays present while another connection of theirs is in it).</summary>
@@ -141,7 +137,7 @@ public abstract class SessionHub(
         string[] sessions;
         lock (joined)
         {
-            sessions = [.. joined];
+            sessions = [.. joined.Keys];
             joined.Clear();
         }
 
@@ -177,25 +173,30 @@ public abstract class SessionHub(
         }
     }
 
-    private bool IsJoined(string sessionId)
+    /// <summary>The session's grain, if this connection joined it (sending needs a join on the very connection).</summary>
+    private IConsultationSessionGrain JoinedSession(string sessionId)
     {
         var joined = Joined();
         lock (joined)
         {
-            return joined.Contains(sessionId);
+            return joined.TryGetValue(sessionId, out var grain) ? grain : throw new HubException("Join the session before sending to it.");
         }
     }
 
-    private HashSet<string> Joined()
+    /// <summary>
+    /// The sessions this connection joined, with their grain references: a reference keeps the activation it last
+    /// reached, so a send goes to it without a look-up in the grain directory.
+    /// </summary>
+    private Dictionary<string, IConsultationSessionGrain> Joined()
     {
         lock (Context.Items)
         {
-            if (Context.Items.TryGetValue(JoinedKey, out var value) && value is HashSet<string> set)
+            if (Context.Items.TryGetValue(JoinedKey, out var value) && value is Dictionary<string, IConsultationSessionGrain> sessions)
             {
-                return set;
+                return sessions;
             }
 
-            var created = new HashSet<string>(StringComparer.Ordinal);
+            var created = new Dictionary<string, IConsultationSessionGrain>(StringComparer.Ordinal);
             Context.Items[JoinedKey] = created;
             return created;
         }
