@@ -113,7 +113,7 @@ public sealed class TimelineDurabilityTests
 
         // Applied at once (the timeline reads the grain, and queues behind the message's analytics), not yet stored.
         var timeline = await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
-        Assert.Equal(1, timeline.GetProperty("engagementByWeek").EnumerateArray().Sum(w => w.GetProperty("clientMessages").GetInt32()));
+        Assert.Equal(1, ClientMessagesShown(timeline));
         Assert.Equal(0, await StoredClientMessagesAsync(app, s.Client.Id));
 
         // Just under half the delay: still not stored (a read of the grain runs behind any write that came due).
@@ -163,14 +163,18 @@ public sealed class TimelineDurabilityTests
         await app.RestartAsync(() => ExecuteAsync(app,
             "UPDATE grain_state SET payload = json_remove(payload, '$.openSessions') WHERE grain_type = 'client-early-consultation'").GetAwaiter().GetResult());
         var timeline = await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
-        Assert.Equal(2, timeline.GetProperty("engagementByWeek").EnumerateArray().Sum(w => w.GetProperty("clientMessages").GetInt32()));
+        Assert.Equal(2, ClientMessagesShown(timeline));
 
         await using var again = await app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken);
         await again.JoinAsync(s.Session.Id);
         await again.SendTextAsync(s.Session.Id, "three");
         timeline = await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
-        Assert.Equal(3, timeline.GetProperty("engagementByWeek").EnumerateArray().Sum(w => w.GetProperty("clientMessages").GetInt32()));
+        Assert.Equal(3, ClientMessagesShown(timeline));
     }
+
+    /// <summary>Client messages over the weeks the timeline shows.</summary>
+    private static int ClientMessagesShown(JsonElement timeline) =>
+        timeline.GetProperty("engagementByWeek").EnumerateArray().Sum(w => w.GetProperty("clientMessages").GetInt32());
 
     private static async Task ExecuteAsync(TestServerApp app, string sql)
     {
@@ -216,7 +220,7 @@ public sealed class TimelineDurabilityTests
         var before = await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
         await app.RestartAsync();
         var after = await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
-        Assert.Equal(5, after.GetProperty("engagementByWeek").EnumerateArray().Sum(w => w.GetProperty("clientMessages").GetInt32()));
+        Assert.Equal(5, ClientMessagesShown(after));
         Assert.Equal(before.GetProperty("activityByHour").GetRawText(), after.GetProperty("activityByHour").GetRawText());
         Assert.Equal(before.GetProperty("summary").GetProperty("lastContactAt").GetDateTimeOffset(), after.GetProperty("summary").GetProperty("lastContactAt").GetDateTimeOffset());
     }
