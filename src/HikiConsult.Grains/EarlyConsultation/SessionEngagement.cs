@@ -7,14 +7,15 @@ namespace HikiConsult.Grains.EarlyConsultation;
 
 /// <summary>
 /// Which events of a client's own session log the analytics take, and as what: client texts, counselor texts and
-/// speech, and the state changes that open and close a session (attended, cancelled, no-show, ended). One rule for
-/// the live path (<see cref="EarlyConsultationSessionSink"/>) and for the replay of a log's tail after a restart
+/// speech, and every change of the session's state (the first makes the session known; attended, cancelled and
+/// no-show count; ended, cancelled and no-show close it). One rule for the live path
+/// (<see cref="EarlyConsultationSessionSink"/>) and for the replay of a log's tail after a restart
 /// (<see cref="ClientEarlyConsultationGrain"/>), so both count the same. Family-only sessions are not the client's
 /// engagement and never come here.
 /// </summary>
 internal static class SessionEngagement
 {
-    /// <summary>Whether the analytics take this event at all (an activity, or the session's opening or close).</summary>
+    /// <summary>Whether the analytics take this event at all (an activity, or a change of the session's state).</summary>
     public static bool Concerns(SessionEventDto e) => e.Kind switch
     {
         EventKinds.Text => e.Sender.Role is Roles.Client or Roles.Counselor or Roles.Supervisor,
