@@ -11,12 +11,12 @@ namespace HikiConsult.AllocationTrace;
 /// </summary>
 internal static class Recorder
 {
-    public static int Record(int processId, TimeSpan duration, string file)
+    public static int Record(int processId, TimeSpan duration, string file, bool withStacks)
     {
-        var keywords = ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.Stack
-            | ClrTraceEventParser.Keywords.Loader | ClrTraceEventParser.Keywords.Jit;
-        var providers = new[] { new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Verbose, (long)keywords) };
-        using var session = new DiagnosticsClient(processId).StartEventPipeSession(providers, requestRundown: true, circularBufferMB: 512);
+        var providers = withStacks
+            ? new[] { new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Verbose, (long)(ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.Stack | ClrTraceEventParser.Keywords.Loader | ClrTraceEventParser.Keywords.Jit)) }
+            : new[] { new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, (long)ClrTraceEventParser.Keywords.GC) };
+        using var session = new DiagnosticsClient(processId).StartEventPipeSession(providers, requestRundown: withStacks, circularBufferMB: 512);
         using (var output = File.Create(file))
         {
             var copy = session.EventStream.CopyToAsync(output);
