@@ -5,9 +5,10 @@ using Microsoft.Diagnostics.Tracing.Parsers;
 namespace HikiConsult.AllocationTrace;
 
 /// <summary>
-/// Attaches to a process over its diagnostic port and records the runtime's GC events at verbose level: one
-/// <c>GCAllocationTick</c> per ~100 KB allocated (type and stack), and the pause, promotion and heap events of every
-/// collection. Stacks slow the process down: record for figures of where, not of how fast.
+/// Attaches to a process over its diagnostic port and records the runtime's GC events. With stacks, at verbose
+/// level: one <c>GCAllocationTick</c> per ~100 KB allocated (type and stack), and the pause, promotion and heap events
+/// of every collection; stacks slow the process down, so record them for figures of where, not of how fast. Without,
+/// at informational level: the collections' events only (pauses, marking stages), light enough for timings.
 /// </summary>
 internal static class Recorder
 {
