@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -8,16 +9,16 @@ namespace HikiConsult.Domain.Risk;
 /// </summary>
 public sealed class NormalizedText
 {
-    internal NormalizedText(string original, string text, int[] originalStart, int[] originalEnd)
+    // The map back is needed only to quote a match, which few messages have: it is built on first use by
+    // folding the original again, and folding is deterministic.
+    private int[]? _originalStart;
+    private int[]? _originalEnd;
+
+    internal NormalizedText(string original, string text)
     {
         Original = original;
         Text = text;
-        _originalStart = originalStart;
-        _originalEnd = originalEnd;
     }
-
-    private readonly int[] _originalStart;
-    private readonly int[] _originalEnd;
 
     public string Original { get; }
 
@@ -28,6 +29,11 @@ public sealed class NormalizedText
     /// <summary>The original range (start, length) that produced folded characters [start, start+length).</summary>
     public (int Start, int Length) OriginalRange(int start, int length)
     {
+        if (_originalStart is null || _originalEnd is null)
+        {
+            (_originalStart, _originalEnd) = TextNormalizer.MapBack(Original);
+        }
+
         var s = _originalStart[start];
         var e = _originalEnd[start + length - 1];
         return (s, e - s);
@@ -47,9 +53,38 @@ public static class TextNormalizer
     public static NormalizedText Normalize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var sb = new StringBuilder(text.Length);
-        var starts = new List<int>(text.Length);
-        var ends = new List<int>(text.Length);
+        var output = new FoldOutput(text.Length, withMap: false);
+        try
+        {
+            Fold(text, ref output);
+            return new NormalizedText(text, output.Text.ToString());
+        }
+        finally
+        {
+            output.Return();
+        }
+    }
+
+    /// <summary>Folds a lexicon term or cue the same way as message text.</summary>
+    public static string NormalizeTerm(string term) => Normalize(term).Text;
+
+    /// <summary>For each folded character of <paramref name="text"/>, the original range that produced it.</summary>
+    internal static (int[] Starts, int[] Ends) MapBack(string text)
+    {
+        var output = new FoldOutput(text.Length, withMap: true);
+        try
+        {
+            Fold(text, ref output);
+            return ([.. output.Starts!], [.. output.Ends!]);
+        }
+        finally
+        {
+            output.Return();
+        }
+    }
+
+    private static void Fold(string text, ref FoldOutput output)
+    {
         var i = 0;
         while (i < text.Length)
         {
@@ -59,49 +94,72 @@ public static class TextNormalizer
             if (char.IsHighSurrogate(c) && i < text.Length && char.IsLowSurrogate(text[i])) i++;
             while (i < text.Length && IsAttachedMark(text[i])) i++;
 
-            string? folded;
             if (i - chunkStart == 1 && c < 0x80)
             {
                 // ASCII fast path: no allocation.
                 var a = c is >= 'A' and <= 'Z' ? (char)(c + 32) : c;
-                Emit(sb, starts, ends, a, chunkStart, i);
+                output.Emit(a, chunkStart, i);
                 continue;
             }
-            folded = i - chunkStart == 1 ? FoldCached(c) : Fold(text.Substring(chunkStart, i - chunkStart));
-            foreach (var f in folded) Emit(sb, starts, ends, f, chunkStart, i);
+            var folded = i - chunkStart == 1 ? FoldCached(c) : FoldChunk(text.Substring(chunkStart, i - chunkStart));
+            foreach (var f in folded) output.Emit(f, chunkStart, i);
         }
-        // Trailing whitespace carries no meaning.
-        while (sb.Length > 0 && sb[^1] is ' ' or '\n')
-        {
-            sb.Length--;
-            starts.RemoveAt(starts.Count - 1);
-            ends.RemoveAt(ends.Count - 1);
-        }
-        return new NormalizedText(text, sb.ToString(), [.. starts], [.. ends]);
+        output.TrimTrailingWhitespace();
     }
 
-    /// <summary>Folds a lexicon term or cue the same way as message text.</summary>
-    public static string NormalizeTerm(string term) => Normalize(term).Text;
-
-    private static void Emit(StringBuilder sb, List<int> starts, List<int> ends, char c, int originalStart, int originalEnd)
+    /// <summary>The folded characters (in a pooled buffer) and, when asked for, where each came from.</summary>
+    private struct FoldOutput(int capacity, bool withMap)
     {
-        if (c is ' ' or '\t' or '\r' or '\n' or '\f' or '\v' or '\u0085' or '\u2028' or '\u2029' || char.IsWhiteSpace(c))
+        private char[] _chars = ArrayPool<char>.Shared.Rent(Math.Max(capacity, 16));
+        private int _length;
+
+        public readonly List<int>? Starts { get; } = withMap ? new List<int>(capacity) : null;
+
+        public readonly List<int>? Ends { get; } = withMap ? new List<int>(capacity) : null;
+
+        public readonly ReadOnlySpan<char> Text => _chars.AsSpan(0, _length);
+
+        public void Emit(char c, int originalStart, int originalEnd)
         {
-            var newline = c is '\n' or '\r' or '\u0085' or '\u2028' or '\u2029';
-            if (sb.Length == 0) return; // leading whitespace
-            var last = sb[^1];
-            if (last is ' ' or '\n')
+            if (c is ' ' or '\t' or '\r' or '\n' or '\f' or '\v' or '\u0085' or '\u2028' or '\u2029' || char.IsWhiteSpace(c))
             {
-                // Collapse the run; a run holding a line break becomes a line break (a clause boundary).
-                if (newline && last == ' ') sb[^1] = '\n';
-                ends[^1] = originalEnd;
-                return;
+                var newline = c is '\n' or '\r' or '\u0085' or '\u2028' or '\u2029';
+                if (_length == 0) return; // leading whitespace
+                var last = _chars[_length - 1];
+                if (last is ' ' or '\n')
+                {
+                    // Collapse the run; a run holding a line break becomes a line break (a clause boundary).
+                    if (newline && last == ' ') _chars[_length - 1] = '\n';
+                    if (Ends is not null) Ends[^1] = originalEnd;
+                    return;
+                }
+                c = newline ? '\n' : ' ';
             }
-            c = newline ? '\n' : ' ';
+            if (_length == _chars.Length)
+            {
+                // NFKC can expand a character (㍻ → 平成).
+                var larger = ArrayPool<char>.Shared.Rent(_chars.Length * 2);
+                _chars.AsSpan(0, _length).CopyTo(larger);
+                ArrayPool<char>.Shared.Return(_chars);
+                _chars = larger;
+            }
+            _chars[_length++] = c;
+            Starts?.Add(originalStart);
+            Ends?.Add(originalEnd);
         }
-        sb.Append(c);
-        starts.Add(originalStart);
-        ends.Add(originalEnd);
+
+        /// <summary>Trailing whitespace carries no meaning.</summary>
+        public void TrimTrailingWhitespace()
+        {
+            while (_length > 0 && _chars[_length - 1] is ' ' or '\n')
+            {
+                _length--;
+                Starts?.RemoveAt(Starts.Count - 1);
+                Ends?.RemoveAt(Ends.Count - 1);
+            }
+        }
+
+        public readonly void Return() => ArrayPool<char>.Shared.Return(_chars);
     }
 
     private static bool IsAttachedMark(char c) =>
@@ -113,13 +171,13 @@ public static class TextNormalizer
         var cached = s_fold[c];
         if (cached is null)
         {
-            cached = Fold(c.ToString());
+            cached = FoldChunk(c.ToString());
             s_fold[c] = cached; // a benign race: every thread computes the same value
         }
         return cached;
     }
 
-    private static string Fold(string chunk)
+    private static string FoldChunk(string chunk)
     {
         string n;
         try

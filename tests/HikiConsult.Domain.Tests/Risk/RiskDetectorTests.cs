@@ -255,4 +255,17 @@ public sealed class RiskDetectorTests
         var (start, length) = n.OriginalRange(n.Text.IndexOf("がぎ", StringComparison.Ordinal), 2);
         Assert.Equal("ｶﾞｷﾞ", n.Original.Substring(start, length));
     }
+
+    [Fact]
+    public void Normalisation_that_expands_the_text_still_maps_each_folded_character_back()
+    {
+        // ㍻ folds to two characters: forty folded from twenty, past the first buffer's size.
+        var original = string.Concat(Enumerable.Repeat("㍻", 20)) + " \t Ｘ";
+        var n = TextNormalizer.Normalize(original);
+
+        Assert.Equal(string.Concat(Enumerable.Repeat("平成", 20)) + " x", n.Text);
+        Assert.Equal((19, 1), n.OriginalRange(39, 1));
+        var (start, length) = n.OriginalRange(39, 3);
+        Assert.Equal("㍻ \t Ｘ", original.Substring(start, length));
+    }
 }
