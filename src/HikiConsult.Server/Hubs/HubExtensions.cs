@@ -16,6 +16,8 @@ public static class HubExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SessionSubscriptions>());
         services.AddSignalR(o => o.EnableDetailedErrors = false)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new SessionEventJsonConverter()));
+        services.AddSingleton<IHubActivator<CounselorHub>, HubActivator<CounselorHub>>();
+        services.AddSingleton<IHubActivator<AvatarHub>, HubActivator<AvatarHub>>();
         services.AddOptions<HubOptions>()
             .Configure<IOptions<HubSettings>, SessionHubFilter>((o, settings, filter) =>
             {
