@@ -3,6 +3,7 @@ using HikiConsult.Grains.Sessions;
 using HikiConsult.Server.Storage;
 using HikiConsult.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HikiConsult.Server.Tests;
@@ -62,7 +63,7 @@ public sealed class DurabilityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_send_that_committed_but_failed_to_answer_is_recognised_when_resent()
+    public async Task A_send_that_committed_but_failed_to_answer_is_published_and_recognised_when_resent()
     {
         const string Marker = "answer lost 9d41";
         await using var app = new ServerApp(services: services =>
@@ -84,6 +85,10 @@ public sealed class DurabilityTests : IAsyncLifetime
         Assert.True(resend.Duplicate);
         Assert.Equal(before + 1, resend.Seq);
         Assert.True(resend.At >= known.At);
+
+        // What is in the log is published, once, as if its answer had not been lost.
+        var published = await counselor.WaitForEventAsync(e => e.Seq == resend.Seq);
+        Assert.Equal(Marker, published.Body.GetProperty("text").GetString());
         var again = await device.SendTextAsync(s.Session.Id, "Known before the failure.", clientMsgId: "known");
         Assert.Equal((known.Seq, true), (again.Seq, again.Duplicate));
         Assert.Equal(before + 1, await app.CountEventsAsync(s.Session.Id));
@@ -92,6 +97,40 @@ public sealed class DurabilityTests : IAsyncLifetime
         var next = await counselor.SendTextAsync(s.Session.Id, "And now?");
         Assert.Equal((before + 2, false), (next.Seq, next.Duplicate));
         Assert.Equal(before + 2, await app.CountEventsAsync(s.Session.Id));
+        await device.WaitForEventAsync(e => e.Seq == next.Seq);
+        Assert.Single(device.Events, e => e.Seq == resend.Seq);
+        Assert.Single(counselor.Events, e => e.Seq == resend.Seq);
+    }
+
+    [Fact]
+    public async Task An_end_that_committed_but_failed_to_answer_ends_the_session_for_everyone()
+    {
+        const string Marker = "\"state\":\"ended\"";
+        await using var app = new ServerApp(services: services =>
+        {
+            services.AddSingleton<SqliteSessionEventStore>();
+            services.AddSingleton<ISessionEventStore>(sp => new FailingEventStore(sp.GetRequiredService<SqliteSessionEventStore>(), Marker, afterCommit: true));
+        });
+        app.Start();
+        var s = await Scenario.CreateAsync(app);
+        var (counselor, device) = await s.JoinBothAsync(app);
+        await device.SendTextAsync(s.Session.Id, "Hello.");
+        var before = await app.CountEventsAsync(s.Session.Id);
+
+        // The end is in the log, but the counselor got an error.
+        await Assert.ThrowsAsync<HubException>(() => counselor.Connection.InvokeAsync<SessionStateDto>(HubMethods.EndSession, s.Session.Id, null));
+        Assert.Equal(before + 1, await app.CountEventsAsync(s.Session.Id));
+
+        // The log wins: the next call finds the session ended, and everyone is told.
+        var refused = await Assert.ThrowsAsync<HubException>(() => device.SendTextAsync(s.Session.Id, "Still there?"));
+        Assert.Contains("ended", refused.Message, StringComparison.Ordinal);
+        await device.WaitForEventAsync(e => e.Seq == before + 1 && e.Kind == EventKinds.System);
+        await counselor.WaitForStateAsync(st => st.State == SessionStates.Ended);
+        var again = await Assert.ThrowsAsync<HubException>(() => counselor.Connection.InvokeAsync<SessionStateDto>(HubMethods.EndSession, s.Session.Id, null));
+        Assert.Contains("ended already", again.Message, StringComparison.Ordinal);
+        Assert.Equal(before + 1, await app.CountEventsAsync(s.Session.Id));
+        var open = await app.ExpectAsync<List<SessionDto>>(200, HttpMethod.Get, "/api/devices/me/sessions", s.Device.AccessToken);
+        Assert.DoesNotContain(open, o => o.Id == s.Session.Id);
     }
 
     [Fact]

@@ -19,6 +19,13 @@ namespace HikiConsult.Grains.Sessions;
 /// host does not make), an append after the log moved on finds its seq taken, and the grain reads both again
 /// before it decides. After a failed append, which may still have committed, it reads them again too.
 /// </para>
+/// <para>
+/// An event that committed although its append reported failure is published at the grain's next call that
+/// depends on the log or the state: it reads the log on from its last seq first and pushes what it finds to the
+/// observers and the sinks, so the other participants see it live and the analytics and risk detection take it,
+/// as if the answer had not been lost; a state change among it becomes the state (the log wins, as on
+/// activation). A close found that way has no closing note: the note is stored with the state, after the log.
+/// </para>
 /// </summary>
 [GrainType("session")]
 public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
@@ -31,6 +38,9 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
     private readonly ObserverManager<ISessionObserver> _observers;
     private readonly Dictionary<string, HashSet<string>> _connections = new(StringComparer.Ordinal);
     private long _lastSeq;
+
+    /// <summary>Set when an append failed or found its seq taken: the log may hold events after <see cref="_lastSeq"/>.</summary>
+    private bool _logMayHaveMoved;
 
     /// <summary>Every (sender, clientMsgId) up to <see cref="_lastSeq"/>; read at the first send, null until then.</summary>
     private SentMessageIds? _sent;
@@ -66,9 +76,16 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         _lastSeq = await _store.GetLastSeqAsync(SessionId, cancellationToken);
 
         // The log is written before the state blob; if the process died between the two, the log wins.
-        var lastChange = await _store.FindLastSystemEventAsync(SessionId, SystemEvents.State, cancellationToken);
-        if (lastChange is not null
-            && lastChange.Body.TryGetProperty("state", out var logged)
+        if (await _store.FindLastSystemEventAsync(SessionId, SystemEvents.State, cancellationToken) is { } lastChange)
+        {
+            await TakeStateFromLogAsync(lastChange);
+        }
+    }
+
+    /// <summary>Makes the state the one a state change in the log names, if it differs (the log wins).</summary>
+    private async Task<bool> TakeStateFromLogAsync(SessionEventDto change)
+    {
+        if (change.Body.TryGetProperty("state", out var logged)
             && logged.GetString() is { } loggedState
             && loggedState != S.State)
         {
@@ -76,12 +93,15 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
             _state.State = S with
             {
                 State = loggedState,
-                EndedAt = closed ? S.EndedAt ?? lastChange.At : S.EndedAt,
-                ClosedBy = closed ? S.ClosedBy ?? (lastChange.Body.TryGetProperty("by", out var by) ? by.GetString() : null) : S.ClosedBy,
+                EndedAt = closed ? S.EndedAt ?? change.At : S.EndedAt,
+                ClosedBy = closed ? S.ClosedBy ?? (change.Body.TryGetProperty("by", out var by) ? by.GetString() : null) : S.ClosedBy,
             };
             await _state.WriteStateAsync();
             _logger.LogWarning("Session {SessionId} state reconciled from its log to {State}", SessionId, loggedState);
+            return true;
         }
+
+        return false;
     }
 
     public async Task<SessionDto> Create(NewSession session)
@@ -139,6 +159,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
             throw SessionRuleException.Invalid("'afterSeq' must be 0 or more.");
         }
 
+        await CatchUpWithLogAsync();
         if (observer is not null)
         {
             _observers.Subscribe(observer);
@@ -163,6 +184,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         }
 
         SessionEventValidator.ValidateClientMsgId(message.ClientMsgId);
+        await CatchUpWithLogAsync();
 
         // A resend of something accepted earlier gets its ack even when the session has closed since.
         // Senders must have joined (the hub also checks the join on the very connection). Presence is not
@@ -200,6 +222,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         }
 
         _connections.Remove(participantId);
+        await CatchUpWithLogAsync();
         var participant = S.Participants.FirstOrDefault(p => p.Id == participantId);
         if (IsOpen && participant is not null)
         {
@@ -214,6 +237,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         ArgumentNullException.ThrowIfNull(by);
         EnsureCreated();
         var checkedNote = SessionEventValidator.ValidateNote(note, "note");
+        await CatchUpWithLogAsync();
         if (!IsOpen)
         {
             throw SessionRuleException.Conflict($"The session is {S.State} already.");
@@ -228,6 +252,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
     {
         ArgumentNullException.ThrowIfNull(by);
         EnsureCreated();
+        await CatchUpWithLogAsync();
         if (S.State is not (SessionStates.Scheduled or SessionStates.Waiting))
         {
             throw SessionRuleException.Conflict(S.State == SessionStates.Active
@@ -319,7 +344,11 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         await _state.WriteStateAsync();
         await BroadcastStateAsync();
         await NotifyClientAsync();
+        await TellStaffClosedAsync();
+    }
 
+    private async Task TellStaffClosedAsync()
+    {
         foreach (var staff in S.Participants.Where(p => p.Role is Roles.Counselor or Roles.Supervisor))
         {
             await GrainFactory.GetGrain<ICounselorGrain>(staff.Id).SessionClosed(SessionId);
@@ -333,6 +362,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
     {
         for (var attempt = 0; ; attempt++)
         {
+            await CatchUpWithLogAsync();
             if (clientMsgId is not null && await FindSentAsync(sender.Id, clientMsgId) is { } original)
             {
                 return (null, original);
@@ -347,22 +377,24 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
             }
             catch
             {
-                // It may have committed all the same: a resend must find it.
+                // It may have committed all the same: a resend must find it, the others must see it.
                 _sent = null;
+                _logMayHaveMoved = true;
                 throw;
             }
 
-            switch (outcome)
+            if (outcome is AppendOutcome.SeqTaken)
             {
-                case AppendOutcome.SeqTaken when attempt == 0:
-                    // Only possible if an earlier write reported failure but did commit, or another writer appended:
-                    // re-read the log's end, then what it holds (a resend may be among it), and take the next seq.
-                    _lastSeq = await _store.GetLastSeqAsync(SessionId);
-                    _sent = null;
-                    _logger.LogWarning("Session {SessionId}: seq {Seq} was taken; continuing after {LastSeq}", SessionId, seq, _lastSeq);
-                    continue;
-                case AppendOutcome.SeqTaken:
+                // Only possible if another writer appended: read what it holds (a resend may be among it), then
+                // take the next seq.
+                _logMayHaveMoved = true;
+                if (attempt > 0)
+                {
                     throw new InvalidOperationException($"Session {SessionId}: seq {seq} is taken twice in a row.");
+                }
+
+                _logger.LogWarning("Session {SessionId}: seq {Seq} was taken; reading the log on from {LastSeq}", SessionId, seq, _lastSeq);
+                continue;
             }
 
             _lastSeq = seq;
@@ -372,10 +404,54 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
             }
 
             var stored = new SessionEventDto(SessionId, seq, at, sender, kind, body.Element);
-            await _observers.Notify(o => o.OnSessionEvent(stored));
-            await RunSinksAsync(stored);
+            await PublishAsync(stored);
             return (stored, null);
         }
+    }
+
+    /// <summary>
+    /// If an append failed or found its seq taken, takes the log's events after <see cref="_lastSeq"/> as appended
+    /// (each pushed and given to the sinks, a state change among them made the state) before anything that
+    /// depends on the log or the state.
+    /// </summary>
+    private async Task CatchUpWithLogAsync()
+    {
+        if (!_logMayHaveMoved)
+        {
+            return;
+        }
+
+        var stored = await _store.ReadAsync(SessionId, _lastSeq, int.MaxValue);
+        _sent = null;
+        _logMayHaveMoved = false;
+        var stateChanged = false;
+        foreach (var e in stored)
+        {
+            _lastSeq = e.Seq;
+            _logger.LogWarning("Session {SessionId}: seq {Seq} committed although its append failed; published now", SessionId, e.Seq);
+            if (e.Kind == EventKinds.System && e.Body.TryGetProperty("action", out var action) && action.ValueEquals(SystemEvents.State))
+            {
+                stateChanged |= await TakeStateFromLogAsync(e);
+            }
+
+            await PublishAsync(e);
+        }
+
+        if (stateChanged)
+        {
+            await BroadcastStateAsync();
+            await NotifyClientAsync();
+            if (!IsOpen)
+            {
+                await TellStaffClosedAsync();
+            }
+        }
+    }
+
+    private async Task PublishAsync(SessionEventDto stored)
+    {
+        await _observers.Notify(o => o.OnSessionEvent(stored));
+        await RunSinksAsync(stored);
     }
 
     /// <summary>The ack of what this sender stored earlier under this clientMsgId, if anything.</summary>
