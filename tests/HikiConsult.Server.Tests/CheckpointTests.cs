@@ -79,6 +79,36 @@ public sealed class CheckpointTests : IAsyncLifetime
         Assert.Equal(sent, history.Events.Count(e => e.Kind == "text"));
     }
 
+    [Fact]
+    public async Task An_idle_log_that_was_started_over_is_left_alone()
+    {
+        var s = await Scenario.CreateAsync(_app);
+        var (counselor, device) = await s.JoinBothAsync(_app);
+        await using var _ = counselor;
+        await using var __ = device;
+
+        // After a reset the log keeps its frames, all copied, until the next write starts it over: an idle tick
+        // has nothing to hand to the writer. Each burst ends with more than the reset threshold's frames written
+        // since its last reset (unless a tick fell into its last sends), then a few idle ticks follow.
+        for (var burst = 0; burst < 3; burst++)
+        {
+            var before = Resets();
+            for (var i = 0; i < 40 || Resets() == before; i++)
+            {
+                await device.SendTextAsync(s.Session.Id, $"Burst {burst}, message {i}.");
+            }
+
+            for (var i = 0; i < 12; i++)
+            {
+                await device.SendTextAsync(s.Session.Id, $"Burst {burst}, last message {i}.");
+            }
+
+            var idleFrom = Resets();
+            await Task.Delay(TimeSpan.FromMilliseconds(400));
+            Assert.InRange(Resets() - idleFrom, 0, 1);
+        }
+    }
+
     [Theory]
     [InlineData("Storage:CheckpointInterval", "00:00:00.001", "CheckpointInterval")]
     [InlineData("Storage:WalResetPages", "65536", "WalResetPages")] // not below the autocheckpoint threshold

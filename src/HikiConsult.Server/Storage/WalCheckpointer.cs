@@ -27,6 +27,10 @@ internal sealed partial class WalCheckpointer(
     private readonly ManualResetEventSlim _stopping = new();
     private Thread? _thread;
 
+    // SQLite starts the log over at the next write after a complete checkpoint; until then it reports the same
+    // frames, all copied, and there is nothing for the writer to do.
+    private long _framesAtLastReset = -1;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _thread = new Thread(Run) { IsBackground = true, Name = "SQLite checkpointer" };
@@ -54,7 +58,10 @@ internal sealed partial class WalCheckpointer(
         {
             // The result counts only the frames that existed when the checkpoint began: "all copied" says nothing
             // about those written meanwhile, so the size alone decides.
-            if (status.IsReady && Checkpoint("PASSIVE") is { LogFrames: var frames } && frames >= settings.WalResetPages)
+            if (status.IsReady
+                && Checkpoint("PASSIVE") is { LogFrames: var frames } result
+                && frames >= settings.WalResetPages
+                && !(frames == _framesAtLastReset && result.CheckpointedFrames == frames))
             {
                 ResetOnWriter();
             }
@@ -90,6 +97,7 @@ internal sealed partial class WalCheckpointer(
             var result = writer.CheckpointAsync().GetAwaiter().GetResult();
             if (result.CopiedAll)
             {
+                _framesAtLastReset = result.LogFrames;
                 LogReset(logger, result.LogFrames, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             else
