@@ -103,9 +103,10 @@ public sealed class DurabilityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_end_that_committed_but_failed_to_answer_ends_the_session_for_everyone()
+    public async Task An_end_that_committed_but_failed_to_answer_ends_the_session_for_everyone_and_keeps_its_note_when_resent()
     {
         const string Marker = "\"state\":\"ended\"";
+        const string Note = "Calm; next week at the same time.";
         await using var app = new ServerApp(services: services =>
         {
             services.AddSingleton<SqliteSessionEventStore>();
@@ -118,7 +119,7 @@ public sealed class DurabilityTests : IAsyncLifetime
         var before = await app.CountEventsAsync(s.Session.Id);
 
         // The end is in the log, but the counselor got an error.
-        await Assert.ThrowsAsync<HubException>(() => counselor.Connection.InvokeAsync<SessionStateDto>(HubMethods.EndSession, s.Session.Id, null));
+        await Assert.ThrowsAsync<HubException>(() => counselor.Connection.InvokeAsync<SessionStateDto>(HubMethods.EndSession, s.Session.Id, Note));
         Assert.Equal(before + 1, await app.CountEventsAsync(s.Session.Id));
 
         // The log wins: the next call finds the session ended, and everyone is told.
@@ -126,11 +127,42 @@ public sealed class DurabilityTests : IAsyncLifetime
         Assert.Contains("ended", refused.Message, StringComparison.Ordinal);
         await device.WaitForEventAsync(e => e.Seq == before + 1 && e.Kind == EventKinds.System);
         await counselor.WaitForStateAsync(st => st.State == SessionStates.Ended);
-        var again = await Assert.ThrowsAsync<HubException>(() => counselor.Connection.InvokeAsync<SessionStateDto>(HubMethods.EndSession, s.Session.Id, null));
+
+        // The counselor resends the end: it completes with its note, once.
+        var resent = await counselor.Connection.InvokeAsync<SessionStateDto>(HubMethods.EndSession, s.Session.Id, Note);
+        Assert.Equal(SessionStates.Ended, resent.State);
+        using var transcript = await app.GetAsync($"/api/sessions/{s.Session.Id}/transcript", s.Counselor.Token);
+        Assert.Contains(Note, await transcript.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var again = await Assert.ThrowsAsync<HubException>(() => counselor.Connection.InvokeAsync<SessionStateDto>(HubMethods.EndSession, s.Session.Id, "Another note."));
         Assert.Contains("ended already", again.Message, StringComparison.Ordinal);
         Assert.Equal(before + 1, await app.CountEventsAsync(s.Session.Id));
         var open = await app.ExpectAsync<List<SessionDto>>(200, HttpMethod.Get, "/api/devices/me/sessions", s.Device.AccessToken);
         Assert.DoesNotContain(open, o => o.Id == s.Session.Id);
+    }
+
+    [Fact]
+    public async Task An_end_whose_state_write_was_lost_in_a_restart_is_taken_from_the_log_and_completed_when_resent()
+    {
+        const string Note = "Spoke about the week; no risk raised.";
+        var s = await Scenario.CreateAsync(_app);
+        var (counselor, device) = await s.JoinBothAsync(_app);
+        await device.SendTextAsync(s.Session.Id, "Hello.");
+        await counselor.Connection.InvokeAsync<SessionStateDto>(HubMethods.EndSession, s.Session.Id, Note);
+        await counselor.DisposeAsync();
+        await device.DisposeAsync();
+
+        // As if the process had died between the log's append and the state's write: the state is still active.
+        await _app.RestartAsync(() => _app.ExecuteAsync(
+            "UPDATE grain_state SET payload = json_set(payload, '$.state', 'active', '$.closingNote', NULL, '$.closedBy', NULL, '$.endedAt', NULL) " +
+            $"WHERE grain_type = 'session' AND grain_key = '{s.Session.Id}'"));
+
+        await using var counselorAgain = await _app.ConnectAsync(HubPaths.Counselor, s.Counselor.Token);
+        var joined = await counselorAgain.JoinAsync(s.Session.Id);
+        Assert.Equal(SessionStates.Ended, joined.State);
+        var resent = await counselorAgain.Connection.InvokeAsync<SessionStateDto>(HubMethods.EndSession, s.Session.Id, Note);
+        Assert.Equal(SessionStates.Ended, resent.State);
+        using var transcript = await _app.GetAsync($"/api/sessions/{s.Session.Id}/transcript", s.Counselor.Token);
+        Assert.Contains(Note, await transcript.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,7 +24,8 @@ namespace HikiConsult.Grains.Sessions;
 /// depends on the log or the state: it reads the log on from its last seq first and pushes what it finds to the
 /// observers and the sinks, so the other participants see it live and the analytics and risk detection take it,
 /// as if the answer had not been lost; a state change among it becomes the state (the log wins, as on
-/// activation). A close found that way has no closing note: the note is stored with the state, after the log.
+/// activation). A close found that way (here or on activation) has no closing note, which is stored with the
+/// state, after the log: the counselor's resent <c>End</c> completes it with its note.
 /// </para>
 /// </summary>
 [GrainType("session")]
@@ -41,6 +42,9 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
 
     /// <summary>Set when an append failed or found its seq taken: the log may hold events after <see cref="_lastSeq"/>.</summary>
     private bool _logMayHaveMoved;
+
+    /// <summary>Set when the state was closed from the log: the close's own state write (with its note) never happened.</summary>
+    private bool _closeTakenFromLog;
 
     /// <summary>Every (sender, clientMsgId) up to <see cref="_lastSeq"/>; read at the first send, null until then.</summary>
     private SentMessageIds? _sent;
@@ -97,6 +101,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
                 ClosedBy = closed ? S.ClosedBy ?? (change.Body.TryGetProperty("by", out var by) ? by.GetString() : null) : S.ClosedBy,
             };
             await _state.WriteStateAsync();
+            _closeTakenFromLog = closed;
             _logger.LogWarning("Session {SessionId} state reconciled from its log to {State}", SessionId, loggedState);
             return true;
         }
@@ -240,6 +245,18 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         await CatchUpWithLogAsync();
         if (!IsOpen)
         {
+            if (_closeTakenFromLog && S.ClosedBy == by.Id && S.ClosingNote is null)
+            {
+                // The same end, resent because its answer was lost (the log has it, its state write never
+                // happened): it completes now, with its note.
+                _closeTakenFromLog = false;
+                _state.State = S with { ClosingNote = checkedNote };
+                await _state.WriteStateAsync();
+                await NotifyClientAsync();
+                await TellStaffClosedAsync();
+                return new SessionStateDto(SessionId, S.State, Participants());
+            }
+
             throw SessionRuleException.Conflict($"The session is {S.State} already.");
         }
 
