@@ -74,10 +74,12 @@ public sealed record EngagementState
     }
 }
 
-public sealed record SessionMessages(string SessionId, int ClientMessages);
+// Values, not objects: the builder replaces an entry on every message, and an entry of a long-lived list that
+// pointed at a new object each time was a reference from the old generation into the young one per client.
+public readonly record struct SessionMessages(string SessionId, int ClientMessages);
 
 /// <summary>One local day of client activity.</summary>
-public sealed record DayActivity(
+public readonly record struct DayActivity(
     DateOnly Date,
     int ClientMessages,
     int ClientActivity,
