@@ -6,6 +6,7 @@ using HikiConsult.AllocationTrace;
 //   record-gc <pid> <seconds> <file.nettrace> GC events only (informational level, no stacks): light enough for timings
 //   collections <file.nettrace>               every collection: generation, pause, promoted bytes, generation sizes
 //   marks <file.nettrace>                     every collection's marking stages per heap: time and bytes marked
+//   old-to-young <pid> [top]                  older objects holding references to younger ones, by type (suspends the process)
 return args switch
 {
     ["record", var pid, var seconds, var file] => Recorder.Record(int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)), file, withStacks: true),
@@ -14,11 +15,13 @@ return args switch
     ["allocations", var file, var prefix] => AllocationReport.Print(file, prefix, Console.Out),
     ["collections", var file] => CollectionReport.Print(file, Console.Out),
     ["marks", var file] => MarkReport.Print(file, Console.Out),
+    ["old-to-young", var pid] => OldToYoungReport.Print(int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture), 40, Console.Out),
+    ["old-to-young", var pid, var top] => OldToYoungReport.Print(int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture), int.Parse(top, System.Globalization.CultureInfo.InvariantCulture), Console.Out),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("HikiConsult.AllocationTrace record <pid> <seconds> <file.nettrace> | allocations <file> [frame prefix] | record-gc <pid> <seconds> <file> | collections <file> | marks <file>");
+    Console.Error.WriteLine("HikiConsult.AllocationTrace record <pid> <seconds> <file.nettrace> | allocations <file> [frame prefix] | record-gc <pid> <seconds> <file> | collections <file> | marks <file> | old-to-young <pid> [top]");
     return 2;
 }
