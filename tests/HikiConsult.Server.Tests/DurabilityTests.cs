@@ -1,10 +1,8 @@
 using HikiConsult.Contracts;
 using HikiConsult.Grains.Sessions;
-using HikiConsult.Server.Storage;
 using HikiConsult.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace HikiConsult.Server.Tests;
 
@@ -66,11 +64,7 @@ public sealed class DurabilityTests : IAsyncLifetime
     public async Task A_send_that_committed_but_failed_to_answer_is_published_and_recognised_when_resent()
     {
         const string Marker = "answer lost 9d41";
-        await using var app = new ServerApp(services: services =>
-        {
-            services.AddSingleton<SqliteSessionEventStore>();
-            services.AddSingleton<ISessionEventStore>(sp => new FailingEventStore(sp.GetRequiredService<SqliteSessionEventStore>(), Marker, afterCommit: true));
-        });
+        await using var app = new ServerApp(services: services => FailingEventStore.Replace(services, Marker, afterCommit: true));
         app.Start();
         var s = await Scenario.CreateAsync(app);
         var (counselor, device) = await s.JoinBothAsync(app);
@@ -107,11 +101,7 @@ public sealed class DurabilityTests : IAsyncLifetime
     {
         const string Marker = "\"state\":\"ended\"";
         const string Note = "Calm; next week at the same time.";
-        await using var app = new ServerApp(services: services =>
-        {
-            services.AddSingleton<SqliteSessionEventStore>();
-            services.AddSingleton<ISessionEventStore>(sp => new FailingEventStore(sp.GetRequiredService<SqliteSessionEventStore>(), Marker, afterCommit: true));
-        });
+        await using var app = new ServerApp(services: services => FailingEventStore.Replace(services, Marker, afterCommit: true));
         app.Start();
         var s = await Scenario.CreateAsync(app);
         var (counselor, device) = await s.JoinBothAsync(app);

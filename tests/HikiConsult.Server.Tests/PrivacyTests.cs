@@ -1,11 +1,9 @@
 using HikiConsult.Contracts;
 using HikiConsult.Grains.Sessions;
 using HikiConsult.Server.Hubs;
-using HikiConsult.Server.Storage;
 using HikiConsult.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace HikiConsult.Server.Tests;
 
@@ -67,11 +65,7 @@ public sealed class PrivacyTests : IAsyncLifetime
     public async Task An_unexpected_failure_is_logged_once_by_type_and_the_caller_may_resend()
     {
         const string Marker = "fails-on-store 51c2";
-        await using var app = new ServerApp(services: services =>
-        {
-            services.AddSingleton<SqliteSessionEventStore>();
-            services.AddSingleton<ISessionEventStore>(sp => new FailingEventStore(sp.GetRequiredService<SqliteSessionEventStore>(), Marker));
-        });
+        await using var app = new ServerApp(services: services => FailingEventStore.Replace(services, Marker));
         app.Start();
         var s = await Scenario.CreateAsync(app);
         var (_, device) = await s.JoinBothAsync(app);

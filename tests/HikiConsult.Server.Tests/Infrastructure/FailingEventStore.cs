@@ -1,5 +1,7 @@
 using HikiConsult.Contracts;
 using HikiConsult.Grains.Sessions;
+using HikiConsult.Server.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HikiConsult.Server.Tests.Infrastructure;
 
@@ -10,6 +12,13 @@ namespace HikiConsult.Server.Tests.Infrastructure;
 /// </summary>
 internal sealed class FailingEventStore(ISessionEventStore inner, string marker, bool afterCommit = false) : ISessionEventStore
 {
+    /// <summary>Puts the server's SQLite log behind a store that fails on <paramref name="marker"/>.</summary>
+    public static void Replace(IServiceCollection services, string marker, bool afterCommit = false)
+    {
+        services.AddSingleton<SqliteSessionEventStore>();
+        services.AddSingleton<ISessionEventStore>(sp => new FailingEventStore(sp.GetRequiredService<SqliteSessionEventStore>(), marker, afterCommit));
+    }
+
     public async Task<AppendOutcome> AppendAsync(StoredSessionEvent sessionEvent, CancellationToken cancellationToken = default)
     {
         if (!sessionEvent.BodyJson.Contains(marker, StringComparison.Ordinal))
