@@ -9,16 +9,20 @@ using HikiConsult.AllocationTrace;
 //   old-to-young <pid> [top]                  older objects holding references to younger ones, by type (suspends the process)
 return args switch
 {
-    ["record", var pid, var seconds, var file] => Recorder.Record(int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)), file, withStacks: true),
-    ["record-gc", var pid, var seconds, var file] => Recorder.Record(int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)), file, withStacks: false),
+    ["record", var pid, var seconds, var file] => Recorder.Record(Int(pid), Seconds(seconds), file, withStacks: true),
+    ["record-gc", var pid, var seconds, var file] => Recorder.Record(Int(pid), Seconds(seconds), file, withStacks: false),
     ["allocations", var file] => AllocationReport.Print(file, "HikiConsult", Console.Out),
     ["allocations", var file, var prefix] => AllocationReport.Print(file, prefix, Console.Out),
     ["collections", var file] => CollectionReport.Print(file, Console.Out),
     ["marks", var file] => MarkReport.Print(file, Console.Out),
-    ["old-to-young", var pid] => OldToYoungReport.Print(int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture), 40, Console.Out),
-    ["old-to-young", var pid, var top] => OldToYoungReport.Print(int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture), int.Parse(top, System.Globalization.CultureInfo.InvariantCulture), Console.Out),
+    ["old-to-young", var pid] => OldToYoungReport.Print(Int(pid), 40, Console.Out),
+    ["old-to-young", var pid, var top] => OldToYoungReport.Print(Int(pid), Int(top), Console.Out),
     _ => Usage(),
 };
+
+static int Int(string text) => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+
+static TimeSpan Seconds(string text) => TimeSpan.FromSeconds(double.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
 
 static int Usage()
 {

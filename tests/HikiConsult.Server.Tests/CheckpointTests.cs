@@ -93,10 +93,12 @@ public sealed class CheckpointTests : IAsyncLifetime
         for (var burst = 0; burst < 3; burst++)
         {
             var before = Resets();
-            for (var i = 0; i < 40 || Resets() == before; i++)
+            for (var i = 0; (i < 40 || Resets() == before) && i < 5_000; i++)
             {
                 await device.SendTextAsync(s.Session.Id, $"Burst {burst}, message {i}.");
             }
+
+            Assert.True(Resets() > before, "the writer never started the log over");
 
             for (var i = 0; i < 12; i++)
             {
