@@ -1,6 +1,7 @@
 using HikiConsult.Contracts;
 using HikiConsult.Grains.Sessions;
 using HikiConsult.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -128,6 +129,28 @@ public sealed class DurabilityTests : IAsyncLifetime
         Assert.Equal(before + 1, await app.CountEventsAsync(s.Session.Id));
         var open = await app.ExpectAsync<List<SessionDto>>(200, HttpMethod.Get, "/api/devices/me/sessions", s.Device.AccessToken);
         Assert.DoesNotContain(open, o => o.Id == s.Session.Id);
+    }
+
+    [Fact]
+    public async Task A_cancel_that_committed_but_failed_to_answer_succeeds_when_resent()
+    {
+        const string Marker = "\"state\":\"cancelled\"";
+        await using var app = new ServerApp(services: services => FailingEventStore.Replace(services, Marker, afterCommit: true));
+        app.Start();
+        var s = await Scenario.CreateAsync(app);
+        var path = $"/api/sessions/{s.Session.Id}/cancel";
+
+        // The cancel is in the log, but the counselor got an error.
+        using (var failed = await app.PostAsync(path, s.Counselor.Token, null))
+        {
+            Assert.False(failed.IsSuccessStatusCode);
+        }
+
+        var resent = await app.ExpectAsync<SessionDto>(200, HttpMethod.Post, path, s.Counselor.Token);
+        Assert.Equal(SessionStates.Cancelled, resent.State);
+        var open = await app.ExpectAsync<List<SessionDto>>(200, HttpMethod.Get, "/api/devices/me/sessions", s.Device.AccessToken);
+        Assert.DoesNotContain(open, o => o.Id == s.Session.Id);
+        await app.ExpectAsync<ProblemDetails>(409, HttpMethod.Post, path, s.Counselor.Token);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ namespace HikiConsult.Grains.Sessions;
 /// observers and the sinks, so the other participants see it live and the analytics and risk detection take it,
 /// as if the answer had not been lost; a state change among it becomes the state (the log wins, as on
 /// activation). A close found that way (here or on activation) has no closing note, which is stored with the
-/// state, after the log: the counselor's resent <c>End</c> completes it with its note.
+/// state, after the log: the same caller's resent <c>End</c> (with its note) or <c>Cancel</c> completes it.
 /// </para>
 /// </summary>
 [GrainType("session")]
@@ -245,15 +245,9 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         await CatchUpWithLogAsync();
         if (!IsOpen)
         {
-            if (_closeTakenFromLog && S.ClosedBy == by.Id && S.ClosingNote is null)
+            if (S.State is SessionStates.Ended or SessionStates.NoShow && ResendOfCloseTakenFromLog(by))
             {
-                // The same end, resent because its answer was lost (the log has it, its state write never
-                // happened): it completes now, with its note.
-                _closeTakenFromLog = false;
-                _state.State = S with { ClosingNote = checkedNote };
-                await _state.WriteStateAsync();
-                await NotifyClientAsync();
-                await TellStaffClosedAsync();
+                await CompleteCloseTakenFromLogAsync(checkedNote);
                 return new SessionStateDto(SessionId, S.State, Participants());
             }
 
@@ -270,6 +264,12 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         ArgumentNullException.ThrowIfNull(by);
         EnsureCreated();
         await CatchUpWithLogAsync();
+        if (S.State == SessionStates.Cancelled && ResendOfCloseTakenFromLog(by))
+        {
+            await CompleteCloseTakenFromLogAsync(null);
+            return ToDto();
+        }
+
         if (S.State is not (SessionStates.Scheduled or SessionStates.Waiting))
         {
             throw SessionRuleException.Conflict(S.State == SessionStates.Active
@@ -360,6 +360,22 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         _state.State = S with { State = next, EndedAt = Now(), ClosedBy = by.Id, ClosingNote = note };
         await _state.WriteStateAsync();
         await BroadcastStateAsync();
+        await NotifyClientAsync();
+        await TellStaffClosedAsync();
+    }
+
+    /// <summary>
+    /// The same close, resent because its answer was lost: the log has it, but its state write (with the note) never
+    /// happened, so the state was taken from the log.
+    /// </summary>
+    private bool ResendOfCloseTakenFromLog(SenderDto by) => _closeTakenFromLog && S.ClosedBy == by.Id && S.ClosingNote is null;
+
+    /// <summary>Does what the close's own state write would have: stores its note, tells the client's grain and the staff.</summary>
+    private async Task CompleteCloseTakenFromLogAsync(string? note)
+    {
+        _closeTakenFromLog = false;
+        _state.State = S with { ClosingNote = note };
+        await _state.WriteStateAsync();
         await NotifyClientAsync();
         await TellStaffClosedAsync();
     }
