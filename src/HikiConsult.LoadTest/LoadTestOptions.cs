@@ -6,7 +6,7 @@ public sealed record LoadTestOptions
 {
     public const string Usage =
         "HikiConsult.LoadTest [--sessions 1000] [--rate 2000] [--warmup 5] [--duration 20] [--ceiling-duration 10] " +
-        "[--targets both|server|bare] [--bare-relay process|in-process] [--no-ceiling] [--server-dll path] [--server-env NAME=VALUE …] [--connect-parallelism 32] [--sessions-per-counselor 5] [--risk-share 0.01] [--markdown file] [--timeline file.csv]";
+        "[--targets both|server|bare] [--bare-relay process|in-process] [--no-ceiling] [--server-dll path] [--server-env NAME=VALUE …] [--server-log file] [--connect-parallelism 32] [--sessions-per-counselor 5] [--risk-share 0.01] [--markdown file] [--timeline file.csv]";
 
     public int Sessions { get; init; } = 1000;
 
@@ -39,6 +39,12 @@ public sealed record LoadTestOptions
     /// <c>DOTNET_GCgen0size=0x1000000</c> to measure a runtime setting.
     /// </summary>
     public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// A file that receives every line the server process writes (its own log, e.g. with a category raised to Debug
+    /// through <see cref="ServerEnvironment"/>); by default only the last lines are kept, to explain a failed start.
+    /// </summary>
+    public string? ServerLogFile { get; init; }
 
     public int ConnectParallelism { get; init; } = 32;
 
@@ -88,6 +94,7 @@ public sealed record LoadTestOptions
                 },
                 "--server-dll" => options with { ServerDll = Next() },
                 "--server-env" => options with { ServerEnvironment = WithVariable(options.ServerEnvironment, Next()) },
+                "--server-log" => options with { ServerLogFile = Next() },
                 "--connect-parallelism" => options with { ConnectParallelism = Int() },
                 "--sessions-per-counselor" => options with { SessionsPerCounselor = Int() },
                 "--risk-share" => options with { RiskShare = double.Parse(Next(), CultureInfo.InvariantCulture) },

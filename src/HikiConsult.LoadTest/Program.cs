@@ -85,6 +85,7 @@ try
         try
         {
             await log.WriteLineAsync($"Starting the server on a temporary data directory ({dataDirectory})…");
+            await using var serverLog = options.ServerLogFile is { } serverLogFile ? new StreamWriter(serverLogFile) { AutoFlush = true } : null;
             await using var server = await ServerProcess.StartAsync(
                 dataDirectory,
                 assemblyPath: options.ServerDll,
@@ -96,7 +97,15 @@ try
                     ["Auth:LoginPermitLimit"] = "1000000",
                 },
                 environmentVariables: options.ServerEnvironment,
-                cancellationToken: stop.Token);
+                cancellationToken: stop.Token,
+                // Standard output and error arrive on two reader threads; the writer is disposed after the server.
+                onLine: serverLog is null ? null : line =>
+                {
+                    lock (serverLog)
+                    {
+                        serverLog.WriteLine(line);
+                    }
+                });
             var clock = Stopwatch.StartNew();
             var sessions = await Provisioner.ProvisionAsync(server.BaseAddress, options.Sessions, options.SessionsPerCounselor, 8, log, stop.Token);
             await log.WriteLineAsync($"Provisioned {sessions.Count} clients, devices and sessions in {clock.Elapsed.TotalSeconds:0.0} s.");

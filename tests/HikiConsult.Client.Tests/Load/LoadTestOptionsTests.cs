@@ -36,10 +36,12 @@ public sealed class LoadTestOptionsTests
     }
 
     [Fact]
-    public void A_timeline_file_is_optional()
+    public void A_timeline_file_and_a_server_log_file_are_optional()
     {
         Assert.Equal("t.csv", LoadTestOptions.Parse(["--timeline", "t.csv"]).TimelineFile);
         Assert.Null(LoadTestOptions.Parse([]).TimelineFile);
+        Assert.Equal("server.log", LoadTestOptions.Parse(["--server-log", "server.log"]).ServerLogFile);
+        Assert.Null(LoadTestOptions.Parse([]).ServerLogFile);
     }
 
     [Fact]
