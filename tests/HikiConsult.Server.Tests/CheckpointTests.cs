@@ -111,6 +111,39 @@ public sealed class CheckpointTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task The_database_file_is_flushed_after_background_checkpoints_that_copied_frames_and_not_while_idle()
+    {
+        var s = await Scenario.CreateAsync(_app);
+        var (counselor, device) = await s.JoinBothAsync(_app);
+        await using var _ = counselor;
+        await using var __ = device;
+
+        // So that the writer's checkpoint, which syncs the file and holds every commit, finds little left to flush.
+        var before = Flushes();
+        for (var i = 0; Flushes() == before && i < 5_000; i++)
+        {
+            await device.SendTextAsync(s.Session.Id, $"Message {i}.");
+        }
+
+        Assert.True(Flushes() > before, "the database file was never flushed after a background checkpoint");
+        Assert.DoesNotContain(_app.Logs.Lines, l => l.Contains("cannot be flushed", StringComparison.Ordinal));
+
+        // Idle: the first ticks copy the last frames (and the log may start over); after that nothing is new to flush.
+        int idleFrom;
+        var settling = 0;
+        do
+        {
+            idleFrom = Flushes();
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+        }
+        while (Flushes() != idleFrom && ++settling < 30);
+
+        idleFrom = Flushes();
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        Assert.Equal(idleFrom, Flushes());
+    }
+
     [Theory]
     [InlineData("Storage:CheckpointInterval", "00:00:00.001", "CheckpointInterval")]
     [InlineData("Storage:WalResetPages", "65536", "WalResetPages")] // not below the autocheckpoint threshold
@@ -121,6 +154,8 @@ public sealed class CheckpointTests : IAsyncLifetime
         var error = Assert.ThrowsAny<Exception>(() => app.Start());
         Assert.Contains(named, error.ToString(), StringComparison.Ordinal);
     }
+
+    private int Flushes() => _app.Logs.Lines.Count(l => l.StartsWith("Debug", StringComparison.Ordinal) && l.Contains("Database file flushed", StringComparison.Ordinal));
 
     private int Resets() => _app.Logs.Lines.Count(l => l.StartsWith("Debug", StringComparison.Ordinal) && l.Contains("WAL started over", StringComparison.Ordinal));
 

@@ -90,7 +90,8 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
     /// Here no write can come in between: every frame is copied (unless a reader still needs old ones) and the next
     /// transaction starts the log from its beginning. Right after a background checkpoint few frames remain to copy,
     /// but this checkpoint is the one that reaches the end of the log, so SQLite syncs the database file in it: that
-    /// sync, of every page copied since the log last started over, is most of the time it holds the writer.
+    /// sync, of every page copied since the file was last flushed, is most of the time it holds the writer (a host
+    /// can flush the file after its background checkpoints to keep it short).
     /// </summary>
     public Task<WalCheckpointResult> CheckpointAsync()
     {

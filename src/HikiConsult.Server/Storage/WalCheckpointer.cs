@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using HikiConsult.Actors.Storage;
 using Microsoft.Data.Sqlite;
+using Microsoft.Win32.SafeHandles;
 
 namespace HikiConsult.Server.Storage;
 
@@ -13,7 +14,10 @@ namespace HikiConsult.Server.Storage;
 /// <see cref="StorageOptions.WalResetPages"/>, the writer copies the few frames written meanwhile itself,
 /// between two transactions (<see cref="SqliteWriteQueue.CheckpointAsync"/>), and the log starts over. Without
 /// that the log would grow until a commit crossed SQLite's autocheckpoint threshold and copied and synced
-/// everything on the commit path (measured: every send stalled 40–65 ms every ~9 s under load). On shutdown,
+/// everything on the commit path (measured: every send stalled 40–65 ms every ~9 s under load). SQLite syncs the
+/// database file only in a checkpoint that reaches the end of the log, the writer's; so that this sync, which holds
+/// the writer, finds little left to flush, the database file is flushed here after each background checkpoint that
+/// copied frames (measured under load: the writer held 4.5–12 ms instead of 7–33 ms). On shutdown,
 /// one last checkpoint truncates the log so that the file at rest is a single database file. Wall-clock time on
 /// purpose: this is upkeep of the file, not product time.
 /// </summary>
@@ -30,6 +34,13 @@ internal sealed partial class WalCheckpointer(
     // SQLite starts the log over at the next write after a complete checkpoint; until then it reports the same
     // frames, all copied, and there is nothing for the writer to do.
     private long _framesAtLastReset = -1;
+
+    // Closing any descriptor of a file drops every POSIX lock this process holds on it, SQLite's included (SQLite's
+    // "How To Corrupt An SQLite Database File", 2.2.1): this one is opened once and closed only when the host is
+    // disposed, after the last checkpoint. Empty path: an in-memory database, or the flush is unavailable.
+    private string? _databasePath;
+    private SafeFileHandle? _databaseFile;
+    private (long LogFrames, long CopiedFrames) _lastFlushed;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -50,18 +61,29 @@ internal sealed partial class WalCheckpointer(
         return Task.CompletedTask;
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        // Also when the host was never stopped (a failed start): the thread must not use what is disposed here.
+        _stopping.Set();
+        _thread?.Join();
+        _databaseFile?.Dispose();
+        _stopping.Dispose();
+    }
 
     private void Run()
     {
         while (!_stopping.Wait(settings.CheckpointInterval))
         {
+            if (!status.IsReady || Checkpoint("PASSIVE") is not { LogFrames: var frames } result)
+            {
+                continue;
+            }
+
+            FlushDatabaseFile(result);
+
             // The result counts only the frames that existed when the checkpoint began: "all copied" says nothing
             // about those written meanwhile, so the size alone decides.
-            if (status.IsReady
-                && Checkpoint("PASSIVE") is { LogFrames: var frames } result
-                && frames >= settings.WalResetPages
-                && !(frames == _framesAtLastReset && result.CheckpointedFrames == frames))
+            if (frames >= settings.WalResetPages && !(frames == _framesAtLastReset && result.CheckpointedFrames == frames))
             {
                 ResetOnWriter();
             }
@@ -73,6 +95,7 @@ internal sealed partial class WalCheckpointer(
         try
         {
             using var connection = database.OpenAsync().GetAwaiter().GetResult();
+            _databasePath ??= connection.DataSource;
             var result = WalCheckpointResult.Run(connection, mode);
             if (result.Busy && mode != "PASSIVE")
             {
@@ -86,6 +109,31 @@ internal sealed partial class WalCheckpointer(
             // The next tick tries again; the writers' own autocheckpoint is the safety net meanwhile.
             CheckpointFailed(logger, mode, ex);
             return null;
+        }
+    }
+
+    /// <summary>After a background checkpoint that copied frames since the last flush: flushes what it copied to disk.</summary>
+    private void FlushDatabaseFile(WalCheckpointResult result)
+    {
+        if (result.CheckpointedFrames == 0 || (result.LogFrames, result.CheckpointedFrames) == _lastFlushed || string.IsNullOrEmpty(_databasePath))
+        {
+            return;
+        }
+
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            _databaseFile ??= File.OpenHandle(_databasePath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            RandomAccess.FlushToDisk(_databaseFile);
+            _lastFlushed = (result.LogFrames, result.CheckpointedFrames);
+            LogFlushed(logger, result.CheckpointedFrames, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not needed for durability (the writer's checkpoint syncs the file before the log starts over), only
+            // for shorter holds of the writer: given up for the life of the host rather than retried every tick.
+            FlushUnavailable(logger, ex);
+            _databasePath = "";
         }
     }
 
@@ -125,6 +173,12 @@ internal sealed partial class WalCheckpointer(
     // Timed from the request, so it includes the wait behind writes queued before it, as the commits after it do.
     [LoggerMessage(4, LogLevel.Debug, "WAL started over: the writer copied the last of its {Frames} frames, held for {Milliseconds:F1} ms")]
     private static partial void LogReset(ILogger logger, long frames, double milliseconds);
+
+    [LoggerMessage(5, LogLevel.Debug, "Database file flushed after a background checkpoint ({Frames} frames copied) in {Milliseconds:F1} ms")]
+    private static partial void LogFlushed(ILogger logger, long frames, double milliseconds);
+
+    [LoggerMessage(6, LogLevel.Warning, "The database file cannot be flushed after background checkpoints; the writer will sync it when the log starts over")]
+    private static partial void FlushUnavailable(ILogger logger, Exception exception);
 
     [LoggerMessage(3, LogLevel.Debug, "WAL not started over: {Checkpointed} of {Frames} frames copied (a reader holds an older snapshot)")]
     private static partial void LogNotReset(ILogger logger, long frames, long checkpointed);
