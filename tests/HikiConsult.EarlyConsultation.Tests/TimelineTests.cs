@@ -2,9 +2,12 @@ using System.Text.Json;
 using HikiConsult.Contracts;
 using HikiConsult.Domain.Engagement;
 using HikiConsult.EarlyConsultation.Tests.Infrastructure;
+using HikiConsult.Actors;
 using HikiConsult.Grains.EarlyConsultation;
+using HikiConsult.Grains.Sessions;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HikiConsult.EarlyConsultation.Tests;
 
@@ -91,6 +94,38 @@ public sealed class TimelineTests(SharedServer server) : IClassFixture<SharedSer
         Assert.Equal("phq9", series.GetProperty("instrument").GetString());
         Assert.Equal(10, Assert.Single(series.GetProperty("points").EnumerateArray()).GetProperty("total").GetInt32());
         Assert.Equal([5, 10, 15, 20], series.GetProperty("thresholds").EnumerateArray().Select(t => t.GetProperty("value").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_close_the_analytics_read_from_the_log_is_not_counted_again_when_its_call_arrives()
+    {
+        await using var app = new TestServerApp();
+        var s = await app.ScenarioAsync();
+        var path = $"/api/clients/{s.Client.Id}/timeline";
+        Assert.Equal(0, (await app.GetJsonAsync<JsonElement>(path, s.Counselor.Token)).GetProperty("summary").GetProperty("sessionsCancelled").GetInt32());
+
+        // The cancellation is in the log but its call never reached the analytics (as if the process had died in
+        // between): on start the client's grain reads it from the log and counts it.
+        await app.RestartAsync(stopped: () =>
+        {
+            using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False");
+            connection.Open();
+            using var insert = connection.CreateCommand();
+            insert.CommandText =
+                "INSERT INTO session_events (session_id, seq, at, sender_id, sender_role, sender_name, kind, body, client_msg_id) " +
+                "SELECT $session, MAX(seq) + 1, $at, 'server', 'system', 'HikiConsult', 'system', $body, NULL FROM session_events WHERE session_id = $session";
+            insert.Parameters.AddWithValue("$session", s.Session.Id);
+            insert.Parameters.AddWithValue("$at", app.Clock.GetUtcNow().ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$body", $$"""{"action":"state","state":"cancelled","from":"scheduled","by":"{{s.Counselor.Id}}"}""");
+            Assert.Equal(1, insert.ExecuteNonQuery());
+        });
+        Assert.Equal(1, (await app.GetJsonAsync<JsonElement>(path, s.Counselor.Token)).GetProperty("summary").GetProperty("sessionsCancelled").GetInt32());
+
+        // Then the call arrives after all, as a one-way call queued while the grain was catching up does: the grain
+        // no longer lists the session as open, and must still know that it applied its close.
+        var log = await app.Services.GetRequiredService<ISessionEventStore>().ReadAsync(s.Session.Id, 0, 100);
+        await app.Services.GetRequiredService<IGrainFactory>().GetGrain<IClientEarlyConsultationGrain>(s.Client.Id).RecordSessionEvent(log[^1]);
+        Assert.Equal(1, (await app.GetJsonAsync<JsonElement>(path, s.Counselor.Token)).GetProperty("summary").GetProperty("sessionsCancelled").GetInt32());
     }
 
     private async Task<JsonElement> TimelineAsync(Scenario s) => await App.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);

@@ -46,6 +46,14 @@ public sealed partial class ClientEarlyConsultationGrain(
 
     /// <summary>Open sessions with the seq of the last event applied; copied into the state on every write.</summary>
     private readonly Dictionary<string, long> _openSessions = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Sessions whose close this activation applied. A close reaches the grain twice when the session's one-way call
+    /// is what activates it: the activation's catch-up reads it from the log (the client's list still had the
+    /// session open), then the call brings it again; a closed session is no longer in <see cref="_openSessions"/>,
+    /// so without this its close would count twice. Nothing the analytics take follows a close in a session's log.
+    /// </summary>
+    private readonly HashSet<string> _closedSessions = new(StringComparer.Ordinal);
     private ClientDto? _client;
     private IGrainTimer? _escalationTimer;
     private IGrainTimer? _writeTimer;
@@ -253,7 +261,7 @@ public sealed partial class ClientEarlyConsultationGrain(
     private AnalyticsWrite Apply(SessionEventDto e)
     {
         var known = _openSessions.TryGetValue(e.SessionId, out var appliedSeq);
-        if (known && e.Seq <= appliedSeq)
+        if ((known && e.Seq <= appliedSeq) || _closedSessions.Contains(e.SessionId))
         {
             return AnalyticsWrite.None;
         }
@@ -275,6 +283,7 @@ public sealed partial class ClientEarlyConsultationGrain(
         if (closes)
         {
             _openSessions.Remove(e.SessionId);
+            _closedSessions.Add(e.SessionId);
         }
         else
         {
