@@ -46,6 +46,9 @@ public static class SessionStates
     public const string Ended = "ended";
     public const string Cancelled = "cancelled";
     public const string NoShow = "noShow";
+
+    /// <summary>Scheduled, waiting or active: a session that can still be joined.</summary>
+    public static bool IsOpen(string state) => state is Scheduled or Waiting or Active;
 }
 
 public static class EventKinds

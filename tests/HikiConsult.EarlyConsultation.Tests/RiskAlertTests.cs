@@ -1,7 +1,11 @@
 using System.Diagnostics;
+using System.Text.Json;
 using HikiConsult.Contracts;
 using HikiConsult.EarlyConsultation.Tests.Infrastructure;
 using HikiConsult.Grains.EarlyConsultation;
+using HikiConsult.Grains.Sessions;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace HikiConsult.EarlyConsultation.Tests;
@@ -149,6 +153,53 @@ public sealed class RiskAlertTests(SharedServer server, ITestOutputHelper output
         var timeline = await App.GetJsonAsync<System.Text.Json.JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
         Assert.Equal(0, timeline.GetProperty("summary").GetProperty("sessionsAttended").GetInt32());
         Assert.All(timeline.GetProperty("activityByHour").EnumerateArray(), h => Assert.Equal(0, h.GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_risk_message_stored_just_before_a_crash_raises_its_alert_when_the_session_comes_back()
+    {
+        await using var app = new TestServerApp();
+        var s = await app.ScenarioAsync();
+        SenderDto deviceSender;
+        long helloSeq;
+        await using (var device = await app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken))
+        {
+            await device.JoinAsync(s.Session.Id);
+            helloSeq = (await device.SendTextAsync(s.Session.Id, "Hello.")).Seq;
+            deviceSender = (await device.JoinAsync(s.Session.Id, afterSeq: helloSeq - 1)).Events.Single(e => e.Seq == helloSeq).Sender;
+        }
+
+        // As if the process had died between the message's append and risk detection: stored, never scanned, never
+        // acknowledged. After the restart nothing has brought the session back yet; this is the log as it was left.
+        await app.RestartAsync();
+        const string ClientMsgId = "sent-before-the-crash";
+        var log = app.Services.GetRequiredService<ISessionEventStore>();
+        var seq = await log.GetLastSeqAsync(s.Session.Id) + 1;
+        var body = JsonSerializer.SerializeToElement(new { text = "I want to die" }, TestServerApp.Json);
+        var stored = await log.AppendAsync(new StoredSessionEvent(s.Session.Id, seq, app.Clock.GetUtcNow(), deviceSender, EventKinds.Text, body, ClientMsgId));
+        Assert.IsType<AppendOutcome.Appended>(stored);
+
+        await using var counselorHub = await app.ConnectAsync(HubPaths.Counselor, s.Counselor.Token);
+        await counselorHub.ReadyAsync();
+
+        // The counselor opens the session: it comes back, and its last event goes to risk detection again.
+        await app.GetJsonAsync<SessionDto>($"/api/sessions/{s.Session.Id}", s.Counselor.Token);
+        var alert = (await counselorHub.WaitForRiskAlertAsync(a => a.SessionId == s.Session.Id && a.Seq == seq)).Value;
+        Assert.Equal("suicide", alert.Category);
+
+        // Each time the session comes back its last event is scanned again; the alert stays one.
+        await app.RestartAsync();
+        await app.GetJsonAsync<SessionDto>($"/api/sessions/{s.Session.Id}", s.Counselor.Token);
+        await using (var device = await app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken))
+        {
+            // The device reconnects and resends what it never had an answer for: a duplicate of what is stored.
+            await device.JoinAsync(s.Session.Id, afterSeq: seq);
+            var resent = await device.Connection.InvokeAsync<SendAck>(HubMethods.Send, s.Session.Id, new SendRequest(ClientMsgId, EventKinds.Text, body));
+            Assert.Equal((seq, true), (resent.Seq, resent.Duplicate));
+        }
+
+        var open = await app.GetJsonAsync<List<RiskAlertDto>>("/api/alerts", s.Counselor.Token);
+        Assert.Equal(alert.AlertId, Assert.Single(open, a => a.SessionId == s.Session.Id).AlertId);
     }
 
     [Fact]

@@ -97,6 +97,22 @@ public sealed class TimelineTests(SharedServer server) : IClassFixture<SharedSer
     }
 
     [Fact]
+    public async Task A_closed_session_that_comes_back_after_a_restart_is_not_counted_again()
+    {
+        await using var app = new TestServerApp();
+        var s = await app.ScenarioAsync();
+        await app.ExpectStatusAsync(200, HttpMethod.Post, $"/api/sessions/{s.Session.Id}/cancel", s.Counselor.Token);
+        var path = $"/api/clients/{s.Client.Id}/timeline";
+        Assert.Equal(1, (await app.GetJsonAsync<JsonElement>(path, s.Counselor.Token)).GetProperty("summary").GetProperty("sessionsCancelled").GetInt32());
+
+        // Brought back, the session hands its last event, the cancellation, to the sinks again (a crash could have
+        // kept it from them); the analytics, which forget a session once it is closed, must not take it twice.
+        await app.RestartAsync();
+        await app.GetJsonAsync<SessionDto>($"/api/sessions/{s.Session.Id}", s.Counselor.Token);
+        Assert.Equal(1, (await app.GetJsonAsync<JsonElement>(path, s.Counselor.Token)).GetProperty("summary").GetProperty("sessionsCancelled").GetInt32());
+    }
+
+    [Fact]
     public async Task A_close_the_analytics_read_from_the_log_is_not_counted_again_when_its_call_arrives()
     {
         await using var app = new TestServerApp();

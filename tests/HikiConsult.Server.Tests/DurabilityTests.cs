@@ -1,9 +1,13 @@
+using HikiConsult.Actors;
 using HikiConsult.Contracts;
+using HikiConsult.Grains.Clients;
+using HikiConsult.Grains.Counselors;
 using HikiConsult.Grains.Sessions;
 using HikiConsult.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HikiConsult.Server.Tests;
 
@@ -176,6 +180,36 @@ public sealed class DurabilityTests : IAsyncLifetime
         Assert.Equal(SessionStates.Ended, resent.State);
         using var transcript = await _app.GetAsync($"/api/sessions/{s.Session.Id}/transcript", s.Counselor.Token);
         Assert.Contains(Note, await transcript.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_end_whose_state_write_was_lost_in_a_restart_leaves_the_lists_of_open_sessions_when_the_session_comes_back()
+    {
+        var s = await Scenario.CreateAsync(_app);
+        var (counselor, device) = await s.JoinBothAsync(_app);
+        await counselor.Connection.InvokeAsync<SessionStateDto>(HubMethods.EndSession, s.Session.Id, "Done for today.");
+        await counselor.DisposeAsync();
+        await device.DisposeAsync();
+
+        // As if the process had died between the log's append and the state's write: neither the session's state nor
+        // the client's list nor the counselor's open sessions heard of the end (they are told after the state write).
+        await _app.RestartAsync(() => _app.ExecuteAsync(
+            "UPDATE grain_state SET payload = json_set(payload, '$.state', 'active', '$.closingNote', NULL, '$.closedBy', NULL, '$.endedAt', NULL) " +
+            $"WHERE grain_type = 'session' AND grain_key = '{s.Session.Id}'; " +
+            "UPDATE grain_state SET payload = (SELECT json_set(grain_state.payload, '$.sessions[' || entry.key || '].state', 'active') " +
+            $"FROM json_each(grain_state.payload, '$.sessions') AS entry WHERE json_extract(entry.value, '$.sessionId') = '{s.Session.Id}') " +
+            $"WHERE grain_type = 'client' AND grain_key = '{s.Client.Id}'; " +
+            $"UPDATE grain_state SET payload = json_insert(payload, '$.openSessionIds[#]', '{s.Session.Id}') " +
+            $"WHERE grain_type = 'counselor' AND grain_key = '{s.Counselor.Id}'"));
+        var grains = _app.Services.GetRequiredService<IGrainFactory>();
+        Assert.Contains(await grains.GetGrain<IClientGrain>(s.Client.Id).GetSessions(), o => o.SessionId == s.Session.Id && o.IsOpen);
+        Assert.Contains(s.Session.Id, (await grains.GetGrain<ICounselorGrain>(s.Counselor.Id).GetSummary()).OpenSessionIds);
+
+        // The device's first look at its sessions brings the session back, which takes its end from the log.
+        var open = await _app.ExpectAsync<List<SessionDto>>(200, HttpMethod.Get, "/api/devices/me/sessions", s.Device.AccessToken);
+        Assert.DoesNotContain(open, o => o.Id == s.Session.Id);
+        Assert.Contains(await grains.GetGrain<IClientGrain>(s.Client.Id).GetSessions(), o => o.SessionId == s.Session.Id && o.State == SessionStates.Ended);
+        Assert.DoesNotContain(s.Session.Id, (await grains.GetGrain<ICounselorGrain>(s.Counselor.Id).GetSummary()).OpenSessionIds);
     }
 
     [Fact]

@@ -47,6 +47,28 @@ public sealed class SessionEventSinkTests : IAsyncLifetime
         Assert.Equal((EventKinds.Text, Roles.Client, SessionStates.Active), (text.Event.Kind, text.Event.Sender.Role, text.SessionState));
     }
 
+    [Fact]
+    public async Task When_the_session_comes_back_its_last_event_reaches_the_sinks_again_marked_as_redelivered()
+    {
+        var s = await Scenario.CreateAsync(_app);
+        var (counselor, device) = await s.JoinBothAsync(_app);
+        await device.SendTextAsync(s.Session.Id, "The last thing before the restart.");
+        await counselor.DisposeAsync();
+        await device.DisposeAsync();
+        var lastBefore = (await _app.ExpectAsync<EventsPage>(200, HttpMethod.Get, $"/api/sessions/{s.Session.Id}/events", s.Counselor.Token)).Events[^1].Seq;
+        Assert.DoesNotContain(_sink.For(s.Session.Id), p => p.Redelivered);
+
+        // The process may have died between that append and the sinks: the session cannot tell, so they get it again.
+        await _app.RestartAsync();
+        await using var again = await _app.ConnectAsync(HubPaths.Counselor, s.Counselor.Token);
+        var joined = await again.JoinAsync(s.Session.Id, afterSeq: lastBefore);
+
+        var seen = _sink.For(s.Session.Id);
+        var redelivered = Assert.Single(seen, p => p.Redelivered);
+        Assert.Equal(lastBefore, redelivered.Event.Seq);
+        Assert.Equal(seen.Count - joined.Events.Count - 1, seen.IndexOf(redelivered));
+    }
+
     private sealed class RecordingSink : ISessionEventSink
     {
         private readonly ConcurrentQueue<PersistedSessionEvent> _events = new();

@@ -40,7 +40,7 @@ public sealed record NewClient(string Alias, string Language, string TimeZone, s
 /// <summary>A client's view of one of its sessions.</summary>
 public sealed record ClientSessionSummary(string SessionId, string State, DateTimeOffset? ScheduledAt, DateTimeOffset CreatedAt, bool FamilyOnly)
 {
-    public bool IsOpen => State is SessionStates.Scheduled or SessionStates.Waiting or SessionStates.Active;
+    public bool IsOpen => SessionStates.IsOpen(State);
 }
 
 /// <summary>Client statuses.</summary>

@@ -15,6 +15,8 @@ namespace HikiConsult.Grains.EarlyConsultation;
 /// <item>the events the analytics take (<see cref="SessionEngagement"/>) of the client's own sessions go to the
 /// client's grain, one way, so the relay never waits for them; the grain counts each once by its seq.</item>
 /// </list>
+/// An event redelivered on the session's activation (see <see cref="PersistedSessionEvent.Redelivered"/>) is scanned
+/// again (an alert exists once per message) and not given to the analytics.
 /// Family-only sessions are scanned for risk but are not the client's engagement. Message text never leaves this
 /// method except as the matched evidence, and is never logged.
 /// </summary>
@@ -28,7 +30,9 @@ public sealed partial class EarlyConsultationSessionSink(IGrainFactory grains, I
             await ScanAsync(persisted);
         }
 
-        if (!persisted.FamilyOnly && SessionEngagement.Concerns(e))
+        // The analytics read the session logs themselves when the client's grain is activated; a redelivered close
+        // would be counted twice, as the grain forgets a session once it is closed.
+        if (!persisted.Redelivered && !persisted.FamilyOnly && SessionEngagement.Concerns(e))
         {
             await Client(persisted).RecordSessionEvent(e);
         }

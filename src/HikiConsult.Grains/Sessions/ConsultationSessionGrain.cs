@@ -68,7 +68,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
 
     private ConsultationSessionState S => _state.State;
 
-    private bool IsOpen => S.State is SessionStates.Scheduled or SessionStates.Waiting or SessionStates.Active;
+    private bool IsOpen => SessionStates.IsOpen(S.State);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -79,10 +79,23 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
 
         _lastSeq = await _store.GetLastSeqAsync(SessionId, cancellationToken);
 
-        // The log is written before the state blob; if the process died between the two, the log wins.
-        if (await _store.FindLastSystemEventAsync(SessionId, SystemEvents.State, cancellationToken) is { } lastChange)
+        // The log is written before the state blob; if the process died between the two, the log wins, and the
+        // client's grain and the staff, told after the state write, are told now.
+        if (await _store.FindLastSystemEventAsync(SessionId, SystemEvents.State, cancellationToken) is { } lastChange
+            && await TakeStateFromLogAsync(lastChange))
         {
-            await TakeStateFromLogAsync(lastChange);
+            await NotifyClientAsync();
+            if (!IsOpen)
+            {
+                await TellStaffClosedAsync();
+            }
+        }
+
+        // One call at a time, and each event goes to the sinks before the next append: if the process died between
+        // an append and its sinks, that event is the log's last. It goes to them again, marked as such.
+        if (_lastSeq > 0 && _sinks.Count > 0 && await _store.ReadAsync(SessionId, _lastSeq - 1, 1, cancellationToken) is [var last])
+        {
+            await RunSinksAsync(last, redelivered: true);
         }
     }
 
@@ -497,14 +510,14 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
             : null;
     }
 
-    private async Task RunSinksAsync(SessionEventDto stored)
+    private async Task RunSinksAsync(SessionEventDto stored, bool redelivered = false)
     {
         if (_sinks.Count == 0)
         {
             return;
         }
 
-        var persisted = new PersistedSessionEvent(stored, S.ClientId, S.FamilyOnly, S.State);
+        var persisted = new PersistedSessionEvent(stored, S.ClientId, S.FamilyOnly, S.State, redelivered);
         foreach (var sink in _sinks)
         {
             try

@@ -14,5 +14,10 @@ public interface ISessionEventSink
     Task OnEventPersistedAsync(PersistedSessionEvent persisted, CancellationToken cancellationToken);
 }
 
-/// <summary>An event that is in the log, with the session facts a sink needs to route it.</summary>
-public sealed record PersistedSessionEvent(SessionEventDto Event, string ClientId, bool FamilyOnly, string SessionState);
+/// <summary>
+/// An event that is in the log, with the session facts a sink needs to route it. <paramref name="Redelivered"/>: given
+/// again when the session's grain is activated, because it is the log's last event and the process may have died
+/// after its append and before the sinks had it (which the session cannot tell); a sink that must not miss an event
+/// and has no other way to find it acts on it, once by its seq.
+/// </summary>
+public sealed record PersistedSessionEvent(SessionEventDto Event, string ClientId, bool FamilyOnly, string SessionState, bool Redelivered = false);

@@ -91,7 +91,9 @@ public static partial class DeviceEndpoints
         var summaries = await grains.GetGrain<IClientGrain>(caller.ClientId!).GetSessions();
         var open = summaries.Where(s => s.IsOpen && ClientAccess.DeviceMaySee(caller, caller.ClientId!, s.FamilyOnly));
         var sessions = await Task.WhenAll(open.Select(s => grains.GetGrain<IConsultationSessionGrain>(s.SessionId).Get()));
-        return TypedResults.Ok<IReadOnlyList<SessionDto>>([.. sessions.OfType<SessionDto>().OrderBy(s => s.ScheduledAt ?? s.CreatedAt)]);
+
+        // The session's own state decides: the client's list may be behind it after a crash (the session corrects it).
+        return TypedResults.Ok<IReadOnlyList<SessionDto>>([.. sessions.OfType<SessionDto>().Where(s => SessionStates.IsOpen(s.State)).OrderBy(s => s.ScheduledAt ?? s.CreatedAt)]);
     }
 
     [LoggerMessage(1, LogLevel.Information, "Device {DeviceId} paired with client {ClientId} as {Kind}")]
