@@ -182,8 +182,10 @@ public sealed class DurabilityTests : IAsyncLifetime
         Assert.Contains(Note, await transcript.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task An_end_whose_state_write_was_lost_in_a_restart_leaves_the_lists_of_open_sessions_when_the_session_comes_back()
+    [Theory]
+    [InlineData(true)] // died between the log's append and the state's write
+    [InlineData(false)] // died between the state's write and telling the client's grain and the staff
+    public async Task An_end_lost_in_a_restart_leaves_the_lists_of_open_sessions_when_the_session_comes_back(bool stateWriteLost)
     {
         var s = await Scenario.CreateAsync(_app);
         var (counselor, device) = await s.JoinBothAsync(_app);
@@ -191,11 +193,14 @@ public sealed class DurabilityTests : IAsyncLifetime
         await counselor.DisposeAsync();
         await device.DisposeAsync();
 
-        // As if the process had died between the log's append and the state's write: neither the session's state nor
-        // the client's list nor the counselor's open sessions heard of the end (they are told after the state write).
+        // Neither the client's list nor the counselor's open sessions heard of the end: they are told after the
+        // state write.
+        var sessionState = stateWriteLost
+            ? "UPDATE grain_state SET payload = json_set(payload, '$.state', 'active', '$.closingNote', NULL, '$.closedBy', NULL, '$.endedAt', NULL) " +
+              $"WHERE grain_type = 'session' AND grain_key = '{s.Session.Id}'; "
+            : "";
         await _app.RestartAsync(() => _app.ExecuteAsync(
-            "UPDATE grain_state SET payload = json_set(payload, '$.state', 'active', '$.closingNote', NULL, '$.closedBy', NULL, '$.endedAt', NULL) " +
-            $"WHERE grain_type = 'session' AND grain_key = '{s.Session.Id}'; " +
+            sessionState +
             "UPDATE grain_state SET payload = (SELECT json_set(grain_state.payload, '$.sessions[' || entry.key || '].state', 'active') " +
             $"FROM json_each(grain_state.payload, '$.sessions') AS entry WHERE json_extract(entry.value, '$.sessionId') = '{s.Session.Id}') " +
             $"WHERE grain_type = 'client' AND grain_key = '{s.Client.Id}'; " +
@@ -205,7 +210,7 @@ public sealed class DurabilityTests : IAsyncLifetime
         Assert.Contains(await grains.GetGrain<IClientGrain>(s.Client.Id).GetSessions(), o => o.SessionId == s.Session.Id && o.IsOpen);
         Assert.Contains(s.Session.Id, (await grains.GetGrain<ICounselorGrain>(s.Counselor.Id).GetSummary()).OpenSessionIds);
 
-        // The device's first look at its sessions brings the session back, which takes its end from the log.
+        // The device's first look at its sessions brings the session back, which knows it ended and says so.
         var open = await _app.ExpectAsync<List<SessionDto>>(200, HttpMethod.Get, "/api/devices/me/sessions", s.Device.AccessToken);
         Assert.DoesNotContain(open, o => o.Id == s.Session.Id);
         Assert.Contains(await grains.GetGrain<IClientGrain>(s.Client.Id).GetSessions(), o => o.SessionId == s.Session.Id && o.State == SessionStates.Ended);

@@ -79,16 +79,18 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
 
         _lastSeq = await _store.GetLastSeqAsync(SessionId, cancellationToken);
 
-        // The log is written before the state blob; if the process died between the two, the log wins, and the
-        // client's grain and the staff, told after the state write, are told now.
-        if (await _store.FindLastSystemEventAsync(SessionId, SystemEvents.State, cancellationToken) is { } lastChange
-            && await TakeStateFromLogAsync(lastChange))
+        // The log is written before the state blob; if the process died between the two, the log wins.
+        if (await _store.FindLastSystemEventAsync(SessionId, SystemEvents.State, cancellationToken) is { } lastChange)
         {
-            await NotifyClientAsync();
-            if (!IsOpen)
-            {
-                await TellStaffClosedAsync();
-            }
+            await TakeStateFromLogAsync(lastChange);
+        }
+
+        // The client's grain and the staff are told after the state write: if the process died before, they were not
+        // (both calls change nothing when they were).
+        await NotifyClientAsync();
+        if (!IsOpen)
+        {
+            await TellStaffClosedAsync();
         }
 
         // One call at a time, and each event goes to the sinks before the next append: if the process died between

@@ -7,7 +7,8 @@ namespace HikiConsult.Grains.Sessions;
 /// calls every registered sink, in registration order, after an event is durable and broadcast and before the
 /// sender's ack returns. Sinks run inside the session's turn: keep them short (hand heavy work to another
 /// grain or a queue) and never call back into the same session grain. A sink that throws is logged and
-/// skipped; it never fails or alters the message.
+/// skipped; it never fails or alters the message. On activation the grain gives the log's last event to the sinks
+/// again (see <see cref="PersistedSessionEvent.Redelivered"/>), so a sink may see an event twice.
 /// </summary>
 public interface ISessionEventSink
 {
