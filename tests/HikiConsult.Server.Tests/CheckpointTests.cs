@@ -155,9 +155,12 @@ public sealed class CheckpointTests : IAsyncLifetime
         Assert.Contains(named, error.ToString(), StringComparison.Ordinal);
     }
 
-    private int Flushes() => _app.Logs.Lines.Count(l => l.StartsWith("Debug", StringComparison.Ordinal) && l.Contains("Database file flushed", StringComparison.Ordinal));
+    private int Flushes() => DebugLines("Database file flushed");
 
-    private int Resets() => _app.Logs.Lines.Count(l => l.StartsWith("Debug", StringComparison.Ordinal) && l.Contains("WAL started over", StringComparison.Ordinal));
+    private int Resets() => DebugLines("WAL started over");
+
+    private int DebugLines(string containing) =>
+        _app.Logs.Lines.Count(l => l.StartsWith("Debug", StringComparison.Ordinal) && l.Contains(containing, StringComparison.Ordinal));
 
     private long CountInMainFileOnly(string sessionId)
     {

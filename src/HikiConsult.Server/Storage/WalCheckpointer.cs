@@ -37,9 +37,10 @@ internal sealed partial class WalCheckpointer(
 
     // Closing any descriptor of a file drops every POSIX lock this process holds on it, SQLite's included (SQLite's
     // "How To Corrupt An SQLite Database File", 2.2.1): this one is opened once and closed only when the host is
-    // disposed, after the last checkpoint. Empty path: an in-memory database, or the flush is unavailable.
+    // disposed, after the last checkpoint. An empty path: an in-memory database.
     private string? _databasePath;
     private SafeFileHandle? _databaseFile;
+    private bool _flushUnavailable;
     private (long LogFrames, long CopiedFrames) _lastFlushed;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -115,7 +116,8 @@ internal sealed partial class WalCheckpointer(
     /// <summary>After a background checkpoint that copied frames since the last flush: flushes what it copied to disk.</summary>
     private void FlushDatabaseFile(WalCheckpointResult result)
     {
-        if (result.CheckpointedFrames == 0 || (result.LogFrames, result.CheckpointedFrames) == _lastFlushed || string.IsNullOrEmpty(_databasePath))
+        if (_flushUnavailable || string.IsNullOrEmpty(_databasePath)
+            || result.CheckpointedFrames == 0 || (result.LogFrames, result.CheckpointedFrames) == _lastFlushed)
         {
             return;
         }
@@ -133,7 +135,7 @@ internal sealed partial class WalCheckpointer(
             // Not needed for durability (the writer's checkpoint syncs the file before the log starts over), only
             // for shorter holds of the writer: given up for the life of the host rather than retried every tick.
             FlushUnavailable(logger, ex);
-            _databasePath = "";
+            _flushUnavailable = true;
         }
     }
 
