@@ -144,6 +144,45 @@ public sealed class TimelineTests(SharedServer server) : IClassFixture<SharedSer
         Assert.Equal(1, (await app.GetJsonAsync<JsonElement>(path, s.Counselor.Token)).GetProperty("summary").GetProperty("sessionsCancelled").GetInt32());
     }
 
+    [Fact]
+    public async Task A_session_whose_end_the_client_record_missed_in_a_crash_is_not_counted_again()
+    {
+        await using var app = new TestServerApp();
+        var s = await app.ScenarioAsync();
+        var path = $"/api/clients/{s.Client.Id}/timeline";
+        await using (var counselor = await app.ConnectAsync(HubPaths.Counselor, s.Counselor.Token))
+        await using (var device = await app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken))
+        {
+            await counselor.JoinAsync(s.Session.Id);
+            await device.JoinAsync(s.Session.Id);
+            await device.SendTextAsync(s.Session.Id, "I slept most of the day.");
+            await counselor.SendTextAsync(s.Session.Id, "Thank you for telling me.");
+            await counselor.Connection.InvokeAsync<SessionStateDto>(HubMethods.EndSession, s.Session.Id, "Short session.");
+        }
+
+        var before = (await app.GetJsonAsync<JsonElement>(path, s.Counselor.Token)).GetProperty("summary");
+        Assert.Equal(1, before.GetProperty("sessionsAttended").GetInt32());
+
+        // As if the process had died after the session's state write and before the client's record heard of the
+        // end: the client's list still has the session open, and on start the analytics catch up with open sessions.
+        await app.RestartAsync(stopped: () =>
+        {
+            using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False");
+            connection.Open();
+            using var update = connection.CreateCommand();
+            update.CommandText =
+                "UPDATE grain_state SET payload = (SELECT json_set(grain_state.payload, '$.sessions[' || entry.key || '].state', 'active') " +
+                "FROM json_each(grain_state.payload, '$.sessions') AS entry WHERE json_extract(entry.value, '$.sessionId') = $session) " +
+                "WHERE grain_type = 'client' AND grain_key = $client";
+            update.Parameters.AddWithValue("$session", s.Session.Id);
+            update.Parameters.AddWithValue("$client", s.Client.Id);
+            Assert.Equal(1, update.ExecuteNonQuery());
+        });
+
+        var after = (await app.GetJsonAsync<JsonElement>(path, s.Counselor.Token)).GetProperty("summary");
+        Assert.Equal(before.GetRawText(), after.GetRawText());
+    }
+
     private async Task<JsonElement> TimelineAsync(Scenario s) => await App.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
 
     private async Task<JsonElement> SummaryAsync(Scenario s) => (await TimelineAsync(s)).GetProperty("summary");

@@ -48,12 +48,16 @@ public sealed partial class ClientEarlyConsultationGrain(
     private readonly Dictionary<string, long> _openSessions = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Sessions whose close this activation applied. A close reaches the grain twice when the session's one-way call
-    /// is what activates it: the activation's catch-up reads it from the log (the client's list still had the
-    /// session open), then the call brings it again; a closed session is no longer in <see cref="_openSessions"/>,
-    /// so without this its close would count twice. Nothing the analytics take follows a close in a session's log.
+    /// The <see cref="ClosedSessionsKept"/> sessions closed most recently, kept with the state; nothing of theirs is
+    /// applied again. A close can reach the grain twice: the session's one-way call that activates the grain arrives
+    /// after the activation's catch-up read the same close from the log (the client's list still had the session
+    /// open); and a process that died after the session's state write but before the client's grain heard of it
+    /// leaves the session listed open, so the next activation would read its whole log again. A closed session is no
+    /// longer in <see cref="_openSessions"/>, so without this it would count twice. Nothing the analytics take
+    /// follows a close in a session's log.
     /// </summary>
     private readonly HashSet<string> _closedSessions = new(StringComparer.Ordinal);
+    private readonly Queue<string> _closedOrder = new();
     private ClientDto? _client;
     private IGrainTimer? _escalationTimer;
     private IGrainTimer? _writeTimer;
@@ -258,6 +262,9 @@ public sealed partial class ClientEarlyConsultationGrain(
     }
 
     /// <summary>Applies one session event, unless the analytics hold it already, and says when it must be written.</summary>
+    /// <summary>How many recently closed sessions are kept (a client has a few sessions a week).</summary>
+    internal const int ClosedSessionsKept = 64;
+
     private AnalyticsWrite Apply(SessionEventDto e)
     {
         var known = _openSessions.TryGetValue(e.SessionId, out var appliedSeq);
@@ -283,7 +290,7 @@ public sealed partial class ClientEarlyConsultationGrain(
         if (closes)
         {
             _openSessions.Remove(e.SessionId);
-            _closedSessions.Add(e.SessionId);
+            RememberClosed(e.SessionId);
         }
         else
         {
@@ -328,8 +335,13 @@ public sealed partial class ClientEarlyConsultationGrain(
             _openSessions[sessionId] = seq;
         }
 
+        foreach (var sessionId in S.ClosedSessions ?? [])
+        {
+            RememberClosed(sessionId);
+        }
+
         var write = AnalyticsWrite.None;
-        foreach (var sessionId in _openSessions.Keys.Union(openNow).ToList())
+        foreach (var sessionId in _openSessions.Keys.Union(openNow).Where(id => !_closedSessions.Contains(id)).ToList())
         {
             var afterSeq = _openSessions.GetValueOrDefault(sessionId);
             IReadOnlyList<SessionEventDto> page;
@@ -408,6 +420,20 @@ public sealed partial class ClientEarlyConsultationGrain(
         return (int)hash;
     }
 
+    private void RememberClosed(string sessionId)
+    {
+        if (!_closedSessions.Add(sessionId))
+        {
+            return;
+        }
+
+        _closedOrder.Enqueue(sessionId);
+        if (_closedOrder.Count > ClosedSessionsKept)
+        {
+            _closedSessions.Remove(_closedOrder.Dequeue());
+        }
+    }
+
     private async Task WriteStateAsync()
     {
         _writePending = false;
@@ -415,6 +441,7 @@ public sealed partial class ClientEarlyConsultationGrain(
         {
             Engagement = _analytics?.ToState() ?? S.Engagement,
             OpenSessions = _openSessions.ToImmutableDictionary(StringComparer.Ordinal),
+            ClosedSessions = [.. _closedOrder],
         };
         await state.WriteStateAsync();
     }

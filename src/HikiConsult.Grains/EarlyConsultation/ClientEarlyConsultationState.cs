@@ -23,4 +23,11 @@ public sealed record ClientEarlyConsultationState
     /// written before these were kept.
     /// </summary>
     public ImmutableDictionary<string, long>? OpenSessions { get; init; }
+
+    /// <summary>
+    /// The client's sessions closed most recently (at most 64, oldest first), whose events the analytics hold in full:
+    /// a catch-up never reads them again, even when the client's list still has one open. Null in a state written
+    /// before these were kept.
+    /// </summary>
+    public ImmutableArray<string>? ClosedSessions { get; init; }
 }
