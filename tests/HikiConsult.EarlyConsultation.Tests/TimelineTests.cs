@@ -96,93 +96,6 @@ public sealed class TimelineTests(SharedServer server) : IClassFixture<SharedSer
         Assert.Equal([5, 10, 15, 20], series.GetProperty("thresholds").EnumerateArray().Select(t => t.GetProperty("value").GetInt32()));
     }
 
-    [Fact]
-    public async Task A_closed_session_that_comes_back_after_a_restart_is_not_counted_again()
-    {
-        await using var app = new TestServerApp();
-        var s = await app.ScenarioAsync();
-        await app.ExpectStatusAsync(200, HttpMethod.Post, $"/api/sessions/{s.Session.Id}/cancel", s.Counselor.Token);
-        var path = $"/api/clients/{s.Client.Id}/timeline";
-        Assert.Equal(1, (await app.GetJsonAsync<JsonElement>(path, s.Counselor.Token)).GetProperty("summary").GetProperty("sessionsCancelled").GetInt32());
-
-        // Brought back, the session hands its last event, the cancellation, to the sinks again (a crash could have
-        // kept it from them); the analytics, which forget a session once it is closed, must not take it twice.
-        await app.RestartAsync();
-        await app.GetJsonAsync<SessionDto>($"/api/sessions/{s.Session.Id}", s.Counselor.Token);
-        Assert.Equal(1, (await app.GetJsonAsync<JsonElement>(path, s.Counselor.Token)).GetProperty("summary").GetProperty("sessionsCancelled").GetInt32());
-    }
-
-    [Fact]
-    public async Task A_close_the_analytics_read_from_the_log_is_not_counted_again_when_its_call_arrives()
-    {
-        await using var app = new TestServerApp();
-        var s = await app.ScenarioAsync();
-        var path = $"/api/clients/{s.Client.Id}/timeline";
-        Assert.Equal(0, (await app.GetJsonAsync<JsonElement>(path, s.Counselor.Token)).GetProperty("summary").GetProperty("sessionsCancelled").GetInt32());
-
-        // The cancellation is in the log but its call never reached the analytics (as if the process had died in
-        // between): on start the client's grain reads it from the log and counts it.
-        await app.RestartAsync(stopped: () =>
-        {
-            using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False");
-            connection.Open();
-            using var insert = connection.CreateCommand();
-            insert.CommandText =
-                "INSERT INTO session_events (session_id, seq, at, sender_id, sender_role, sender_name, kind, body, client_msg_id) " +
-                "SELECT $session, MAX(seq) + 1, $at, 'server', 'system', 'HikiConsult', 'system', $body, NULL FROM session_events WHERE session_id = $session";
-            insert.Parameters.AddWithValue("$session", s.Session.Id);
-            insert.Parameters.AddWithValue("$at", app.Clock.GetUtcNow().ToUnixTimeMilliseconds());
-            insert.Parameters.AddWithValue("$body", $$"""{"action":"state","state":"cancelled","from":"scheduled","by":"{{s.Counselor.Id}}"}""");
-            Assert.Equal(1, insert.ExecuteNonQuery());
-        });
-        Assert.Equal(1, (await app.GetJsonAsync<JsonElement>(path, s.Counselor.Token)).GetProperty("summary").GetProperty("sessionsCancelled").GetInt32());
-
-        // Then the call arrives after all, as a one-way call queued while the grain was catching up does: the grain
-        // no longer lists the session as open, and must still know that it applied its close.
-        var log = await app.Services.GetRequiredService<ISessionEventStore>().ReadAsync(s.Session.Id, 0, 100);
-        await app.Services.GetRequiredService<IGrainFactory>().GetGrain<IClientEarlyConsultationGrain>(s.Client.Id).RecordSessionEvent(log[^1]);
-        Assert.Equal(1, (await app.GetJsonAsync<JsonElement>(path, s.Counselor.Token)).GetProperty("summary").GetProperty("sessionsCancelled").GetInt32());
-    }
-
-    [Fact]
-    public async Task A_session_whose_end_the_client_record_missed_in_a_crash_is_not_counted_again()
-    {
-        await using var app = new TestServerApp();
-        var s = await app.ScenarioAsync();
-        var path = $"/api/clients/{s.Client.Id}/timeline";
-        await using (var counselor = await app.ConnectAsync(HubPaths.Counselor, s.Counselor.Token))
-        await using (var device = await app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken))
-        {
-            await counselor.JoinAsync(s.Session.Id);
-            await device.JoinAsync(s.Session.Id);
-            await device.SendTextAsync(s.Session.Id, "I slept most of the day.");
-            await counselor.SendTextAsync(s.Session.Id, "Thank you for telling me.");
-            await counselor.Connection.InvokeAsync<SessionStateDto>(HubMethods.EndSession, s.Session.Id, "Short session.");
-        }
-
-        var before = (await app.GetJsonAsync<JsonElement>(path, s.Counselor.Token)).GetProperty("summary");
-        Assert.Equal(1, before.GetProperty("sessionsAttended").GetInt32());
-
-        // As if the process had died after the session's state write and before the client's record heard of the
-        // end: the client's list still has the session open, and on start the analytics catch up with open sessions.
-        await app.RestartAsync(stopped: () =>
-        {
-            using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False");
-            connection.Open();
-            using var update = connection.CreateCommand();
-            update.CommandText =
-                "UPDATE grain_state SET payload = (SELECT json_set(grain_state.payload, '$.sessions[' || entry.key || '].state', 'active') " +
-                "FROM json_each(grain_state.payload, '$.sessions') AS entry WHERE json_extract(entry.value, '$.sessionId') = $session) " +
-                "WHERE grain_type = 'client' AND grain_key = $client";
-            update.Parameters.AddWithValue("$session", s.Session.Id);
-            update.Parameters.AddWithValue("$client", s.Client.Id);
-            Assert.Equal(1, update.ExecuteNonQuery());
-        });
-
-        var after = (await app.GetJsonAsync<JsonElement>(path, s.Counselor.Token)).GetProperty("summary");
-        Assert.Equal(before.GetRawText(), after.GetRawText());
-    }
-
     private async Task<JsonElement> TimelineAsync(Scenario s) => await App.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
 
     private async Task<JsonElement> SummaryAsync(Scenario s) => (await TimelineAsync(s)).GetProperty("summary");
@@ -250,8 +163,8 @@ public sealed class TimelineDurabilityTests
         }
 
         // Stopping writes the counts; then the state loses its positions, as a state of the previous version had none.
-        await app.RestartAsync(() => ExecuteAsync(app,
-            "UPDATE grain_state SET payload = json_remove(payload, '$.openSessions') WHERE grain_type = 'client-early-consultation'").GetAwaiter().GetResult());
+        await app.RestartAsync(() => Assert.Equal(1, app.ExecuteWhileStopped(
+            "UPDATE grain_state SET payload = json_remove(payload, '$.openSessions') WHERE grain_type = 'client-early-consultation'")));
         var timeline = await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
         Assert.Equal(2, ClientMessagesShown(timeline));
 
@@ -262,18 +175,81 @@ public sealed class TimelineDurabilityTests
         Assert.Equal(3, ClientMessagesShown(timeline));
     }
 
+    [Fact]
+    public async Task A_closed_session_that_comes_back_after_a_restart_is_not_counted_again()
+    {
+        await using var app = new TestServerApp();
+        var s = await app.ScenarioAsync();
+        await app.ExpectStatusAsync(200, HttpMethod.Post, $"/api/sessions/{s.Session.Id}/cancel", s.Counselor.Token);
+        Assert.Equal(1, (await SummaryAsync(app, s)).GetProperty("sessionsCancelled").GetInt32());
+
+        // Brought back, the session hands its last event, the cancellation, to the sinks again (a crash could have
+        // kept it from them); the analytics, which forget a session once it is closed, must not take it twice.
+        await app.RestartAsync();
+        await app.GetJsonAsync<SessionDto>($"/api/sessions/{s.Session.Id}", s.Counselor.Token);
+        Assert.Equal(1, (await SummaryAsync(app, s)).GetProperty("sessionsCancelled").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_close_the_analytics_read_from_the_log_is_not_counted_again_when_its_call_arrives()
+    {
+        await using var app = new TestServerApp();
+        var s = await app.ScenarioAsync();
+        Assert.Equal(0, (await SummaryAsync(app, s)).GetProperty("sessionsCancelled").GetInt32());
+
+        // The cancellation is in the log but its call never reached the analytics (as if the process had died in
+        // between): on start the client's grain reads it from the log and counts it.
+        await app.RestartAsync(stopped: () => Assert.Equal(1, app.ExecuteWhileStopped(
+            "INSERT INTO session_events (session_id, seq, at, sender_id, sender_role, sender_name, kind, body, client_msg_id) " +
+            "SELECT $session, MAX(seq) + 1, $at, 'server', 'system', 'HikiConsult', 'system', $body, NULL FROM session_events WHERE session_id = $session",
+            ("$session", s.Session.Id),
+            ("$at", app.Clock.GetUtcNow().ToUnixTimeMilliseconds()),
+            ("$body", $$"""{"action":"state","state":"cancelled","from":"scheduled","by":"{{s.Counselor.Id}}"}"""))));
+        Assert.Equal(1, (await SummaryAsync(app, s)).GetProperty("sessionsCancelled").GetInt32());
+
+        // Then the call arrives after all, as a one-way call queued while the grain was catching up does: the grain
+        // no longer lists the session as open, and must still know that it applied its close.
+        var log = await app.Services.GetRequiredService<ISessionEventStore>().ReadAsync(s.Session.Id, 0, 100);
+        await app.Services.GetRequiredService<IGrainFactory>().GetGrain<IClientEarlyConsultationGrain>(s.Client.Id).RecordSessionEvent(log[^1]);
+        Assert.Equal(1, (await SummaryAsync(app, s)).GetProperty("sessionsCancelled").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_session_whose_end_the_client_record_missed_in_a_crash_is_not_counted_again()
+    {
+        await using var app = new TestServerApp();
+        var s = await app.ScenarioAsync();
+        await using (var counselor = await app.ConnectAsync(HubPaths.Counselor, s.Counselor.Token))
+        await using (var device = await app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken))
+        {
+            await counselor.JoinAsync(s.Session.Id);
+            await device.JoinAsync(s.Session.Id);
+            await device.SendTextAsync(s.Session.Id, "I slept most of the day.");
+            await counselor.SendTextAsync(s.Session.Id, "Thank you for telling me.");
+            await counselor.Connection.InvokeAsync<SessionStateDto>(HubMethods.EndSession, s.Session.Id, "Short session.");
+        }
+
+        var before = await SummaryAsync(app, s);
+        Assert.Equal(1, before.GetProperty("sessionsAttended").GetInt32());
+
+        // As if the process had died after the session's state write and before the client's record heard of the
+        // end: the client's list still has the session open, and on start the analytics catch up with open sessions.
+        await app.RestartAsync(stopped: () => Assert.Equal(1, app.ExecuteWhileStopped(
+            "UPDATE grain_state SET payload = (SELECT json_set(grain_state.payload, '$.sessions[' || entry.key || '].state', 'active') " +
+            "FROM json_each(grain_state.payload, '$.sessions') AS entry WHERE json_extract(entry.value, '$.sessionId') = $session) " +
+            "WHERE grain_type = 'client' AND grain_key = $client",
+            ("$session", s.Session.Id),
+            ("$client", s.Client.Id))));
+
+        Assert.Equal(before.GetRawText(), (await SummaryAsync(app, s)).GetRawText());
+    }
+
+    private static async Task<JsonElement> SummaryAsync(TestServerApp app, Scenario s) =>
+        (await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token)).GetProperty("summary");
+
     /// <summary>Client messages over the weeks the timeline shows.</summary>
     private static int ClientMessagesShown(JsonElement timeline) =>
         timeline.GetProperty("engagementByWeek").EnumerateArray().Sum(w => w.GetProperty("clientMessages").GetInt32());
-
-    private static async Task ExecuteAsync(TestServerApp app, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
-    }
 
     private static async Task<int> StoredClientMessagesAsync(TestServerApp app, string clientId)
     {

@@ -226,6 +226,24 @@ public sealed class TestServerApp : IAsyncDisposable
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>
+    /// Changes the database file behind the server's back, for a test that sets up what a crash would have left: run
+    /// it from <see cref="RestartAsync"/>'s callback, while the server is stopped. Returns the rows changed.
+    /// </summary>
+    public int ExecuteWhileStopped(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command.ExecuteNonQuery();
+    }
+
     private sealed class Factory(TestServerApp owner) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
