@@ -283,6 +283,57 @@ public sealed class SqliteWriteQueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_checkpoint_that_waits_for_readers_copies_past_their_snapshots_and_the_log_starts_over()
+    {
+        await _queue.WriteAsync(batch => Insert(batch, "first"));
+        var timeoutBefore = await _queue.WriteAsync(BusyTimeout);
+
+        // A reader on the snapshot after "first", still reading while more is written.
+        await using var reader = new SqliteConnection(ConnectionString + ";Pooling=False");
+        await reader.OpenAsync();
+        await using (var read = reader.CreateCommand())
+        {
+            read.CommandText = "BEGIN; SELECT COUNT(*) FROM item;";
+            await read.ExecuteScalarAsync();
+        }
+
+        await _queue.WriteAsync(batch => Insert(batch, "second"));
+
+        // Without waiting, nothing past the reader's snapshot is copied; waiting briefly, the reader is still there.
+        Assert.False((await _queue.CheckpointAsync()).CopiedAll);
+        var tooShort = await _queue.CheckpointAsync(waitForReaders: TimeSpan.FromMilliseconds(20));
+        Assert.True(tooShort.Busy && !tooShort.CopiedAll, $"busy {tooShort.Busy}, {tooShort.CheckpointedFrames} of {tooShort.LogFrames} frames copied");
+
+        // The reader finishes while a checkpoint waits for it: everything is copied, and the next write starts the
+        // log over (it reuses the file's beginning instead of growing it).
+        // (From another thread: an idle writer's work runs on the thread that asks for it.)
+        var waiting = Task.Run(() => _queue.CheckpointAsync(waitForReaders: TimeSpan.FromSeconds(10)));
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted, "the checkpoint did not wait for the reader");
+        await using (var end = reader.CreateCommand())
+        {
+            end.CommandText = "COMMIT;";
+            await end.ExecuteNonQueryAsync();
+        }
+
+        var result = await waiting;
+        Assert.True(result.CopiedAll, $"{result.CheckpointedFrames} of {result.LogFrames} frames copied");
+        var walFile = Path.Combine(_directory, "writes.db-wal");
+        var size = new FileInfo(walFile).Length;
+        await _queue.WriteAsync(batch => Insert(batch, "third"));
+        Assert.Equal(size, new FileInfo(walFile).Length);
+        Assert.Equal(timeoutBefore, await _queue.WriteAsync(BusyTimeout));
+        Assert.Equal(["first", "second", "third"], await NamesAsync());
+
+        static long BusyTimeout(SqliteWriteBatch batch)
+        {
+            using var command = batch.Connection.CreateCommand();
+            command.CommandText = "PRAGMA busy_timeout;";
+            return (long)command.ExecuteScalar()!;
+        }
+    }
+
+    [Fact]
     public async Task A_checkpoint_runs_between_two_batches_copies_every_frame_and_the_log_then_starts_over()
     {
         using var gate = new ManualResetEventSlim();

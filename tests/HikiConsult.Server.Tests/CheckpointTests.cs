@@ -144,6 +144,73 @@ public sealed class CheckpointTests : IAsyncLifetime
         Assert.Equal(idleFrom, Flushes());
     }
 
+    [Fact]
+    public async Task A_log_that_overlapping_readers_keep_from_starting_over_is_started_over_by_waiting_for_them()
+    {
+        var s = await Scenario.CreateAsync(_app);
+        var (counselor, device) = await s.JoinBothAsync(_app);
+        await using var _ = counselor;
+        await using var __ = device;
+
+        // Readers that always overlap, each in a read transaction for 10-15 ms: at each write, one of them began
+        // before the writer's last copy, so SQLite alone would not start the log over and it would grow.
+        using var stop = new CancellationTokenSource();
+        var readers = Task.Run(async () =>
+        {
+            var open = new Queue<SqliteConnection>();
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var reader = new SqliteConnection($"Data Source={_app.DatabasePath};Pooling=False");
+                    reader.Open();
+                    using (var read = reader.CreateCommand())
+                    {
+                        read.CommandText = "BEGIN; SELECT COUNT(*) FROM session_events;";
+                        read.ExecuteScalar();
+                    }
+
+                    open.Enqueue(reader);
+                    if (open.Count > 2)
+                    {
+                        open.Dequeue().Dispose();
+                    }
+
+                    await Task.Delay(5);
+                }
+            }
+            finally
+            {
+                while (open.TryDequeue(out var reader))
+                {
+                    reader.Dispose();
+                }
+            }
+        });
+
+        var wal = new FileInfo(_app.DatabasePath + "-wal");
+        var sizes = new long[2];
+        for (var half = 0; half < 2; half++)
+        {
+            // Paced, so that the checkpointer (every 50 ms here) sees the log many times.
+            for (var i = 0; i < 300; i++)
+            {
+                await device.SendTextAsync(s.Session.Id, $"Half {half}, message {i}.");
+                await Task.Delay(5);
+            }
+
+            wal.Refresh();
+            sizes[half] = wal.Length;
+        }
+
+        await stop.CancelAsync();
+        await readers;
+
+        // The log's file keeps its largest size: it stops growing once the log starts over again and again.
+        Assert.True(sizes[1] < sizes[0] * 3 / 2, $"the log grew from {sizes[0]} to {sizes[1]} bytes");
+        Assert.Contains(_app.Logs.Lines, l => l.Contains("WAL copied to its end by the writer (RESTART, waiting for readers)", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("Storage:CheckpointInterval", "00:00:00.001", "CheckpointInterval")]
     [InlineData("Storage:WalResetPages", "65536", "WalResetPages")] // not below the autocheckpoint threshold
@@ -157,7 +224,7 @@ public sealed class CheckpointTests : IAsyncLifetime
 
     private int Flushes() => DebugLines("Database file flushed");
 
-    private int Resets() => DebugLines("WAL started over");
+    private int Resets() => DebugLines("WAL copied to its end by the writer");
 
     private int DebugLines(string containing) =>
         _app.Logs.Lines.Count(l => l.StartsWith("Debug", StringComparison.Ordinal) && l.Contains(containing, StringComparison.Ordinal));

@@ -92,15 +92,23 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
     /// but this checkpoint is the one that reaches the end of the log, so SQLite syncs the database file in it: that
     /// sync, of every page copied since the file was last flushed, is most of the time it holds the writer (a host
     /// can flush the file after its background checkpoints to keep it short).
+    /// <para>
+    /// A PASSIVE checkpoint (the default) copies no frame past the snapshot of the oldest reader, and SQLite starts
+    /// the log over at the next write only if no reader that began before the copy still reads it then: under reads
+    /// that always overlap, the log goes on growing. With <paramref name="waitForReaders"/> the checkpoint is a
+    /// RESTART: it waits up to that long for those readers to finish (readers that begin meanwhile read the newest
+    /// snapshot, then the database file once the log is all copied), copies everything, and the next write starts the
+    /// log over; the result is busy if they did not finish in time. The writer is held for that wait.
+    /// </para>
     /// </summary>
-    public Task<WalCheckpointResult> CheckpointAsync()
+    public Task<WalCheckpointResult> CheckpointAsync(TimeSpan? waitForReaders = null)
     {
         if (_closing)
         {
             return Task.FromException<WalCheckpointResult>(ShuttingDown());
         }
 
-        var pending = new PendingCheckpoint();
+        var pending = new PendingCheckpoint(waitForReaders);
         _queue.Enqueue(pending);
         WriteIfIdle(maxBatches: 1);
         return pending.Completion.Task;
@@ -274,7 +282,10 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
     {
         try
         {
-            checkpoint.Completion.TrySetResult(WalCheckpointResult.Run(Batch().Connection, "PASSIVE"));
+            var connection = Batch().Connection;
+            checkpoint.Completion.TrySetResult(checkpoint.WaitForReaders is { } wait
+                ? WalCheckpointResult.RunWaitingForReaders(connection, wait)
+                : WalCheckpointResult.Run(connection, "PASSIVE"));
         }
         catch (Exception ex)
         {
@@ -310,8 +321,10 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
     }
 
     /// <summary>Queued like a write so that it keeps its place in the order; run alone, outside any transaction.</summary>
-    private sealed class PendingCheckpoint : IPendingWrite
+    private sealed class PendingCheckpoint(TimeSpan? waitForReaders) : IPendingWrite
     {
+        public TimeSpan? WaitForReaders { get; } = waitForReaders;
+
         public TaskCompletionSource<WalCheckpointResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public void Run(SqliteWriteBatch batch) => throw new InvalidOperationException("A checkpoint does not run inside a batch.");

@@ -23,4 +23,26 @@ public sealed record WalCheckpointResult(bool Busy, long LogFrames, long Checkpo
             ? new WalCheckpointResult(reader.GetInt64(0) != 0, reader.GetInt64(1), reader.GetInt64(2))
             : throw new InvalidOperationException("wal_checkpoint returned no row.");
     }
+
+    /// <summary>
+    /// Runs <c>PRAGMA wal_checkpoint(RESTART)</c> with the connection's busy timeout set to <paramref name="wait"/>
+    /// for it (how long it waits for the log's readers), then restores the timeout the connection had.
+    /// </summary>
+    public static WalCheckpointResult RunWaitingForReaders(Microsoft.Data.Sqlite.SqliteConnection connection, TimeSpan wait)
+    {
+        using var timeout = connection.CreateCommand();
+        timeout.CommandText = "PRAGMA busy_timeout;";
+        var previous = Convert.ToInt64(timeout.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        timeout.CommandText = $"PRAGMA busy_timeout = {(long)wait.TotalMilliseconds};";
+        timeout.ExecuteNonQuery();
+        try
+        {
+            return Run(connection, "RESTART");
+        }
+        finally
+        {
+            timeout.CommandText = $"PRAGMA busy_timeout = {previous};";
+            timeout.ExecuteNonQuery();
+        }
+    }
 }

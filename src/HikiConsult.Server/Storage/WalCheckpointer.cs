@@ -12,7 +12,8 @@ namespace HikiConsult.Server.Storage;
 /// copy never holds one of the few pool threads. Such a checkpoint copies only the frames that exist when it
 /// starts, so while writes keep coming the log never starts over; once it holds
 /// <see cref="StorageOptions.WalResetPages"/>, the writer copies the few frames written meanwhile itself,
-/// between two transactions (<see cref="SqliteWriteQueue.CheckpointAsync"/>), and the log starts over. Without
+/// between two transactions (<see cref="SqliteWriteQueue.CheckpointAsync"/>), and the log starts over (if readers
+/// that always overlap keep it from that, the writer's next copy waits briefly for them: <see cref="ReaderWait"/>). Without
 /// that the log would grow until a commit crossed SQLite's autocheckpoint threshold and copied and synced
 /// everything on the commit path (measured: every send stalled 40–65 ms every ~9 s under load). SQLite syncs the
 /// database file only in a checkpoint that reaches the end of the log, the writer's; so that this sync, which holds
@@ -31,9 +32,21 @@ internal sealed partial class WalCheckpointer(
     private readonly ManualResetEventSlim _stopping = new();
     private Thread? _thread;
 
+    /// <summary>
+    /// How long the writer's copy waits for the log's readers once a copy without waiting did not start the log over
+    /// (readers that always overlap keep it from reaching the end, or from starting over). Short: commits wait too.
+    /// </summary>
+    internal static readonly TimeSpan ReaderWait = TimeSpan.FromMilliseconds(50);
+
     // SQLite starts the log over at the next write after a complete checkpoint; until then it reports the same
     // frames, all copied, and there is nothing for the writer to do.
     private long _framesAtLastReset = -1;
+
+    // Set by a complete copy on the writer: the next tick sees whether the log started over.
+    private bool _checkStartOver;
+
+    // The writer's last copy did not start the log over: the next one waits for the readers.
+    private bool _waitForReaders;
 
     // Closing any descriptor of a file drops every POSIX lock this process holds on it, SQLite's included (SQLite's
     // "How To Corrupt An SQLite Database File", 2.2.1): this one is opened once and closed only when the host is
@@ -82,9 +95,21 @@ internal sealed partial class WalCheckpointer(
 
             FlushDatabaseFile(result);
 
+            // Started over, the log holds only what was written since (far less than it held); not started over (a
+            // reader that began before the copy still read it at the next write), it holds at least as much.
+            if (_checkStartOver)
+            {
+                _checkStartOver = false;
+                if (frames > _framesAtLastReset)
+                {
+                    _waitForReaders = true;
+                    LogKeptByReaders(logger, frames);
+                }
+            }
+
             // The result counts only the frames that existed when the checkpoint began: "all copied" says nothing
             // about those written meanwhile, so the size alone decides.
-            if (frames >= settings.WalResetPages && !(frames == _framesAtLastReset && result.CheckpointedFrames == frames))
+            if (_waitForReaders || (frames >= settings.WalResetPages && !(frames == _framesAtLastReset && result.CheckpointedFrames == frames)))
             {
                 ResetOnWriter();
             }
@@ -144,15 +169,20 @@ internal sealed partial class WalCheckpointer(
         try
         {
             var started = Stopwatch.GetTimestamp();
-            var result = writer.CheckpointAsync().GetAwaiter().GetResult();
+            var waited = _waitForReaders;
+            var result = writer.CheckpointAsync(waited ? ReaderWait : null).GetAwaiter().GetResult();
             if (result.CopiedAll)
             {
+                // Waiting for the readers, SQLite guarantees the start over at the next write; without, the next tick checks.
                 _framesAtLastReset = result.LogFrames;
-                LogReset(logger, result.LogFrames, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                _checkStartOver = !waited;
+                _waitForReaders = false;
+                LogReset(logger, waited ? "RESTART, waiting for readers" : "PASSIVE", result.LogFrames, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             else
             {
-                // A reader still holds an older snapshot; the next tick tries again.
+                // A reader holds an older snapshot (waiting, it did not finish in time): the next tick tries again, waiting.
+                _waitForReaders = true;
                 LogNotReset(logger, result.LogFrames, result.CheckpointedFrames);
             }
         }
@@ -162,7 +192,7 @@ internal sealed partial class WalCheckpointer(
         }
         catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
         {
-            CheckpointFailed(logger, "PASSIVE on the writer", ex);
+            CheckpointFailed(logger, "on the writer", ex);
         }
     }
 
@@ -173,8 +203,11 @@ internal sealed partial class WalCheckpointer(
     private static partial void CheckpointBusy(ILogger logger, string mode);
 
     // Timed from the request, so it includes the wait behind writes queued before it, as the commits after it do.
-    [LoggerMessage(4, LogLevel.Debug, "WAL started over: the writer copied the last of its {Frames} frames, held for {Milliseconds:F1} ms")]
-    private static partial void LogReset(ILogger logger, long frames, double milliseconds);
+    [LoggerMessage(4, LogLevel.Debug, "WAL copied to its end by the writer ({Mode}): the last of its {Frames} frames, held for {Milliseconds:F1} ms")]
+    private static partial void LogReset(ILogger logger, string mode, long frames, double milliseconds);
+
+    [LoggerMessage(7, LogLevel.Debug, "WAL not started over after a complete copy ({Frames} frames now): a reader still used it at the next write")]
+    private static partial void LogKeptByReaders(ILogger logger, long frames);
 
     [LoggerMessage(5, LogLevel.Debug, "Database file flushed after a background checkpoint ({Frames} frames copied) in {Milliseconds:F1} ms")]
     private static partial void LogFlushed(ILogger logger, long frames, double milliseconds);
@@ -182,6 +215,6 @@ internal sealed partial class WalCheckpointer(
     [LoggerMessage(6, LogLevel.Warning, "The database file cannot be flushed after background checkpoints; the writer will sync it when the log starts over")]
     private static partial void FlushUnavailable(ILogger logger, Exception exception);
 
-    [LoggerMessage(3, LogLevel.Debug, "WAL not started over: {Checkpointed} of {Frames} frames copied (a reader holds an older snapshot)")]
+    [LoggerMessage(3, LogLevel.Debug, "WAL not copied to its end by the writer: {Checkpointed} of {Frames} frames (a reader holds an older snapshot)")]
     private static partial void LogNotReset(ILogger logger, long frames, long checkpointed);
 }
