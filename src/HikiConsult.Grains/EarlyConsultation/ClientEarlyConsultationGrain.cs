@@ -261,10 +261,10 @@ public sealed partial class ClientEarlyConsultationGrain(
         }
     }
 
-    /// <summary>Applies one session event, unless the analytics hold it already, and says when it must be written.</summary>
     /// <summary>How many recently closed sessions are kept (a client has a few sessions a week).</summary>
-    internal const int ClosedSessionsKept = 64;
+    private const int ClosedSessionsKept = 64;
 
+    /// <summary>Applies one session event, unless the analytics hold it already, and says when it must be written.</summary>
     private AnalyticsWrite Apply(SessionEventDto e)
     {
         var known = _openSessions.TryGetValue(e.SessionId, out var appliedSeq);
