@@ -85,13 +85,8 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
             await TakeStateFromLogAsync(lastChange);
         }
 
-        // The client's grain and the staff are told after the state write: if the process died before, they were not
-        // (both calls change nothing when they were).
-        await NotifyClientAsync();
-        if (!IsOpen)
-        {
-            await TellStaffClosedAsync();
-        }
+        // The client's grain and the staff are told after the state write: if the process died before, they were not.
+        await TellClientAndStaffAsync();
 
         // One call at a time, and each event goes to the sinks before the next append: if the process died between
         // an append and its sinks, that event is the log's last. It goes to them again, marked as such.
@@ -144,7 +139,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         };
         await _state.WriteStateAsync();
         await AppendSystemAsync(SystemEvents.StateChange(SessionStates.Scheduled, null, session.CreatedBy));
-        await NotifyClientAsync();
+        await TellClientAndStaffAsync();
         return ToDto();
     }
 
@@ -365,7 +360,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         await AppendSystemAsync(SystemEvents.StateChange(next, from, by));
         _state.State = S with { State = next };
         await _state.WriteStateAsync();
-        await NotifyClientAsync();
+        await TellClientAndStaffAsync();
     }
 
     private async Task CloseAsync(string next, SenderDto by, string? note)
@@ -375,8 +370,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         _state.State = S with { State = next, EndedAt = Now(), ClosedBy = by.Id, ClosingNote = note };
         await _state.WriteStateAsync();
         await BroadcastStateAsync();
-        await NotifyClientAsync();
-        await TellStaffClosedAsync();
+        await TellClientAndStaffAsync();
     }
 
     /// <summary>
@@ -391,12 +385,21 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         _closeTakenFromLog = false;
         _state.State = S with { ClosingNote = note };
         await _state.WriteStateAsync();
-        await NotifyClientAsync();
-        await TellStaffClosedAsync();
+        await TellClientAndStaffAsync();
     }
 
-    private async Task TellStaffClosedAsync()
+    /// <summary>
+    /// What follows every state write: the client's grain hears of the state (its list of sessions), the staff of a
+    /// close (their open sessions). Both calls change nothing when they knew already.
+    /// </summary>
+    private async Task TellClientAndStaffAsync()
     {
+        await NotifyClientAsync();
+        if (IsOpen)
+        {
+            return;
+        }
+
         foreach (var staff in S.Participants.Where(p => p.Role is Roles.Counselor or Roles.Supervisor))
         {
             await GrainFactory.GetGrain<ICounselorGrain>(staff.Id).SessionClosed(SessionId);
@@ -488,11 +491,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         if (stateChanged)
         {
             await BroadcastStateAsync();
-            await NotifyClientAsync();
-            if (!IsOpen)
-            {
-                await TellStaffClosedAsync();
-            }
+            await TellClientAndStaffAsync();
         }
     }
 
