@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using HikiConsult.Contracts;
 using HikiConsult.Grains.Sessions;
 using HikiConsult.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HikiConsult.Server.Tests;
@@ -53,6 +54,10 @@ public sealed class SessionEventSinkTests : IAsyncLifetime
         var s = await Scenario.CreateAsync(_app);
         var (counselor, device) = await s.JoinBothAsync(_app);
         await device.SendTextAsync(s.Session.Id, "The last thing before the restart.");
+        // Leaving by the hub, not by disconnecting: a disconnect's leave is appended after the client returns,
+        // and could land after the read below or during the restart.
+        await counselor.Connection.InvokeAsync(HubMethods.LeaveSession, s.Session.Id);
+        await device.Connection.InvokeAsync(HubMethods.LeaveSession, s.Session.Id);
         await counselor.DisposeAsync();
         await device.DisposeAsync();
         var lastBefore = (await _app.ExpectAsync<EventsPage>(200, HttpMethod.Get, $"/api/sessions/{s.Session.Id}/events", s.Counselor.Token)).Events[^1].Seq;
