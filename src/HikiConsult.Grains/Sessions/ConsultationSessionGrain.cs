@@ -411,10 +411,11 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
     /// <summary>The one path into the log. Returns the stored event, or the original ack when the sender resent.</summary>
     private async Task<(SessionEventDto? Appended, SendAck? DuplicateOf)> AppendAsync(SenderDto sender, string kind, NormalizedBody body, string? clientMsgId)
     {
+        var sentKey = clientMsgId is null ? 0 : SentMessageIds.Key(sender.Id, clientMsgId);
         for (var attempt = 0; ; attempt++)
         {
             await CatchUpWithLogAsync();
-            if (clientMsgId is not null && await FindSentAsync(sender.Id, clientMsgId) is { } original)
+            if (clientMsgId is not null && await FindSentAsync(sender.Id, clientMsgId, sentKey) is { } original)
             {
                 return (null, original);
             }
@@ -451,7 +452,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
             _lastSeq = seq;
             if (clientMsgId is not null)
             {
-                _sent?.Add(sender.Id, clientMsgId);
+                _sent?.Add(sentKey);
             }
 
             var stored = new SessionEventDto(SessionId, seq, at, sender, kind, body.Element);
@@ -502,11 +503,11 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
     }
 
     /// <summary>The ack of what this sender stored earlier under this clientMsgId, if anything.</summary>
-    private async Task<SendAck?> FindSentAsync(string senderId, string clientMsgId)
+    private async Task<SendAck?> FindSentAsync(string senderId, string clientMsgId, ulong sentKey)
     {
         // Read after _lastSeq (on activation or after a taken seq), so it holds at least everything up to it.
         _sent ??= new SentMessageIds(await _store.ReadClientMsgIdsAsync(SessionId));
-        return _sent.MayContain(senderId, clientMsgId)
+        return _sent.MayContain(sentKey)
             ? await _store.FindByClientMsgIdAsync(SessionId, senderId, clientMsgId)
             : null;
     }

@@ -26,16 +26,19 @@ internal sealed class SentMessageIds
         _hashes = new HashSet<ulong>(Math.Max(InitialCapacity, stored.Count * 2));
         foreach (var key in stored)
         {
-            _hashes.Add(Hash(key.SenderId, key.ClientMsgId));
+            _hashes.Add(Key(key.SenderId, key.ClientMsgId));
         }
     }
 
     /// <summary>False: certainly new. True: stored earlier, or (rarely) another id with the same hash.</summary>
-    public bool MayContain(string senderId, string clientMsgId) => _hashes.Contains(Hash(senderId, clientMsgId));
+    /// <param name="key">From <see cref="Key"/>.</param>
+    public bool MayContain(ulong key) => _hashes.Contains(key);
 
-    public void Add(string senderId, string clientMsgId) => _hashes.Add(Hash(senderId, clientMsgId));
+    /// <param name="key">From <see cref="Key"/>.</param>
+    public void Add(ulong key) => _hashes.Add(key);
 
-    private static ulong Hash(string senderId, string clientMsgId)
+    /// <summary>What this set keeps of one (sender, clientMsgId): worked out once per message, looked up and added.</summary>
+    public static ulong Key(string senderId, string clientMsgId)
     {
         // The sender's hash seeds the id's, so ("a", "bc") and ("ab", "c") differ.
         var sender = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(senderId.AsSpan()), Seed);
