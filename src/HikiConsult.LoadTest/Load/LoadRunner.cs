@@ -88,11 +88,8 @@ public sealed class LoadRunner : IAsyncDisposable
         var capacity = (int)Math.Min(int.MaxValue - 1, (ratePerSecond * total.TotalSeconds * 1.05) + 1000);
         var phase = BeginPhase(capacity, riskShare);
         riskShare = phase.Alerts?.Share ?? 0;
-        var lostBefore = Interlocked.Read(ref _connectionsLost);
         var sessions = _target.Sessions.Count;
-        var gcStart = await ReadRuntimeAsync(cancellationToken);
-        var toolGcStart = RuntimeReading.OfThisProcess();
-        var cpu = CpuMeter.Start(_targetCpu);
+        var meters = await StartMetersAsync(cancellationToken);
 
         var clock = Stopwatch.StartNew();
         var origin = Stopwatch.GetTimestamp();
@@ -147,20 +144,7 @@ public sealed class LoadRunner : IAsyncDisposable
             TaskScheduler.Default);
 
         var measureEnd = Stopwatch.GetTimestamp();
-        var drained = await DrainAsync(phase, drainStall, cancellationToken);
-        var cost = cpu.Read();
-        var gc = await GcSinceAsync(gcStart, cost, cancellationToken);
-        return phase.Summarize(
-            _target.Name,
-            $"open loop {ratePerSecond:0}/s",
-            Connections,
-            ratePerSecond,
-            measureStart,
-            measureEnd,
-            Interlocked.Read(ref _connectionsLost) - lostBefore,
-            LatencySummary.ToMs(lagMaxTicks),
-            drained,
-            cost) with { Gc = gc, ToolGc = GcCost.Between(toolGcStart, RuntimeReading.OfThisProcess(), cost.WallMs) };
+        return await EndPhaseAsync(phase, meters, $"open loop {ratePerSecond:0}/s", ratePerSecond, measureStart, measureEnd, LatencySummary.ToMs(lagMaxTicks), drainStall, cancellationToken);
     }
 
     /// <summary>Every connection sends, awaits the ack, sends again: the highest relay rate the target sustains.</summary>
@@ -168,10 +152,7 @@ public sealed class LoadRunner : IAsyncDisposable
     {
         var total = warmup + duration;
         var phase = BeginPhase((int)Math.Min(int.MaxValue - 1, ((long)maxMessagesPerSecond * (long)Math.Ceiling(total.TotalSeconds)) + 1000), riskShare: 0);
-        var lostBefore = Interlocked.Read(ref _connectionsLost);
-        var gcStart = await ReadRuntimeAsync(cancellationToken);
-        var toolGcStart = RuntimeReading.OfThisProcess();
-        var cpu = CpuMeter.Start(_targetCpu);
+        var meters = await StartMetersAsync(cancellationToken);
         var origin = Stopwatch.GetTimestamp();
         var measureStart = origin + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
         var stopAt = origin + (long)(total.TotalSeconds * Stopwatch.Frequency);
@@ -196,27 +177,39 @@ public sealed class LoadRunner : IAsyncDisposable
         }));
 
         var measureEnd = Math.Min(Stopwatch.GetTimestamp(), stopAt);
+        return await EndPhaseAsync(phase, meters, "closed loop (ceiling)", double.NaN, measureStart, measureEnd, generatorLagMaxMs: 0, drainStall, cancellationToken);
+    }
+
+    /// <summary>Reads every counter a phase reports as a difference (connections lost, both processes' collections, CPU).</summary>
+    private async Task<PhaseMeters> StartMetersAsync(CancellationToken cancellationToken) => new(
+        Interlocked.Read(ref _connectionsLost),
+        await ReadRuntimeAsync(cancellationToken),
+        RuntimeReading.OfThisProcess(),
+        CpuMeter.Start(_targetCpu));
+
+    /// <summary>Drains the phase, then reads the counters again and summarizes it.</summary>
+    private async Task<PhaseResult> EndPhaseAsync(
+        PhaseTracker phase, PhaseMeters start, string name, double offeredPerSecond, long measureStart, long measureEnd, double generatorLagMaxMs, TimeSpan drainStall, CancellationToken cancellationToken)
+    {
         var drained = await DrainAsync(phase, drainStall, cancellationToken);
-        var cost = cpu.Read();
-        var gc = await GcSinceAsync(gcStart, cost, cancellationToken);
+        var cost = start.Cpu.Read();
+        var targetGc = start.TargetRuntime is null ? null : GcCost.Between(start.TargetRuntime, (await ReadRuntimeAsync(cancellationToken))!, cost.WallMs);
+        var toolGc = GcCost.Between(start.ToolRuntime, RuntimeReading.OfThisProcess(), cost.WallMs);
         return phase.Summarize(
             _target.Name,
-            "closed loop (ceiling)",
+            name,
             Connections,
-            double.NaN,
+            offeredPerSecond,
             measureStart,
             measureEnd,
-            Interlocked.Read(ref _connectionsLost) - lostBefore,
-            0,
+            Interlocked.Read(ref _connectionsLost) - start.ConnectionsLost,
+            generatorLagMaxMs,
             drained,
-            cost) with { Gc = gc, ToolGc = GcCost.Between(toolGcStart, RuntimeReading.OfThisProcess(), cost.WallMs) };
+            cost) with { Gc = targetGc, ToolGc = toolGc };
     }
 
     private async Task<RuntimeReading?> ReadRuntimeAsync(CancellationToken cancellationToken) =>
         _targetRuntime is null ? null : await _targetRuntime(cancellationToken);
-
-    private async Task<GcCost?> GcSinceAsync(RuntimeReading? start, CpuCost cost, CancellationToken cancellationToken) =>
-        start is null ? null : GcCost.Between(start, (await ReadRuntimeAsync(cancellationToken))!, cost.WallMs);
 
     public async ValueTask DisposeAsync()
     {
@@ -426,6 +419,9 @@ public sealed class LoadRunner : IAsyncDisposable
 
         alerts.AlertReceived(participant.SessionId, value, at);
     }
+
+    /// <summary>The counters read when a phase starts.</summary>
+    private sealed record PhaseMeters(long ConnectionsLost, RuntimeReading? TargetRuntime, RuntimeReading ToolRuntime, CpuMeter Cpu);
 
     private sealed class Participant(string sessionId, bool isCounselor)
     {
