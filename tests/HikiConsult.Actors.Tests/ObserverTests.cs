@@ -78,20 +78,41 @@ public sealed class ObserverTests
         Assert.Equal(["after delete"], staying.Received);
     }
 
-    [Fact]
-    public async Task An_observer_whose_call_fails_is_removed()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task An_observer_whose_call_fails_is_removed_wherever_it_stands(int healthyBefore)
     {
         await using var host = await TestHost.StartAsync();
         var room = host.GetGrain<IChatRoomGrain>("room");
+        var healthy = Enumerable.Range(0, 2).Select(_ => new Listener()).ToArray();
         var broken = new Listener(fail: true);
-        var healthy = new Listener();
-        await room.Subscribe(host.GrainFactory.CreateObjectReference<IChatObserver>(broken));
-        await room.Subscribe(host.GrainFactory.CreateObjectReference<IChatObserver>(healthy));
+        var subscribers = healthy.Take(healthyBefore).Append(broken).Concat(healthy.Skip(healthyBefore));
+        foreach (var listener in subscribers)
+        {
+            await room.Subscribe(host.GrainFactory.CreateObjectReference<IChatObserver>(listener));
+        }
 
-        Assert.Equal(1, await room.Publish("first"));
-        Assert.Equal(1, await room.Publish("second"));
+        // Publish waits for every call: the broken one is gone after the first.
+        Assert.Equal(3, await room.SubscriberCount());
+        await room.Publish("first");
+        Assert.Equal(2, await room.SubscriberCount());
+        Assert.Equal(2, await room.Publish("second"));
 
-        Assert.Equal(["first", "second"], healthy.Received);
+        Assert.All(healthy, h => Assert.Equal(["first", "second"], h.Received));
+    }
+
+    [Fact]
+    public async Task A_lone_observer_whose_call_fails_is_removed()
+    {
+        await using var host = await TestHost.StartAsync();
+        var room = host.GetGrain<IChatRoomGrain>("room");
+        await room.Subscribe(host.GrainFactory.CreateObjectReference<IChatObserver>(new Listener(fail: true)));
+
+        await room.Publish("lost");
+
+        Assert.Equal(0, await room.SubscriberCount());
     }
 
     [Fact]

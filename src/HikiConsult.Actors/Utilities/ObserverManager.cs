@@ -86,10 +86,21 @@ public sealed class ObserverManager<TIdentity, TObserver> where TIdentity : notn
     }
 
     /// <summary>Calls every live observer and waits for all; one whose call fails is removed.</summary>
-    public async Task Notify(Func<TObserver, Task> notification, Func<TObserver, bool>? predicate = null)
+    public Task Notify(Func<TObserver, Task> notification, Func<TObserver, bool>? predicate = null) =>
+        Notify(static (observer, notification) => notification(observer), notification, predicate);
+
+    /// <summary>
+    /// Calls every live observer with <paramref name="state"/> and waits for all; one whose call fails is removed.
+    /// A static <paramref name="notification"/> with its state costs no closure per call, which matters on a path
+    /// taken for every event.
+    /// </summary>
+    public async Task Notify<TState>(Func<TObserver, TState, Task> notification, TState state, Func<TObserver, bool>? predicate = null)
     {
         ClearExpired();
-        var calls = new List<(TIdentity Id, Task Call)>(_observers.Count);
+
+        // Most grains have one subscriber (one per node): it needs no list of calls.
+        (TIdentity Id, Task Call)? first = null;
+        List<(TIdentity Id, Task Call)>? more = null;
         foreach (var (id, entry) in _observers)
         {
             if (predicate is not null && !predicate(entry.Observer))
@@ -100,17 +111,43 @@ public sealed class ObserverManager<TIdentity, TObserver> where TIdentity : notn
             Task call;
             try
             {
-                call = notification(entry.Observer);
+                call = notification(entry.Observer, state);
             }
             catch (Exception ex)
             {
                 call = Task.FromException(ex);
             }
 
-            calls.Add((id, call));
+            if (first is null)
+            {
+                first = (id, call);
+            }
+            else
+            {
+                (more ??= []).Add((id, call));
+            }
         }
 
-        foreach (var (id, call) in calls)
+        if (first is not { } only)
+        {
+            return;
+        }
+
+        try
+        {
+            await only.Call;
+        }
+        catch (Exception ex)
+        {
+            Drop(only.Id, ex);
+        }
+
+        if (more is null)
+        {
+            return;
+        }
+
+        foreach (var (id, call) in more)
         {
             try
             {
@@ -118,10 +155,15 @@ public sealed class ObserverManager<TIdentity, TObserver> where TIdentity : notn
             }
             catch (Exception ex)
             {
-                _logger.LogDebug(ex, "Observer {ObserverId} failed and is removed", id);
-                _observers.Remove(id);
+                Drop(id, ex);
             }
         }
+    }
+
+    private void Drop(TIdentity id, Exception exception)
+    {
+        _logger.LogDebug(exception, "Observer {ObserverId} failed and is removed", id);
+        _observers.Remove(id);
     }
 }
 
@@ -139,4 +181,5 @@ public sealed class ObserverManager<TObserver>(TimeSpan expiration, ILogger logg
     public void ClearExpired() => _inner.ClearExpired();
     public void Notify(Action<TObserver> notification, Func<TObserver, bool>? predicate = null) => _inner.Notify(notification, predicate);
     public Task Notify(Func<TObserver, Task> notification, Func<TObserver, bool>? predicate = null) => _inner.Notify(notification, predicate);
+    public Task Notify<TState>(Func<TObserver, TState, Task> notification, TState state, Func<TObserver, bool>? predicate = null) => _inner.Notify(notification, state, predicate);
 }

@@ -498,7 +498,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
 
     private async Task PublishAsync(SessionEventDto stored)
     {
-        await _observers.Notify(o => o.OnSessionEvent(stored));
+        await _observers.Notify(static (o, e) => o.OnSessionEvent(e), stored);
         await RunSinksAsync(stored);
     }
 
@@ -537,7 +537,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
     private Task BroadcastStateAsync()
     {
         var dto = new SessionStateDto(SessionId, S.State, Participants());
-        return _observers.Notify(o => o.OnSessionState(dto));
+        return _observers.Notify(static (o, state) => o.OnSessionState(state), dto);
     }
 
     private Task NotifyClientAsync() =>
