@@ -57,13 +57,23 @@ internal sealed class SessionObserver : ISessionObserver
             case 1:
                 return connections[0].Client.SendCoreAsync(method, arguments);
             default:
-                var sends = new Task[connections.Length];
-                for (var i = 0; i < sends.Length; i++)
+                // A send usually completes at once (written to the connection's pipe): wait only for those that did not.
+                List<Task>? pending = null;
+                foreach (var (_, client) in connections)
                 {
-                    sends[i] = connections[i].Client.SendCoreAsync(method, arguments);
+                    var send = client.SendCoreAsync(method, arguments);
+                    if (!send.IsCompletedSuccessfully)
+                    {
+                        (pending ??= new List<Task>(connections.Length)).Add(send);
+                    }
                 }
 
-                return Task.WhenAll(sends);
+                return pending switch
+                {
+                    null => Task.CompletedTask,
+                    [var only] => only,
+                    _ => Task.WhenAll(pending),
+                };
         }
     }
 }
