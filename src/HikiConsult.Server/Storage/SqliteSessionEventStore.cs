@@ -21,7 +21,7 @@ public sealed class SqliteSessionEventStore(SqliteDatabase database, SqliteWrite
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
     public Task<AppendOutcome> AppendAsync(StoredSessionEvent sessionEvent, CancellationToken cancellationToken = default) =>
-        writer.WriteAsync(batch => Append(batch, sessionEvent));
+        writer.WriteAsync(static (batch, e) => Append(batch, e), sessionEvent);
 
     public async Task<long> GetLastSeqAsync(string sessionId, CancellationToken cancellationToken = default)
     {
