@@ -20,13 +20,17 @@ public sealed record NormalizedBody(JsonElement Element)
     /// <summary>The body's JSON text as stored (the element's own UTF-8, decoded on demand).</summary>
     public string Json => Element.GetRawText();
 
-    public static NormalizedBody Write(Action<Utf8JsonWriter> writeProperties)
+    public static NormalizedBody Write(Action<Utf8JsonWriter> writeProperties) =>
+        Write(writeProperties, static (writer, writeProperties) => writeProperties(writer));
+
+    /// <summary>As <see cref="Write(Action{Utf8JsonWriter})"/>; a static writer with its state costs no closure.</summary>
+    public static NormalizedBody Write<TState>(TState state, Action<Utf8JsonWriter, TState> writeProperties)
     {
         var (buffer, writer) = _scratch ??= NewScratch();
         buffer.ResetWrittenCount();
         writer.Reset(buffer);
         writer.WriteStartObject();
-        writeProperties(writer);
+        writeProperties(writer, state);
         writer.WriteEndObject();
         writer.Flush();
 

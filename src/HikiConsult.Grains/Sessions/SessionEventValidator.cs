@@ -113,7 +113,7 @@ public static class SessionEventValidator
     private static NormalizedBody Text(JsonElement body)
     {
         var text = RequiredText(body, "text");
-        return NormalizedBody.Write(w => w.WriteString("text", text));
+        return NormalizedBody.Write(text, static (w, text) => w.WriteString("text", text));
     }
 
     private static NormalizedBody Speak(JsonElement body)
