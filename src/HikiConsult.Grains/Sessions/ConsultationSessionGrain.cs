@@ -33,7 +33,8 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
 {
     private readonly IPersistentState<ConsultationSessionState> _state;
     private readonly ISessionEventStore _store;
-    private readonly IReadOnlyList<ISessionEventSink> _sinks;
+    // An array: enumerated for every event, without an enumerator object.
+    private readonly ISessionEventSink[] _sinks;
     private readonly TimeProvider _time;
     private readonly ILogger<ConsultationSessionGrain> _logger;
     private readonly ObserverManager<ISessionObserver> _observers;
@@ -90,7 +91,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
 
         // One call at a time, and each event goes to the sinks before the next append: if the process died between
         // an append and its sinks, that event is the log's last. It goes to them again, marked as such.
-        if (_lastSeq > 0 && _sinks.Count > 0 && await _store.ReadAsync(SessionId, _lastSeq - 1, 1, cancellationToken) is [var last])
+        if (_lastSeq > 0 && _sinks.Length > 0 && await _store.ReadAsync(SessionId, _lastSeq - 1, 1, cancellationToken) is [var last])
         {
             await RunSinksAsync(last, redelivered: true);
         }
@@ -204,7 +205,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         // A resend of something accepted earlier gets its ack even when the session has closed since.
         // Senders must have joined (the hub also checks the join on the very connection). Presence is not
         // required: it lives in memory and is gone if this activation was ever replaced.
-        if (!IsOpen || !S.Participants.Any(p => p.Id == sender.Id))
+        if (!IsOpen || !IsParticipant(sender.Id))
         {
             var earlier = await _store.FindByClientMsgIdAsync(SessionId, sender.Id, message.ClientMsgId);
             if (earlier is not null)
@@ -319,7 +320,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
             return; // the participant was present already: nothing to log
         }
 
-        var known = S.Participants.Any(p => p.Id == participant.Id);
+        var known = IsParticipant(participant.Id);
         if (!known || (isClientSide && !S.ClientSideJoined))
         {
             _state.State = S with
@@ -348,6 +349,21 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         {
             await GrainFactory.GetGrain<ICounselorGrain>(participant.Id).SessionJoined(SessionId);
         }
+    }
+
+    /// <summary>Whether this id took part: looked up on every message, so without a closure or an enumerator.</summary>
+    private bool IsParticipant(string id)
+    {
+        var participants = S.Participants;
+        for (var i = 0; i < participants.Count; i++)
+        {
+            if (participants[i].Id == id)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool AnyPresent(bool isStaffRole) => S.Participants.Any(p =>
@@ -514,7 +530,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
 
     private async Task RunSinksAsync(SessionEventDto stored, bool redelivered = false)
     {
-        if (_sinks.Count == 0)
+        if (_sinks.Length == 0)
         {
             return;
         }
