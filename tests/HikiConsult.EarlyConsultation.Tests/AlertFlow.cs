@@ -1,12 +1,11 @@
 using HikiConsult.Contracts;
-using HikiConsult.EarlyConsultation.Tests.Infrastructure;
 
 namespace HikiConsult.EarlyConsultation.Tests;
 
 /// <summary>A scenario with the counselor's and the device's connections open and one alert raised.</summary>
 public sealed class AlertFlow : IAsyncDisposable
 {
-    private AlertFlow(Scenario scenario, PushClient counselor, PushClient device, RiskAlertDto alert)
+    private AlertFlow(Scenario scenario, HubClient counselor, HubClient device, RiskAlertDto alert)
     {
         Scenario = scenario;
         Counselor = counselor;
@@ -16,15 +15,15 @@ public sealed class AlertFlow : IAsyncDisposable
 
     public Scenario Scenario { get; }
 
-    public PushClient Counselor { get; }
+    public HubClient Counselor { get; }
 
-    public PushClient Device { get; }
+    public HubClient Device { get; }
 
     public RiskAlertDto Alert { get; }
 
     public static async Task<AlertFlow> RaiseAsync(TestServerApp app, string text = "I want to die", Staff? counselor = null)
     {
-        var scenario = await app.ScenarioAsync(counselor: counselor);
+        var scenario = await Scenario.CreateAsync(app, counselor: counselor);
         var counselorHub = await app.ConnectAsync(HubPaths.Counselor, scenario.Counselor.Token);
         var device = await app.ConnectAsync(HubPaths.Avatar, scenario.Device.AccessToken);
         await device.JoinAsync(scenario.Session.Id);

@@ -25,7 +25,7 @@ public sealed class AssessmentTests(SharedServer server) : IClassFixture<SharedS
         Assert.True(hq25.GetProperty("decisionSupport").GetBoolean());
 
         // A paired device needs them too, for self-report forms.
-        var s = await App.ScenarioAsync(counselor: counselor);
+        var s = await Scenario.CreateAsync(App, counselor: counselor);
         var one = await App.GetJsonAsync<JsonElement>("/api/instruments/phq9", s.Device.AccessToken);
         Assert.Equal(9, one.GetProperty("items").GetArrayLength());
         await App.ExpectStatusAsync(404, HttpMethod.Get, "/api/instruments/nope", counselor.Token);
@@ -35,7 +35,7 @@ public sealed class AssessmentTests(SharedServer server) : IClassFixture<SharedS
     [Fact]
     public async Task A_valid_assessment_is_scored_kept_and_listed()
     {
-        var s = await App.ScenarioAsync();
+        var s = await Scenario.CreateAsync(App);
         var phq9 = await App.ExpectAsync<AssessmentRecord>(201, HttpMethod.Post, $"/api/clients/{s.Client.Id}/assessments", s.Counselor.Token,
             new { instrument = "phq9", answers = new[] { 1, 1, 1, 1, 1, 1, 1, 1, 1 }, completedBy = "counselor" });
         Assert.Equal(9, phq9.Total);
@@ -83,7 +83,7 @@ public sealed class AssessmentTests(SharedServer server) : IClassFixture<SharedS
     [MemberData(nameof(InvalidAnswers))]
     public async Task Invalid_answers_get_a_400_naming_the_item_and_nothing_is_kept(string instrument, string answers, string expected)
     {
-        var s = await App.ScenarioAsync();
+        var s = await Scenario.CreateAsync(App);
         var body = $$"""{"instrument":"{{instrument}}","answers":{{answers}},"completedBy":"counselor"}""";
         var problem = JsonDocument.Parse(await App.ExpectStatusAsync(400, HttpMethod.Post, $"/api/clients/{s.Client.Id}/assessments", s.Counselor.Token, body)).RootElement;
         Assert.Contains(expected, problem.GetProperty("errors").GetProperty("answers")[0].GetString(), StringComparison.Ordinal);
@@ -99,7 +99,7 @@ public sealed class AssessmentTests(SharedServer server) : IClassFixture<SharedS
     [InlineData("""{"instrument":"phq9","answers":[0,0,0,0,0,0,0,0,0],"completedBy":"neighbour"}""", "completedBy")]
     public async Task Unknown_instruments_and_completers_are_refused(string body, string field)
     {
-        var s = await App.ScenarioAsync();
+        var s = await Scenario.CreateAsync(App);
         var problem = JsonDocument.Parse(await App.ExpectStatusAsync(400, HttpMethod.Post, $"/api/clients/{s.Client.Id}/assessments", s.Counselor.Token, body)).RootElement;
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
         Assert.Equal(0, await App.CountRowsAsync("clinical_records", s.Client.Id));
@@ -108,7 +108,7 @@ public sealed class AssessmentTests(SharedServer server) : IClassFixture<SharedS
     [Fact]
     public async Task A_device_self_reports_for_its_own_client_only()
     {
-        var s = await App.ScenarioAsync();
+        var s = await Scenario.CreateAsync(App);
         var family = await App.PairDeviceAsync(s.Counselor.Token, s.Client.Id, DeviceKinds.Family);
         var answers = new[] { 0, 1, 0, 1, 0, 1, 0 };
 
@@ -124,7 +124,7 @@ public sealed class AssessmentTests(SharedServer server) : IClassFixture<SharedS
         Assert.Equal("family", byFamily.CompletedBy);
 
         // Another client: not found, and nothing kept there.
-        var other = await App.ScenarioAsync();
+        var other = await Scenario.CreateAsync(App);
         await App.ExpectStatusAsync(404, HttpMethod.Post, $"/api/clients/{other.Client.Id}/assessments", s.Device.AccessToken, new { instrument = "gad7", answers });
         await App.ExpectStatusAsync(404, HttpMethod.Post, $"/api/clients/{other.Client.Id}/assessments", family.AccessToken, new { instrument = "gad7", answers });
         Assert.Equal(0, await App.CountRowsAsync("clinical_records", other.Client.Id));

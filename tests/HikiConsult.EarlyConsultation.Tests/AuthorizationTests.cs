@@ -1,6 +1,5 @@
 using System.Text.Json;
 using HikiConsult.Contracts;
-using HikiConsult.EarlyConsultation.Tests.Infrastructure;
 
 namespace HikiConsult.EarlyConsultation.Tests;
 
@@ -24,11 +23,11 @@ public sealed class AuthorizationTests(SharedServer server) : IClassFixture<Shar
     [Fact]
     public async Task Only_the_clients_counselors_and_supervisors_read_its_records()
     {
-        var s = await App.ScenarioAsync();
+        var s = await Scenario.CreateAsync(App);
         var other = await App.CreateStaffAsync(Roles.Counselor);
         var supervisor = await App.CreateStaffAsync(Roles.Supervisor);
         var admin = await App.CreateStaffAsync(Roles.Admin);
-        var otherClient = await App.ScenarioAsync();
+        var otherClient = await Scenario.CreateAsync(App);
 
         foreach (var read in ClientReads)
         {

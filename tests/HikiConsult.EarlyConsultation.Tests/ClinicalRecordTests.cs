@@ -1,7 +1,6 @@
 using System.Text.Json;
 using HikiConsult.Contracts;
 using HikiConsult.Domain.Kato;
-using HikiConsult.EarlyConsultation.Tests.Infrastructure;
 using HikiConsult.Grains.EarlyConsultation;
 
 namespace HikiConsult.EarlyConsultation.Tests;
@@ -21,7 +20,7 @@ public sealed class ClinicalRecordTests(SharedServer server) : IClassFixture<Sha
     [InlineData(24.0, 0, false, false, "notMet", null)]
     public async Task An_isolation_record_is_classified_by_the_Kato_2020_criteria(double months, int daysOut, bool oneRoom, bool impairment, string status, string? severity)
     {
-        var s = await App.ScenarioAsync();
+        var s = await Scenario.CreateAsync(App);
         var entry = await App.ExpectAsync<IsolationRecordEntry>(201, HttpMethod.Post, $"/api/clients/{s.Client.Id}/isolation-records", s.Counselor.Token, new
         {
             estimatedMonthsOfContinuousIsolation = months,
@@ -45,7 +44,7 @@ public sealed class ClinicalRecordTests(SharedServer server) : IClassFixture<Sha
     [Fact]
     public async Task Isolation_records_keep_their_history_and_feed_the_timeline()
     {
-        var s = await App.ScenarioAsync();
+        var s = await Scenario.CreateAsync(App);
         await App.ExpectAsync<IsolationRecordEntry>(201, HttpMethod.Post, $"/api/clients/{s.Client.Id}/isolation-records", s.Counselor.Token,
             new { estimatedMonthsOfContinuousIsolation = 4, daysOutOfHomePerWeek = 1, rarelyLeavesOneRoom = false, functionalImpairment = true, distress = true, coOccurringConditions = Array.Empty<string>() });
         App.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -67,7 +66,7 @@ public sealed class ClinicalRecordTests(SharedServer server) : IClassFixture<Sha
     [InlineData("""{"estimatedMonthsOfContinuousIsolation":4,"daysOutOfHomePerWeek":1,"rarelyLeavesOneRoom":false,"distress":true}""", "functionalImpairment")]
     public async Task An_invalid_isolation_record_gets_a_400_and_nothing_is_kept(string body, string expected)
     {
-        var s = await App.ScenarioAsync();
+        var s = await Scenario.CreateAsync(App);
         var text = await App.ExpectStatusAsync(400, HttpMethod.Post, $"/api/clients/{s.Client.Id}/isolation-records", s.Counselor.Token, body);
         Assert.Contains(expected, text, StringComparison.Ordinal);
         Assert.Empty(await App.GetJsonAsync<List<IsolationRecordEntry>>($"/api/clients/{s.Client.Id}/isolation-records", s.Counselor.Token));
@@ -77,7 +76,7 @@ public sealed class ClinicalRecordTests(SharedServer server) : IClassFixture<Sha
     [Fact]
     public async Task Biomarker_records_are_research_data_with_their_citation()
     {
-        var s = await App.ScenarioAsync();
+        var s = await Scenario.CreateAsync(App);
         var entry = await App.ExpectAsync<BiomarkerEntry>(201, HttpMethod.Post, $"/api/clients/{s.Client.Id}/biomarkers", s.Counselor.Token,
             new { analyte = "Ornithine", value = 92.5, unit = "µmol/L", sex = "male", assay = "LC-MS/MS, research lab", date = "2026-01-15" });
         Assert.Equal("ornithine", entry.Record.Analyte);
@@ -100,7 +99,7 @@ public sealed class ClinicalRecordTests(SharedServer server) : IClassFixture<Sha
     [InlineData("""{"analyte":"arginine","unit":"µmol/L","sex":"female","assay":"lab","date":"2026-01-01"}""", "value")]
     public async Task An_invalid_biomarker_record_gets_a_400_and_nothing_is_kept(string body, string expected)
     {
-        var s = await App.ScenarioAsync();
+        var s = await Scenario.CreateAsync(App);
         var text = await App.ExpectStatusAsync(400, HttpMethod.Post, $"/api/clients/{s.Client.Id}/biomarkers", s.Counselor.Token, body);
         Assert.Contains(expected, text, StringComparison.Ordinal);
         Assert.Equal(0, await App.CountRowsAsync("clinical_records", s.Client.Id));
@@ -109,7 +108,7 @@ public sealed class ClinicalRecordTests(SharedServer server) : IClassFixture<Sha
     [Fact]
     public async Task Biomarkers_are_never_a_triage_input()
     {
-        var s = await App.ScenarioAsync();
+        var s = await Scenario.CreateAsync(App);
         await using var hub = await App.ConnectAsync(HubPaths.Counselor, s.Counselor.Token);
         foreach (var analyte in new[] { "ornithine", "arginine", "bilirubin", "arginaseActivity", "longChainAcylcarnitines" })
         {

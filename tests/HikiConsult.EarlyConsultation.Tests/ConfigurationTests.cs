@@ -1,6 +1,5 @@
 using System.Text.Json;
 using HikiConsult.Contracts;
-using HikiConsult.EarlyConsultation.Tests.Infrastructure;
 using HikiConsult.Grains.EarlyConsultation;
 
 namespace HikiConsult.EarlyConsultation.Tests;
@@ -15,8 +14,8 @@ public sealed class ConfigurationTests
         {
             ["EarlyConsultation:Instruments:Cutoffs:hq25"] = "44",
             ["Triage:Phq9Item9PerPoint"] = "55",
-        });
-        var s = await app.ScenarioAsync();
+        }).Start();
+        var s = await Scenario.CreateAsync(app);
         var definition = await app.GetJsonAsync<JsonElement>("/api/instruments/hq25", s.Counselor.Token);
         Assert.Equal(44, definition.GetProperty("cutoff").GetProperty("default").GetInt32());
 
@@ -40,9 +39,10 @@ public sealed class ConfigurationTests
     [InlineData("Triage:CriticalPriority", "-5", "CriticalPriority")]
     [InlineData("EarlyConsultation:AlertAcknowledgeTimeout", "00:00:00", "AlertAcknowledgeTimeout")]
     [InlineData("EarlyConsultation:Instruments:Cutoffs:hq25", "101", "outside the total range")]
-    public void Invalid_configuration_stops_the_start_with_the_problem_named(string key, string value, string named)
+    public async Task Invalid_configuration_stops_the_start_with_the_problem_named(string key, string value, string named)
     {
-        var failure = Assert.ThrowsAny<Exception>(() => new TestServerApp(new() { [key] = value }));
+        await using var app = new TestServerApp(new() { [key] = value });
+        var failure = Assert.ThrowsAny<Exception>(() => app.Start());
         Assert.Contains(named, failure.ToString(), StringComparison.Ordinal);
     }
 }

@@ -9,7 +9,7 @@ public sealed class EscalationTests
     [Fact]
     public async Task An_alert_not_acknowledged_within_five_minutes_is_escalated_to_every_supervisor()
     {
-        await using var app = new TestServerApp();
+        await using var app = new TestServerApp().Start();
         var supervisors = new[] { await app.CreateStaffAsync(Roles.Supervisor), await app.CreateStaffAsync(Roles.Supervisor) };
         await using var first = await app.ConnectAsync(HubPaths.Counselor, supervisors[0].Token);
         await using var second = await app.ConnectAsync(HubPaths.Counselor, supervisors[1].Token);
@@ -43,7 +43,7 @@ public sealed class EscalationTests
     [Fact]
     public async Task The_escalation_time_is_configurable_and_acknowledged_alerts_are_never_escalated()
     {
-        await using var app = new TestServerApp(new() { ["EarlyConsultation:AlertAcknowledgeTimeout"] = "00:02:00" });
+        await using var app = new TestServerApp(new() { ["EarlyConsultation:AlertAcknowledgeTimeout"] = "00:02:00" }).Start();
         var supervisor = await app.CreateStaffAsync(Roles.Supervisor);
         await using var supervisorHub = await app.ConnectAsync(HubPaths.Counselor, supervisor.Token);
         await using var flow = await AlertFlow.RaiseAsync(app);
@@ -63,7 +63,7 @@ public sealed class EscalationTests
     [Fact]
     public async Task Escalation_survives_a_restart()
     {
-        await using var app = new TestServerApp();
+        await using var app = new TestServerApp().Start();
         var supervisor = await app.CreateStaffAsync(Roles.Supervisor);
         RiskAlertDto alert;
         await using (var flow = await AlertFlow.RaiseAsync(app))
@@ -88,7 +88,7 @@ public sealed class EscalationTests
     [Fact]
     public async Task A_deadline_that_passed_while_the_server_was_down_escalates_at_start()
     {
-        await using var app = new TestServerApp();
+        await using var app = new TestServerApp().Start();
         var supervisor = await app.CreateStaffAsync(Roles.Supervisor);
         RiskAlertDto alert;
         await using (var flow = await AlertFlow.RaiseAsync(app))
@@ -96,7 +96,7 @@ public sealed class EscalationTests
             alert = flow.Alert;
         }
 
-        await app.RestartAsync(stopped: () => app.Clock.Advance(TimeSpan.FromMinutes(30)));
+        await app.RestartAsync(whileStopped: () => app.Clock.Advance(TimeSpan.FromMinutes(30)));
         await using var supervisorHub = await app.ConnectAsync(HubPaths.Counselor, supervisor.Token);
 
         // Escalated on start (the push may have gone out before this connection existed): the stored alert says so.
@@ -107,7 +107,7 @@ public sealed class EscalationTests
     /// <summary>Polls a condition that the server makes true in the background; never a fixed sleep.</summary>
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
-        var deadline = DateTime.UtcNow + PushClient.Timeout;
+        var deadline = DateTime.UtcNow + HubClient.Timeout;
         while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, "The condition did not hold in time.");

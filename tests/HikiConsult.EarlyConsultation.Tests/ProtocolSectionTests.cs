@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using HikiConsult.Contracts;
-using HikiConsult.EarlyConsultation.Tests.Infrastructure;
 using HikiConsult.Server.EarlyConsultation;
 
 namespace HikiConsult.EarlyConsultation.Tests;
@@ -23,7 +22,11 @@ public sealed partial class ProtocolSectionTests : IAsyncLifetime
     private readonly TestServerApp _app = new();
     private readonly string _section = ReadSection();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public Task InitializeAsync()
+    {
+        _app.Start();
+        return Task.CompletedTask;
+    }
 
     public Task DisposeAsync() => _app.DisposeAsync().AsTask();
 
@@ -100,7 +103,7 @@ public sealed partial class ProtocolSectionTests : IAsyncLifetime
 
         var supervisor = await _app.CreateStaffAsync(Roles.Supervisor);
         await using var supervisorHub = await _app.ConnectAsync(HubPaths.Counselor, supervisor.Token);
-        var s = await _app.ScenarioAsync("ja");
+        var s = await Scenario.CreateAsync(_app, "ja");
         var client = $"/api/clients/{s.Client.Id}";
         var token = s.Counselor.Token;
 

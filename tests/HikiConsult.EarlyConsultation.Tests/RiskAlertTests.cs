@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using HikiConsult.Contracts;
-using HikiConsult.EarlyConsultation.Tests.Infrastructure;
 using HikiConsult.Grains.EarlyConsultation;
 using HikiConsult.Grains.Sessions;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -26,7 +25,7 @@ public sealed class RiskAlertTests(SharedServer server, ITestOutputHelper output
     [MemberData(nameof(RiskPhrases))]
     public async Task A_risk_phrase_from_a_device_is_pushed_to_the_counselor_and_supervisors_within_a_second(string language, string[] phrases, string firstEvidence)
     {
-        var s = await App.ScenarioAsync(language);
+        var s = await Scenario.CreateAsync(App, language);
         var supervisor = await App.CreateStaffAsync(Roles.Supervisor);
         var otherCounselor = await App.CreateStaffAsync(Roles.Counselor);
         var admin = await App.CreateStaffAsync(Roles.Admin);
@@ -59,7 +58,7 @@ public sealed class RiskAlertTests(SharedServer server, ITestOutputHelper output
             // Supervisors get it too; the message itself reached the counselor unchanged.
             await supervisorHub.WaitForRiskAlertAsync(a => a.AlertId == alert.AlertId);
             var relayed = await counselorHub.WaitForEventAsync(e => e.Seq == ack.Seq);
-            Assert.Equal(phrase, relayed.Value.Body.GetProperty("text").GetString());
+            Assert.Equal(phrase, relayed.Body.GetProperty("text").GetString());
         }
 
         var first = counselorHub.RiskAlerts[0].Value;
@@ -100,7 +99,7 @@ public sealed class RiskAlertTests(SharedServer server, ITestOutputHelper output
     [MemberData(nameof(NegatedAndNeutral))]
     public async Task Negated_and_neutral_messages_raise_no_alert(string language, string[] messages)
     {
-        var s = await App.ScenarioAsync(language);
+        var s = await Scenario.CreateAsync(App, language);
         await using var counselorHub = await App.ConnectAsync(HubPaths.Counselor, s.Counselor.Token);
         await using var device = await App.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken);
         await device.JoinAsync(s.Session.Id);
@@ -121,7 +120,7 @@ public sealed class RiskAlertTests(SharedServer server, ITestOutputHelper output
     [Fact]
     public async Task Counselor_messages_are_not_scanned()
     {
-        var s = await App.ScenarioAsync();
+        var s = await Scenario.CreateAsync(App);
         await using var counselorHub = await App.ConnectAsync(HubPaths.Counselor, s.Counselor.Token);
         await using var device = await App.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken);
         await counselorHub.JoinAsync(s.Session.Id);
@@ -136,7 +135,7 @@ public sealed class RiskAlertTests(SharedServer server, ITestOutputHelper output
     [Fact]
     public async Task A_family_device_in_a_family_session_is_scanned_too()
     {
-        var s = await App.ScenarioAsync("nl", familyOnly: true);
+        var s = await Scenario.CreateAsync(App, "nl", familyOnly: true);
         Assert.Equal(DeviceKinds.Family, s.Device.Kind);
         await using var counselorHub = await App.ConnectAsync(HubPaths.Counselor, s.Counselor.Token);
         await using var family = await App.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken);
@@ -158,8 +157,8 @@ public sealed class RiskAlertTests(SharedServer server, ITestOutputHelper output
     [Fact]
     public async Task A_risk_message_stored_just_before_a_crash_raises_its_alert_when_the_session_comes_back()
     {
-        await using var app = new TestServerApp();
-        var s = await app.ScenarioAsync();
+        await using var app = new TestServerApp().Start();
+        var s = await Scenario.CreateAsync(app);
         SenderDto deviceSender;
         long helloSeq;
         await using (var device = await app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken))
@@ -205,7 +204,7 @@ public sealed class RiskAlertTests(SharedServer server, ITestOutputHelper output
     [Fact]
     public async Task Message_bodies_never_reach_the_logs()
     {
-        var s = await App.ScenarioAsync();
+        var s = await Scenario.CreateAsync(App);
         await using var counselorHub = await App.ConnectAsync(HubPaths.Counselor, s.Counselor.Token);
         await using var device = await App.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken);
         await device.JoinAsync(s.Session.Id);
@@ -214,7 +213,7 @@ public sealed class RiskAlertTests(SharedServer server, ITestOutputHelper output
         var alert = (await counselorHub.WaitForRiskAlertAsync(a => a.Seq == ack.Seq)).Value;
         await counselorHub.AcknowledgeAsync(alert.AlertId, $"Called the client, {marker}");
 
-        Assert.Contains(App.Logs, l => l.Contains(alert.AlertId, StringComparison.Ordinal));
-        Assert.DoesNotContain(App.Logs, l => l.Contains(marker, StringComparison.Ordinal) || l.Contains("want to die", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(App.Logs.Lines, l => l.Contains(alert.AlertId, StringComparison.Ordinal));
+        Assert.DoesNotContain(App.Logs.Lines, l => l.Contains(marker, StringComparison.Ordinal) || l.Contains("want to die", StringComparison.OrdinalIgnoreCase));
     }
 }

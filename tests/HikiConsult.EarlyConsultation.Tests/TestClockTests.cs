@@ -1,4 +1,3 @@
-using HikiConsult.EarlyConsultation.Tests.Infrastructure;
 
 namespace HikiConsult.EarlyConsultation.Tests;
 

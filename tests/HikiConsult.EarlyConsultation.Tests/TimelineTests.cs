@@ -1,7 +1,6 @@
 using System.Text.Json;
 using HikiConsult.Contracts;
 using HikiConsult.Domain.Engagement;
-using HikiConsult.EarlyConsultation.Tests.Infrastructure;
 using HikiConsult.Actors;
 using HikiConsult.Grains.EarlyConsultation;
 using HikiConsult.Grains.Sessions;
@@ -19,7 +18,7 @@ public sealed class TimelineTests(SharedServer server) : IClassFixture<SharedSer
     [Fact]
     public async Task The_timeline_follows_the_session_history_event_by_event()
     {
-        var s = await App.ScenarioAsync();
+        var s = await Scenario.CreateAsync(App);
         var summary = await SummaryAsync(s);
         Assert.Equal(0, summary.GetProperty("sessionsAttended").GetInt32());
         Assert.Equal(JsonValueKind.Null, summary.GetProperty("lastContactAt").ValueKind);
@@ -87,7 +86,7 @@ public sealed class TimelineTests(SharedServer server) : IClassFixture<SharedSer
     [Fact]
     public async Task Assessment_scores_appear_as_series_with_their_thresholds()
     {
-        var s = await App.ScenarioAsync();
+        var s = await Scenario.CreateAsync(App);
         await App.ExpectStatusAsync(201, HttpMethod.Post, $"/api/clients/{s.Client.Id}/assessments", s.Counselor.Token,
             new { instrument = "phq9", answers = new[] { 2, 2, 2, 2, 2, 0, 0, 0, 0 } });
         var series = Assert.Single((await TimelineAsync(s)).GetProperty("assessments").EnumerateArray());
@@ -107,8 +106,8 @@ public sealed class TimelineDurabilityTests
     [Fact]
     public async Task Message_counts_are_written_behind_between_half_and_all_of_the_write_delay()
     {
-        await using var app = new TestServerApp();
-        var s = await app.ScenarioAsync();
+        await using var app = new TestServerApp().Start();
+        var s = await Scenario.CreateAsync(app);
         var delay = new EarlyConsultationOptions().AnalyticsWriteDelay;
         await using var device = await app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken);
         await device.JoinAsync(s.Session.Id);
@@ -133,8 +132,8 @@ public sealed class TimelineDurabilityTests
     [Fact]
     public async Task Ending_a_session_writes_its_message_counts_at_once()
     {
-        await using var app = new TestServerApp();
-        var s = await app.ScenarioAsync();
+        await using var app = new TestServerApp().Start();
+        var s = await Scenario.CreateAsync(app);
         await using var counselor = await app.ConnectAsync(HubPaths.Counselor, s.Counselor.Token);
         await using var device = await app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken);
         await counselor.JoinAsync(s.Session.Id);
@@ -153,8 +152,8 @@ public sealed class TimelineDurabilityTests
     [Fact]
     public async Task A_state_written_before_log_positions_were_kept_counts_on_from_the_logs_end()
     {
-        await using var app = new TestServerApp();
-        var s = await app.ScenarioAsync();
+        await using var app = new TestServerApp().Start();
+        var s = await Scenario.CreateAsync(app);
         await using (var device = await app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken))
         {
             await device.JoinAsync(s.Session.Id);
@@ -163,7 +162,7 @@ public sealed class TimelineDurabilityTests
         }
 
         // Stopping writes the counts; then the state loses its positions, as a state of the previous version had none.
-        await app.RestartAsync(() => Assert.Equal(1, app.ExecuteWhileStopped(
+        await app.RestartAsync(async () => Assert.Equal(1, await app.ExecuteAsync(
             "UPDATE grain_state SET payload = json_remove(payload, '$.openSessions') WHERE grain_type = 'client-early-consultation'")));
         var timeline = await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
         Assert.Equal(2, ClientMessagesShown(timeline));
@@ -178,8 +177,8 @@ public sealed class TimelineDurabilityTests
     [Fact]
     public async Task A_closed_session_that_comes_back_after_a_restart_is_not_counted_again()
     {
-        await using var app = new TestServerApp();
-        var s = await app.ScenarioAsync();
+        await using var app = new TestServerApp().Start();
+        var s = await Scenario.CreateAsync(app);
         await app.ExpectStatusAsync(200, HttpMethod.Post, $"/api/sessions/{s.Session.Id}/cancel", s.Counselor.Token);
         Assert.Equal(1, (await SummaryAsync(app, s)).GetProperty("sessionsCancelled").GetInt32());
 
@@ -193,13 +192,13 @@ public sealed class TimelineDurabilityTests
     [Fact]
     public async Task A_close_the_analytics_read_from_the_log_is_not_counted_again_when_its_call_arrives()
     {
-        await using var app = new TestServerApp();
-        var s = await app.ScenarioAsync();
+        await using var app = new TestServerApp().Start();
+        var s = await Scenario.CreateAsync(app);
         Assert.Equal(0, (await SummaryAsync(app, s)).GetProperty("sessionsCancelled").GetInt32());
 
         // The cancellation is in the log but its call never reached the analytics (as if the process had died in
         // between): on start the client's grain reads it from the log and counts it.
-        await app.RestartAsync(stopped: () => Assert.Equal(1, app.ExecuteWhileStopped(
+        await app.RestartAsync(async () => Assert.Equal(1, await app.ExecuteAsync(
             "INSERT INTO session_events (session_id, seq, at, sender_id, sender_role, sender_name, kind, body, client_msg_id) " +
             "SELECT $session, MAX(seq) + 1, $at, 'server', 'system', 'HikiConsult', 'system', $body, NULL FROM session_events WHERE session_id = $session",
             ("$session", s.Session.Id),
@@ -217,8 +216,8 @@ public sealed class TimelineDurabilityTests
     [Fact]
     public async Task A_session_whose_end_the_client_record_missed_in_a_crash_is_not_counted_again()
     {
-        await using var app = new TestServerApp();
-        var s = await app.ScenarioAsync();
+        await using var app = new TestServerApp().Start();
+        var s = await Scenario.CreateAsync(app);
         await using (var counselor = await app.ConnectAsync(HubPaths.Counselor, s.Counselor.Token))
         await using (var device = await app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken))
         {
@@ -234,7 +233,7 @@ public sealed class TimelineDurabilityTests
 
         // As if the process had died after the session's state write and before the client's record heard of the
         // end: the client's list still has the session open, and on start the analytics catch up with open sessions.
-        await app.RestartAsync(stopped: () => Assert.Equal(1, app.ExecuteWhileStopped(
+        await app.RestartAsync(async () => Assert.Equal(1, await app.ExecuteAsync(
             "UPDATE grain_state SET payload = (SELECT json_set(grain_state.payload, '$.sessions[' || entry.key || '].state', 'active') " +
             "FROM json_each(grain_state.payload, '$.sessions') AS entry WHERE json_extract(entry.value, '$.sessionId') = $session) " +
             "WHERE grain_type = 'client' AND grain_key = $client",
@@ -272,8 +271,8 @@ public sealed class TimelineDurabilityTests
     [Fact]
     public async Task The_timeline_survives_a_restart()
     {
-        await using var app = new TestServerApp();
-        var s = await app.ScenarioAsync();
+        await using var app = new TestServerApp().Start();
+        var s = await Scenario.CreateAsync(app);
         await using (var device = await app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken))
         {
             await device.JoinAsync(s.Session.Id);

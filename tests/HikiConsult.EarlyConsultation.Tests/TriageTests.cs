@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Globalization;
 using HikiConsult.Contracts;
-using HikiConsult.EarlyConsultation.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 using HikiConsult.Grains.EarlyConsultation;
 
@@ -94,7 +93,7 @@ public sealed class TriageTests(SharedServer server) : IClassFixture<SharedServe
     [Fact]
     public async Task No_show_streaks_and_a_rising_HQ25_are_reasons_with_their_data()
     {
-        var s = await App.ScenarioAsync();
+        var s = await Scenario.CreateAsync(App);
         await using var hub = await App.ConnectAsync(HubPaths.Counselor, s.Counselor.Token);
         foreach (var session in new[] { s.Session, await App.CreateSessionAsync(s.Counselor.Token, s.Client.Id) })
         {
@@ -148,7 +147,7 @@ public sealed class TriageRefreshTests
     [Fact]
     public async Task An_update_rescores_its_own_client_only_while_reads_score_everyone_now()
     {
-        await using var app = new TestServerApp();
+        await using var app = new TestServerApp().Start();
         await using var flow = await AlertFlow.RaiseAsync(app);
         var alerted = flow.Scenario.Client.Id;
         var shown = await flow.Counselor.WaitForTriageAsync(q => q.Entries.Any(e => e.ClientId == alerted));
@@ -178,8 +177,8 @@ public sealed class TriageRefreshTests
     [Fact]
     public async Task The_daily_refresh_finds_falling_engagement_and_days_without_contact()
     {
-        await using var app = new TestServerApp();
-        var s = await app.ScenarioAsync();
+        await using var app = new TestServerApp().Start();
+        var s = await Scenario.CreateAsync(app);
         await using (var device = await app.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken))
         {
             await device.JoinAsync(s.Session.Id);

@@ -4,13 +4,12 @@ using HikiConsult.Contracts;
 using HikiConsult.Server.Audit;
 using HikiConsult.Server.Auth;
 using HikiConsult.Server.Health;
-using HikiConsult.Server.Tests.Infrastructure;
 
 namespace HikiConsult.Server.Tests;
 
 public sealed class AdminTests(SharedServer shared) : IClassFixture<SharedServer>
 {
-    private ServerApp App => shared.App;
+    private TestServerApp App => shared.App;
 
     [Fact]
     public async Task An_admin_creates_accounts_that_can_sign_in()

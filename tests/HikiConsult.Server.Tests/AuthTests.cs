@@ -1,24 +1,23 @@
 using System.Net;
 using System.Text.Json;
 using HikiConsult.Contracts;
-using HikiConsult.Server.Tests.Infrastructure;
 
 namespace HikiConsult.Server.Tests;
 
 public sealed class AuthTests(SharedServer shared) : IClassFixture<SharedServer>
 {
-    private ServerApp App => shared.App;
+    private TestServerApp App => shared.App;
 
     [Fact]
     public async Task Login_returns_a_token_that_identifies_the_user()
     {
         var staff = await App.CreateStaffAsync(Roles.Counselor);
-        var login = await App.ExpectAsync<LoginResponse>(200, HttpMethod.Post, "/api/auth/login", body: new LoginRequest(staff.Username, ServerApp.Password));
+        var login = await App.ExpectAsync<LoginResponse>(200, HttpMethod.Post, "/api/auth/login", body: new LoginRequest(staff.Username, TestServerApp.Password));
 
         Assert.False(string.IsNullOrEmpty(login.AccessToken));
         Assert.Equal(staff.Id, login.User.Id);
         Assert.Equal(Roles.Counselor, login.User.Role);
-        Assert.True(login.ExpiresAt > App.Time.GetUtcNow().AddHours(1));
+        Assert.True(login.ExpiresAt > App.Clock.GetUtcNow().AddHours(1));
 
         var me = await App.ExpectAsync<UserInfo>(200, HttpMethod.Get, "/api/auth/me", login.AccessToken);
         Assert.Equal(staff.Id, me.Id);
@@ -76,7 +75,7 @@ public sealed class AuthTests(SharedServer shared) : IClassFixture<SharedServer>
 
         using var after = await App.GetAsync("/api/clients", counselor.Token);
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
-        using var login = await App.PostAsync("/api/auth/login", null, new LoginRequest(counselor.Username, ServerApp.Password));
+        using var login = await App.PostAsync("/api/auth/login", null, new LoginRequest(counselor.Username, TestServerApp.Password));
         Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
     }
 }

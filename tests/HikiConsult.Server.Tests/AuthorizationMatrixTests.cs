@@ -1,5 +1,4 @@
 using HikiConsult.Contracts;
-using HikiConsult.Server.Tests.Infrastructure;
 
 namespace HikiConsult.Server.Tests;
 
@@ -93,7 +92,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.World worl
 
     public sealed class World : IAsyncLifetime
     {
-        public ServerApp App { get; } = new();
+        public TestServerApp App { get; } = new();
 
         public Scenario Scenario { get; private set; } = null!;
 

@@ -1,4 +1,3 @@
-using HikiConsult.Server.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace HikiConsult.Server.Tests;
@@ -10,7 +9,7 @@ namespace HikiConsult.Server.Tests;
 /// </summary>
 public sealed class CheckpointTests : IAsyncLifetime
 {
-    private readonly ServerApp _app = new(new Dictionary<string, string?>
+    private readonly TestServerApp _app = new(new Dictionary<string, string?>
     {
         ["Storage:CheckpointInterval"] = "00:00:00.050",
         ["Storage:WalAutoCheckpointPages"] = "1000000",
@@ -217,7 +216,7 @@ public sealed class CheckpointTests : IAsyncLifetime
     [InlineData("Storage:WalResetPages", "5", "WalResetPages")]
     public async Task Checkpoint_settings_out_of_range_are_refused_at_start(string key, string value, string named)
     {
-        await using var app = new ServerApp(new Dictionary<string, string?> { [key] = value });
+        await using var app = new TestServerApp(new Dictionary<string, string?> { [key] = value });
         var error = Assert.ThrowsAny<Exception>(() => app.Start());
         Assert.Contains(named, error.ToString(), StringComparison.Ordinal);
     }

@@ -2,14 +2,13 @@ using System.Net;
 using System.Text.Json;
 using HikiConsult.Contracts;
 using HikiConsult.Server.Audit;
-using HikiConsult.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HikiConsult.Server.Tests;
 
 public sealed class ClientTests(SharedServer shared) : IClassFixture<SharedServer>
 {
-    private ServerApp App => shared.App;
+    private TestServerApp App => shared.App;
 
     [Fact]
     public async Task A_counselor_who_creates_a_client_is_assigned_and_sees_it()
@@ -17,7 +16,7 @@ public sealed class ClientTests(SharedServer shared) : IClassFixture<SharedServe
         var counselor = await App.CreateStaffAsync(Roles.Counselor);
         using var response = await App.PostAsync("/api/clients", counselor.Token, new CreateClientRequest("Hinata (fictional)", "ja", "Asia/Tokyo"));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var client = JsonSerializer.Deserialize<ClientDto>(await response.Content.ReadAsStringAsync(), ServerApp.Json)!;
+        var client = JsonSerializer.Deserialize<ClientDto>(await response.Content.ReadAsStringAsync(), TestServerApp.Json)!;
         Assert.Equal($"/api/clients/{client.Id}", response.Headers.Location?.OriginalString);
 
         Assert.Equal(("Hinata (fictional)", "ja", "Asia/Tokyo", "active"), (client.Alias, client.Language, client.TimeZone, client.Status));
@@ -133,7 +132,7 @@ public sealed class ClientTests(SharedServer shared) : IClassFixture<SharedServe
         var updated = await App.ExpectAsync<ClientDto>(200, HttpMethod.Post, $"/api/clients/{client.Id}/consents", counselor.Token, new { scope = "Sessions through a home robot" });
         var consent = Assert.Single(updated.Consents);
         Assert.Equal(("Sessions through a home robot", counselor.Id), (consent.Scope, consent.RecordedBy));
-        Assert.Equal(App.Time.GetUtcNow(), consent.GivenAt);
+        Assert.Equal(App.Clock.GetUtcNow(), consent.GivenAt);
 
         using var empty = await App.PostAsync($"/api/clients/{client.Id}/consents", counselor.Token, new { scope = " " });
         Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);

@@ -2,13 +2,12 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using HikiConsult.Contracts;
-using HikiConsult.Server.Tests.Infrastructure;
 
 namespace HikiConsult.Server.Tests;
 
 public sealed class DeviceTests(SharedServer shared) : IClassFixture<SharedServer>
 {
-    private ServerApp App => shared.App;
+    private TestServerApp App => shared.App;
 
     [Theory]
     [InlineData(DeviceKinds.Avatar, Roles.Client)]
@@ -21,7 +20,7 @@ public sealed class DeviceTests(SharedServer shared) : IClassFixture<SharedServe
         var code = await App.CreatePairingCodeAsync(counselor.Token, client.Id, kind);
 
         Assert.Matches(new Regex("^[0-9]{4}-[0-9]{4}$"), code.Code);
-        Assert.InRange((code.ExpiresAt - App.Time.GetUtcNow().AddMinutes(10)).Duration(), TimeSpan.Zero, TimeSpan.FromMilliseconds(1));
+        Assert.InRange((code.ExpiresAt - App.Clock.GetUtcNow().AddMinutes(10)).Duration(), TimeSpan.Zero, TimeSpan.FromMilliseconds(1));
 
         // Typed as read aloud: without the dash, with a space.
         var paired = await App.ExpectAsync<PairDeviceResponse>(201, HttpMethod.Post, "/api/devices/pair", body: new PairDeviceRequest(code.Code.Replace("-", " "), "Living room"));
@@ -59,10 +58,10 @@ public sealed class DeviceTests(SharedServer shared) : IClassFixture<SharedServe
         var late = await App.CreatePairingCodeAsync(counselor.Token, client.Id, DeviceKinds.Robot);
         var inTime = await App.CreatePairingCodeAsync(counselor.Token, client.Id, DeviceKinds.Robot);
 
-        App.Time.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1));
+        App.Clock.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1));
         await App.ExpectAsync<PairDeviceResponse>(201, HttpMethod.Post, "/api/devices/pair", body: new PairDeviceRequest(inTime.Code, "Robot"));
 
-        App.Time.Advance(TimeSpan.FromSeconds(1));
+        App.Clock.Advance(TimeSpan.FromSeconds(1));
         using var expired = await App.PostAsync("/api/devices/pair", null, new PairDeviceRequest(late.Code, "Robot"));
         await AssertInvalidCodeAsync(expired);
     }

@@ -14,7 +14,7 @@ namespace HikiConsult.Server.Tests;
 /// <summary>What was acknowledged survives a server restart on the same database file.</summary>
 public sealed class DurabilityTests : IAsyncLifetime
 {
-    private readonly ServerApp _app = new();
+    private readonly TestServerApp _app = new();
 
     public Task InitializeAsync()
     {
@@ -69,7 +69,7 @@ public sealed class DurabilityTests : IAsyncLifetime
     public async Task A_send_that_committed_but_failed_to_answer_is_published_and_recognised_when_resent()
     {
         const string Marker = "answer lost 9d41";
-        await using var app = new ServerApp(services: services => FailingEventStore.Replace(services, Marker, afterCommit: true));
+        await using var app = new TestServerApp(services: services => FailingEventStore.Replace(services, Marker, afterCommit: true));
         app.Start();
         var s = await Scenario.CreateAsync(app);
         var (counselor, device) = await s.JoinBothAsync(app);
@@ -106,7 +106,7 @@ public sealed class DurabilityTests : IAsyncLifetime
     {
         const string Marker = "\"state\":\"ended\"";
         const string Note = "Calm; next week at the same time.";
-        await using var app = new ServerApp(services: services => FailingEventStore.Replace(services, Marker, afterCommit: true));
+        await using var app = new TestServerApp(services: services => FailingEventStore.Replace(services, Marker, afterCommit: true));
         app.Start();
         var s = await Scenario.CreateAsync(app);
         var (counselor, device) = await s.JoinBothAsync(app);
@@ -139,7 +139,7 @@ public sealed class DurabilityTests : IAsyncLifetime
     public async Task A_cancel_that_committed_but_failed_to_answer_succeeds_when_resent()
     {
         const string Marker = "\"state\":\"cancelled\"";
-        await using var app = new ServerApp(services: services => FailingEventStore.Replace(services, Marker, afterCommit: true));
+        await using var app = new TestServerApp(services: services => FailingEventStore.Replace(services, Marker, afterCommit: true));
         app.Start();
         var s = await Scenario.CreateAsync(app);
         var path = $"/api/sessions/{s.Session.Id}/cancel";

@@ -1,14 +1,13 @@
 using System.Net;
 using System.Text.Json;
 using HikiConsult.Contracts;
-using HikiConsult.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 
 namespace HikiConsult.Server.Tests;
 
 public sealed class HostTests(SharedServer shared) : IClassFixture<SharedServer>
 {
-    private ServerApp App => shared.App;
+    private TestServerApp App => shared.App;
 
     [Fact]
     public async Task Health_reports_liveness_and_readiness_with_the_database()
@@ -64,7 +63,7 @@ public sealed class HostTests(SharedServer shared) : IClassFixture<SharedServer>
 public sealed class StaticPagesTests : IAsyncLifetime
 {
     private readonly string _webRoot = Path.Combine(Path.GetTempPath(), "hikiconsult-webroot", Guid.NewGuid().ToString("N"));
-    private ServerApp _app = null!;
+    private TestServerApp _app = null!;
 
     public Task InitializeAsync()
     {
@@ -74,7 +73,7 @@ public sealed class StaticPagesTests : IAsyncLifetime
         File.WriteAllText(Path.Combine(_webRoot, "avatar", "index.html"), "<title>avatar page</title>");
         File.WriteAllText(Path.Combine(_webRoot, "assets", "app.js"), "console.log('asset');");
         // Not "Development": there the build's static web assets manifest overlays the project's real wwwroot.
-        _app = new ServerApp(new Dictionary<string, string?> { [WebHostDefaults.WebRootKey] = _webRoot }, environment: "Testing");
+        _app = new TestServerApp(new Dictionary<string, string?> { [WebHostDefaults.WebRootKey] = _webRoot }, environment: "Testing");
         _app.Start();
         return Task.CompletedTask;
     }

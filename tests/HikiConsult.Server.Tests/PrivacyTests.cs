@@ -10,7 +10,7 @@ namespace HikiConsult.Server.Tests;
 /// <summary>With the server's own logging configuration, no token, password or message content reaches a log.</summary>
 public sealed class PrivacyTests : IAsyncLifetime
 {
-    private readonly ServerApp _app = new();
+    private readonly TestServerApp _app = new();
 
     public Task InitializeAsync()
     {
@@ -34,7 +34,7 @@ public sealed class PrivacyTests : IAsyncLifetime
         using var revoked = await _app.SendAsync(HttpMethod.Delete, $"/api/devices/{s.Device.DeviceId}", s.Counselor.Token);
         await device.Closed.WaitAsync(HubClient.Timeout);
         await _app.GetAsync("/api/devices/me/sessions", s.Device.AccessToken);
-        await _app.PostAsync("/api/auth/login", null, new LoginRequest(s.Counselor.Username, "wrong " + ServerApp.Password));
+        await _app.PostAsync("/api/auth/login", null, new LoginRequest(s.Counselor.Username, "wrong " + TestServerApp.Password));
         await counselor.DisposeAsync();
 
         var lines = _app.Logs.Lines.ToList();
@@ -43,7 +43,7 @@ public sealed class PrivacyTests : IAsyncLifetime
         Assert.DoesNotContain(lines, l => l.Contains(s.Counselor.Token, StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains(s.Device.AccessToken, StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains(s.Device.AccessToken[..20], StringComparison.Ordinal));
-        Assert.DoesNotContain(lines, l => l.Contains(ServerApp.Password, StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains(TestServerApp.Password, StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains(File.ReadAllText(Path.Combine(_app.DataDirectory, "signing-key")), StringComparison.Ordinal));
     }
 
@@ -65,7 +65,7 @@ public sealed class PrivacyTests : IAsyncLifetime
     public async Task An_unexpected_failure_is_logged_once_by_type_and_the_caller_may_resend()
     {
         const string Marker = "fails-on-store 51c2";
-        await using var app = new ServerApp(services: services => FailingEventStore.Replace(services, Marker));
+        await using var app = new TestServerApp(services: services => FailingEventStore.Replace(services, Marker));
         app.Start();
         var s = await Scenario.CreateAsync(app);
         var (_, device) = await s.JoinBothAsync(app);

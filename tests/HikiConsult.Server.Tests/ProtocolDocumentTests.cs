@@ -7,7 +7,6 @@ using HikiConsult.Grains.Sessions;
 using HikiConsult.Server.Auth;
 using HikiConsult.Server.Clients;
 using HikiConsult.Server.Hubs;
-using HikiConsult.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace HikiConsult.Server.Tests;
@@ -31,7 +30,7 @@ public sealed partial class ProtocolDocumentTests : IAsyncLifetime
         ["users.create.request"] = typeof(CreateUserRequest),
     };
 
-    private readonly ServerApp _app = new();
+    private readonly TestServerApp _app = new();
     private readonly string _document = File.ReadAllText(FindDocument());
 
     public Task InitializeAsync()
@@ -65,7 +64,7 @@ public sealed partial class ProtocolDocumentTests : IAsyncLifetime
             var properties = type.GetProperties().Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToHashSet();
             var extra = examples[name].EnumerateObject().Select(p => p.Name).Where(n => !properties.Contains(n)).ToList();
             Assert.True(extra.Count == 0, $"Example '{name}' has fields {string.Join(", ", extra)} that {type.Name} does not have.");
-            Assert.NotNull(examples[name].Deserialize(type, ServerApp.Json));
+            Assert.NotNull(examples[name].Deserialize(type, TestServerApp.Json));
         }
 
         var sendable = SessionEventValidator.StaffKinds.Concat(SessionEventValidator.DeviceKinds).Distinct().Select(k => "hub.body." + k);
@@ -131,7 +130,7 @@ public sealed partial class ProtocolDocumentTests : IAsyncLifetime
         }
 
         var staff = await _app.CreateStaffAsync(Roles.Counselor);
-        var login = await Call("auth.login.response", 200, HttpMethod.Post, "/api/auth/login", null, new LoginRequest(staff.Username, ServerApp.Password));
+        var login = await Call("auth.login.response", 200, HttpMethod.Post, "/api/auth/login", null, new LoginRequest(staff.Username, TestServerApp.Password));
         var token = login.GetProperty("accessToken").GetString()!;
         await Call("auth.me.response", 200, HttpMethod.Get, "/api/auth/me", token);
         await Call("problem.401", 401, HttpMethod.Post, "/api/auth/login", null, new LoginRequest(staff.Username, "wrong"));
@@ -206,7 +205,7 @@ public sealed partial class ProtocolDocumentTests : IAsyncLifetime
     }
 
     private static SendRequest Send(string kind, object body) =>
-        new(Guid.NewGuid().ToString("N"), kind, JsonSerializer.SerializeToElement(body, ServerApp.Json));
+        new(Guid.NewGuid().ToString("N"), kind, JsonSerializer.SerializeToElement(body, TestServerApp.Json));
 
     /// <summary>Null when the example has the shape of the real payload; otherwise where and how it differs.</summary>
     private static string? Mismatch(JsonElement example, JsonElement real, string path)

@@ -1,13 +1,12 @@
 using System.Net;
 using HikiConsult.Contracts;
-using HikiConsult.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 
 namespace HikiConsult.Server.Tests;
 
 public sealed class RateLimitTests : IAsyncLifetime
 {
-    private readonly ServerApp _app = new(new Dictionary<string, string?>
+    private readonly TestServerApp _app = new(new Dictionary<string, string?>
     {
         ["Auth:LoginPermitLimit"] = "25",
         ["Auth:PairingPermitLimit"] = "3",
@@ -45,7 +44,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         await counselor.SendTextAsync(s.Session.Id, "counselor is not limited by the device");
 
         // One second later there is room for one more; the refused message can be resent as is.
-        _app.Time.Advance(TimeSpan.FromSeconds(1));
+        _app.Clock.Advance(TimeSpan.FromSeconds(1));
         var ack = await device.SendTextAsync(s.Session.Id, "one too many", clientMsgId: "retry-me");
         Assert.False(ack.Duplicate);
         await Assert.ThrowsAsync<HubException>(() => device.SendTextAsync(s.Session.Id, "again too soon"));

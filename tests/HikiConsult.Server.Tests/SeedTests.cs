@@ -1,6 +1,5 @@
 using System.Net;
 using HikiConsult.Contracts;
-using HikiConsult.Server.Tests.Infrastructure;
 
 namespace HikiConsult.Server.Tests;
 
@@ -9,7 +8,7 @@ public sealed class SeedTests
     [Fact]
     public async Task A_new_database_gets_the_demo_seed_once_and_the_log_says_how_to_sign_in()
     {
-        await using var app = new ServerApp(new Dictionary<string, string?> { ["Seeds:Demo"] = "auto" });
+        await using var app = new TestServerApp(new Dictionary<string, string?> { ["Seeds:Demo"] = "auto" });
         app.Start();
 
         var counselor = await SignInAsync(app, "demo.counselor");
@@ -26,7 +25,7 @@ public sealed class SeedTests
             var sessions = await app.ExpectAsync<List<SessionDto>>(200, HttpMethod.Get, $"/api/clients/{client.Id}/sessions", counselor.AccessToken);
             var session = Assert.Single(sessions);
             Assert.Equal(SessionStates.Scheduled, session.State);
-            Assert.True(session.ScheduledAt > app.Time.GetUtcNow());
+            Assert.True(session.ScheduledAt > app.Clock.GetUtcNow());
         }
 
         await WaitForLogAsync(app, "Sign in at");
@@ -41,7 +40,7 @@ public sealed class SeedTests
     [Fact]
     public async Task Production_refuses_the_demo_seed()
     {
-        await using var app = new ServerApp(new Dictionary<string, string?> { ["Seeds:Demo"] = "true" }, environment: "Production");
+        await using var app = new TestServerApp(new Dictionary<string, string?> { ["Seeds:Demo"] = "true" }, environment: "Production");
         app.Start();
         using var login = await app.PostAsync("/api/auth/login", null, new LoginRequest("demo.counselor", "demo-password"));
         Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
@@ -51,7 +50,7 @@ public sealed class SeedTests
     [Fact]
     public async Task Production_can_bootstrap_the_first_admin_from_configuration()
     {
-        await using var app = new ServerApp(
+        await using var app = new TestServerApp(
             new Dictionary<string, string?> { ["Seeds:BootstrapAdminUsername"] = "first.admin", ["Seeds:BootstrapAdminPassword"] = "a long first password" },
             environment: "Production");
         app.Start();
@@ -61,10 +60,10 @@ public sealed class SeedTests
         Assert.Equal(HttpStatusCode.Unauthorized, demo.StatusCode);
     }
 
-    private static Task<LoginResponse> SignInAsync(ServerApp app, string username) =>
+    private static Task<LoginResponse> SignInAsync(TestServerApp app, string username) =>
         app.ExpectAsync<LoginResponse>(200, HttpMethod.Post, "/api/auth/login", body: new LoginRequest(username, "demo-password"));
 
-    private static async Task WaitForLogAsync(ServerApp app, string text)
+    private static async Task WaitForLogAsync(TestServerApp app, string text)
     {
         var deadline = DateTime.UtcNow + HubClient.Timeout;
         while (!app.Logs.Lines.Any(l => l.Contains(text)))

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using HikiConsult.Contracts;
 using HikiConsult.Grains.Sessions;
-using HikiConsult.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,11 +10,11 @@ namespace HikiConsult.Server.Tests;
 public sealed class SessionEventSinkTests : IAsyncLifetime
 {
     private readonly RecordingSink _sink = new();
-    private readonly ServerApp _app;
+    private readonly TestServerApp _app;
 
     public SessionEventSinkTests()
     {
-        _app = new ServerApp(services: s =>
+        _app = new TestServerApp(services: s =>
         {
             s.AddSingleton<ISessionEventSink>(new ThrowingSink());
             s.AddSingleton<ISessionEventSink>(_sink);

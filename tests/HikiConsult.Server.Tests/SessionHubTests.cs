@@ -4,7 +4,6 @@ using HikiConsult.Contracts;
 using HikiConsult.Grains.Counselors;
 using HikiConsult.Grains.Sessions;
 using HikiConsult.Server.Hubs;
-using HikiConsult.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +12,7 @@ namespace HikiConsult.Server.Tests;
 
 public sealed class SessionHubTests(SharedServer shared) : IClassFixture<SharedServer>
 {
-    private ServerApp App => shared.App;
+    private TestServerApp App => shared.App;
 
     [Fact]
     public async Task A_counselor_and_a_device_hold_a_session_from_join_to_end()
@@ -471,7 +470,7 @@ public sealed class SessionHubTests(SharedServer shared) : IClassFixture<SharedS
         // Twenty quiet minutes: longer than the grains' idle collection age and the observers' expiry.
         for (var minute = 0; minute < 20; minute++)
         {
-            App.Time.Advance(TimeSpan.FromMinutes(1));
+            App.Clock.Advance(TimeSpan.FromMinutes(1));
             await subscriptions.RenewAsync();
         }
 
@@ -497,7 +496,7 @@ public sealed class SessionHubTests(SharedServer shared) : IClassFixture<SharedS
 
         await subscriptions.RenewAsync();
         Assert.True(subscriptions.Has(s.Session.Id)); // kept for one period, in case someone rejoins
-        App.Time.Advance(SessionObserverTiming.RenewPeriod);
+        App.Clock.Advance(SessionObserverTiming.RenewPeriod);
         await subscriptions.RenewAsync();
         Assert.False(subscriptions.Has(s.Session.Id));
 

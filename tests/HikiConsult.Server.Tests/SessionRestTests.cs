@@ -1,7 +1,6 @@
 using System.Net;
 using HikiConsult.Contracts;
 using HikiConsult.Server.Audit;
-using HikiConsult.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,7 +8,7 @@ namespace HikiConsult.Server.Tests;
 
 public sealed class SessionRestTests(SharedServer shared) : IClassFixture<SharedServer>
 {
-    private ServerApp App => shared.App;
+    private TestServerApp App => shared.App;
 
     [Fact]
     public async Task Creating_a_session_schedules_it_and_logs_the_first_event()
@@ -19,7 +18,7 @@ public sealed class SessionRestTests(SharedServer shared) : IClassFixture<Shared
         var at = DateTimeOffset.Parse("2030-04-01T09:30:00+09:00");
         using var response = await App.PostAsync("/api/sessions", counselor.Token, new CreateSessionRequest(client.Id, at));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var session = System.Text.Json.JsonSerializer.Deserialize<SessionDto>(await response.Content.ReadAsStringAsync(), ServerApp.Json)!;
+        var session = System.Text.Json.JsonSerializer.Deserialize<SessionDto>(await response.Content.ReadAsStringAsync(), TestServerApp.Json)!;
 
         Assert.Equal($"/api/sessions/{session.Id}", response.Headers.Location?.OriginalString);
         Assert.Equal((client.Id, SessionStates.Scheduled, at, false, 1L), (session.ClientId, session.State, session.ScheduledAt, session.FamilyOnly, session.LastSeq));

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace HikiConsult.Server.Tests.Infrastructure;
+namespace HikiConsult.Testing;
 
 /// <summary>Keeps every log line the server writes (after the server's own level filters), for privacy checks.</summary>
 public sealed class LogCapture : ILoggerProvider

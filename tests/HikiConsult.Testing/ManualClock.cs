@@ -1,4 +1,4 @@
-namespace HikiConsult.EarlyConsultation.Tests.Infrastructure;
+namespace HikiConsult.Testing;
 
 /// <summary>
 /// Wall-clock time that moves only when a test says so; timers fire during <see cref="Advance"/>, in due order,
