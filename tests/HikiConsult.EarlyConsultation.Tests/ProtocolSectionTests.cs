@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using HikiConsult.Contracts;
 using HikiConsult.Server.EarlyConsultation;
 
@@ -10,7 +9,7 @@ namespace HikiConsult.EarlyConsultation.Tests;
 /// <c>&lt;!-- ec-example: name --&gt;</c> has the shape (property names, nesting, value kinds) of what the server
 /// really sends, or is accepted by it, and every early consultation endpoint and hub method is documented.
 /// </summary>
-public sealed partial class ProtocolSectionTests : IAsyncLifetime
+public sealed class ProtocolSectionTests : IAsyncLifetime
 {
     private static readonly Dictionary<string, Type> Requests = new()
     {
@@ -20,7 +19,7 @@ public sealed partial class ProtocolSectionTests : IAsyncLifetime
     };
 
     private readonly TestServerApp _app = new();
-    private readonly string _section = ReadSection();
+    private readonly string _section = ProtocolDocument.Section(ProtocolDocument.Read(), "## Early consultation");
 
     public Task InitializeAsync()
     {
@@ -33,30 +32,14 @@ public sealed partial class ProtocolSectionTests : IAsyncLifetime
     [Fact]
     public async Task Every_example_has_the_shape_of_the_real_thing()
     {
-        var examples = ParseExamples(_section);
+        var examples = ProtocolDocument.Examples(_section, "ec-example");
         var real = await CollectRealPayloadsAsync();
         if (Environment.GetEnvironmentVariable("HIKICONSULT_DUMP_EXAMPLES") is { Length: > 0 } dump)
         {
             await File.WriteAllTextAsync(dump, JsonSerializer.Serialize(real, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         }
 
-        var unknown = examples.Keys.Except(real.Keys).Except(Requests.Keys).ToList();
-        Assert.True(unknown.Count == 0, "Examples the test does not know: " + string.Join(", ", unknown));
-        var undocumented = real.Keys.Concat(Requests.Keys).Except(examples.Keys).ToList();
-        Assert.True(undocumented.Count == 0, "Payloads without an example: " + string.Join(", ", undocumented));
-
-        foreach (var (name, payload) in real)
-        {
-            var mismatch = Mismatch(examples[name], payload, "$");
-            Assert.True(mismatch is null, $"Example '{name}' does not match the server: {mismatch}\nServer sent: {payload}");
-        }
-
-        foreach (var (name, type) in Requests)
-        {
-            var properties = type.GetProperties().Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToHashSet();
-            var extra = examples[name].EnumerateObject().Select(p => p.Name).Where(n => !properties.Contains(n)).ToList();
-            Assert.True(extra.Count == 0, $"Example '{name}' has fields {string.Join(", ", extra)} that {type.Name} does not have.");
-        }
+        ProtocolDocument.AssertExamplesMatch(examples, real, Requests);
     }
 
     [Fact]
@@ -140,91 +123,4 @@ public sealed partial class ProtocolSectionTests : IAsyncLifetime
         await Call("alerts.history.response", 200, HttpMethod.Get, $"{client}/alerts", token);
         return real;
     }
-
-    /// <summary>Null when the example has the shape of the real payload; otherwise where and how it differs.</summary>
-    private static string? Mismatch(JsonElement example, JsonElement real, string path)
-    {
-        if (example.ValueKind == JsonValueKind.Null || real.ValueKind == JsonValueKind.Null)
-        {
-            return null; // nullable fields: either side may be null
-        }
-
-        static string Kind(JsonValueKind k) => k is JsonValueKind.True or JsonValueKind.False ? "boolean" : k.ToString();
-        if (Kind(example.ValueKind) != Kind(real.ValueKind))
-        {
-            return $"{path}: example is {Kind(example.ValueKind)}, server sent {Kind(real.ValueKind)}";
-        }
-
-        if (example.ValueKind == JsonValueKind.Object)
-        {
-            var documented = example.EnumerateObject().Select(p => p.Name).ToHashSet();
-            var sent = real.EnumerateObject().Select(p => p.Name).ToHashSet();
-            if (!documented.SetEquals(sent))
-            {
-                return $"{path}: example has [{string.Join(", ", documented.Order())}], server sent [{string.Join(", ", sent.Order())}]";
-            }
-
-            return example.EnumerateObject()
-                .Select(p => Mismatch(p.Value, real.GetProperty(p.Name), $"{path}.{p.Name}"))
-                .FirstOrDefault(m => m is not null);
-        }
-
-        if (example.ValueKind == JsonValueKind.Array)
-        {
-            var candidates = real.EnumerateArray().ToList();
-            if (candidates.Count == 0)
-            {
-                return example.GetArrayLength() == 0 ? null : $"{path}: example has items, the server sent none";
-            }
-
-            var i = 0;
-            foreach (var item in example.EnumerateArray())
-            {
-                var errors = candidates.Select(c => Mismatch(item, c, $"{path}[{i}]")).ToList();
-                if (errors.All(e => e is not null))
-                {
-                    return errors[0];
-                }
-
-                i++;
-            }
-        }
-
-        return null;
-    }
-
-    private static Dictionary<string, JsonElement> ParseExamples(string markdown)
-    {
-        var examples = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (Match match in ExampleBlock().Matches(markdown))
-        {
-            var name = match.Groups["name"].Value;
-            Assert.False(examples.ContainsKey(name), $"Example '{name}' appears twice.");
-            examples[name] = JsonDocument.Parse(match.Groups["json"].Value).RootElement.Clone();
-        }
-
-        return examples;
-    }
-
-    /// <summary>The "Early consultation" section of docs/protocol.md (from its heading to the next top-level heading).</summary>
-    private static string ReadSection()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, "docs", "protocol.md");
-            if (File.Exists(path))
-            {
-                var text = File.ReadAllText(path);
-                var start = text.IndexOf("\n## Early consultation", StringComparison.Ordinal);
-                Assert.True(start >= 0, "docs/protocol.md has no '## Early consultation' section.");
-                var end = text.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-                return end < 0 ? text[start..] : text[start..end];
-            }
-        }
-
-        throw new FileNotFoundException("docs/protocol.md not found above the test's directory.");
-    }
-
-    [GeneratedRegex(@"<!-- ec-example: (?<name>[^\s]+) -->\s*```json\s*\n(?<json>.*?)```", RegexOptions.Singleline)]
-    private static partial Regex ExampleBlock();
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using HikiConsult.Contracts;
 using HikiConsult.Grains.Sessions;
 using HikiConsult.Server.Auth;
@@ -15,7 +14,7 @@ namespace HikiConsult.Server.Tests;
 /// Keeps docs/protocol.md true: every marked example must have the shape (property names, nesting, value kinds)
 /// of what the server really sends, or be accepted by it; every endpoint and hub method must be documented.
 /// </summary>
-public sealed partial class ProtocolDocumentTests : IAsyncLifetime
+public sealed class ProtocolDocumentTests : IAsyncLifetime
 {
     private static readonly Dictionary<string, Type> Requests = new()
     {
@@ -31,7 +30,7 @@ public sealed partial class ProtocolDocumentTests : IAsyncLifetime
     };
 
     private readonly TestServerApp _app = new();
-    private readonly string _document = File.ReadAllText(FindDocument());
+    private readonly string _document = ProtocolDocument.Read();
 
     public Task InitializeAsync()
     {
@@ -44,26 +43,12 @@ public sealed partial class ProtocolDocumentTests : IAsyncLifetime
     [Fact]
     public async Task Every_example_has_the_shape_of_the_real_thing()
     {
-        var examples = ParseExamples(_document);
+        var examples = ProtocolDocument.Examples(_document, "example");
         var real = await CollectRealPayloadsAsync();
         var bodies = examples.Keys.Where(k => k.StartsWith("hub.body.", StringComparison.Ordinal)).ToList();
-
-        var unknown = examples.Keys.Except(real.Keys).Except(Requests.Keys).Except(bodies).ToList();
-        Assert.True(unknown.Count == 0, "Examples the test does not know: " + string.Join(", ", unknown));
-        var undocumented = real.Keys.Concat(Requests.Keys).Except(examples.Keys).ToList();
-        Assert.True(undocumented.Count == 0, "Payloads without an example: " + string.Join(", ", undocumented));
-
-        foreach (var (name, payload) in real)
-        {
-            var mismatch = Mismatch(examples[name], payload, "$");
-            Assert.True(mismatch is null, $"Example '{name}' does not match the server: {mismatch}\nServer sent: {payload}");
-        }
-
+        ProtocolDocument.AssertExamplesMatch(examples, real, Requests, alsoKnown: bodies);
         foreach (var (name, type) in Requests)
         {
-            var properties = type.GetProperties().Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToHashSet();
-            var extra = examples[name].EnumerateObject().Select(p => p.Name).Where(n => !properties.Contains(n)).ToList();
-            Assert.True(extra.Count == 0, $"Example '{name}' has fields {string.Join(", ", extra)} that {type.Name} does not have.");
             Assert.NotNull(examples[name].Deserialize(type, TestServerApp.Json));
         }
 
@@ -206,101 +191,4 @@ public sealed partial class ProtocolDocumentTests : IAsyncLifetime
 
     private static SendRequest Send(string kind, object body) =>
         new(Guid.NewGuid().ToString("N"), kind, JsonSerializer.SerializeToElement(body, TestServerApp.Json));
-
-    /// <summary>Null when the example has the shape of the real payload; otherwise where and how it differs.</summary>
-    private static string? Mismatch(JsonElement example, JsonElement real, string path)
-    {
-        if (example.ValueKind == JsonValueKind.Null || real.ValueKind == JsonValueKind.Null)
-        {
-            return null; // nullable fields: either side may be null
-        }
-
-        static string Kind(JsonValueKind k) => k is JsonValueKind.True or JsonValueKind.False ? "boolean" : k.ToString();
-        if (Kind(example.ValueKind) != Kind(real.ValueKind))
-        {
-            return $"{path}: example is {Kind(example.ValueKind)}, server sent {Kind(real.ValueKind)}";
-        }
-
-        switch (example.ValueKind)
-        {
-            case JsonValueKind.Object:
-                var documented = example.EnumerateObject().Select(p => p.Name).ToHashSet();
-                var sent = real.EnumerateObject().Select(p => p.Name).ToHashSet();
-                if (!documented.SetEquals(sent))
-                {
-                    return $"{path}: example has [{string.Join(", ", documented.Order())}], server sent [{string.Join(", ", sent.Order())}]";
-                }
-
-                foreach (var property in example.EnumerateObject())
-                {
-                    if (Mismatch(property.Value, real.GetProperty(property.Name), $"{path}.{property.Name}") is { } inner)
-                    {
-                        return inner;
-                    }
-                }
-
-                return null;
-            case JsonValueKind.Array:
-                var candidates = real.EnumerateArray().ToList();
-                if (candidates.Count == 0)
-                {
-                    return example.GetArrayLength() == 0 ? null : $"{path}: example has items, the server sent none (give the test data that fills it)";
-                }
-
-                var i = 0;
-                foreach (var item in example.EnumerateArray())
-                {
-                    // Arrays mix shapes (events of several kinds): each documented item must match one real item.
-                    var errors = candidates.Select(c => Mismatch(item, c, $"{path}[{i}]")).ToList();
-                    if (errors.All(e => e is not null))
-                    {
-                        return errors[0];
-                    }
-
-                    i++;
-                }
-
-                return null;
-            default:
-                return null;
-        }
-    }
-
-    private static Dictionary<string, JsonElement> ParseExamples(string markdown)
-    {
-        var examples = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (Match match in ExampleBlock().Matches(markdown))
-        {
-            var name = match.Groups["name"].Value;
-            Assert.False(examples.ContainsKey(name), $"Example '{name}' appears twice.");
-            try
-            {
-                examples[name] = JsonDocument.Parse(match.Groups["json"].Value).RootElement.Clone();
-            }
-            catch (JsonException ex)
-            {
-                Assert.Fail($"Example '{name}' is not valid JSON: {ex.Message}");
-            }
-        }
-
-        Assert.NotEmpty(examples);
-        return examples;
-    }
-
-    private static string FindDocument()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "docs", "protocol.md");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("docs/protocol.md was not found above the test's directory.");
-    }
-
-    [GeneratedRegex(@"<!-- example: (?<name>[^\s]+) -->\s*```json\s*\n(?<json>.*?)```", RegexOptions.Singleline)]
-    private static partial Regex ExampleBlock();
 }
