@@ -45,26 +45,9 @@ public sealed class ProtocolSectionTests : IAsyncLifetime
     [Fact]
     public async Task Every_early_consultation_endpoint_and_hub_method_is_documented()
     {
-        using var response = await _app.GetAsync("/openapi/v1.json", null);
-        var openApi = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        var missing = new List<string>();
-        var count = 0;
-        foreach (var path in openApi.GetProperty("paths").EnumerateObject())
-        {
-            foreach (var operation in path.Value.EnumerateObject())
-            {
-                var tags = operation.Value.TryGetProperty("tags", out var t) ? t.EnumerateArray().Select(x => x.GetString()).ToList() : [];
-                if (tags.Contains("Early consultation"))
-                {
-                    count++;
-                    var heading = $"`{operation.Name.ToUpperInvariant()} {path.Name}";
-                    if (!_section.Contains(heading, StringComparison.Ordinal))
-                    {
-                        missing.Add($"{operation.Name.ToUpperInvariant()} {path.Name}");
-                    }
-                }
-            }
-        }
+        var endpoints = await ProtocolDocument.EndpointsAsync(_app, tag => tag == "Early consultation");
+        var count = endpoints.Count;
+        var missing = ProtocolDocument.Undocumented(_section, endpoints);
 
         Assert.True(count >= 12, $"Only {count} early consultation endpoints in the OpenAPI document.");
         Assert.True(missing.Count == 0, "Endpoints not in the Early consultation section: " + string.Join(", ", missing));

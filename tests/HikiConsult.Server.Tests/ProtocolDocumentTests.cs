@@ -66,23 +66,8 @@ public sealed class ProtocolDocumentTests : IAsyncLifetime
     [Fact]
     public async Task Every_endpoint_and_hub_method_is_documented()
     {
-        using var response = await _app.GetAsync("/openapi/v1.json", null);
-        var openApi = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         var ours = new HashSet<string> { "Auth", "Admin", "Clients", "Devices", "Sessions" };
-        var missing = new List<string>();
-        foreach (var path in openApi.GetProperty("paths").EnumerateObject())
-        {
-            foreach (var operation in path.Value.EnumerateObject())
-            {
-                var tags = operation.Value.TryGetProperty("tags", out var t) ? t.EnumerateArray().Select(x => x.GetString()!).ToList() : [];
-                var heading = $"`{operation.Name.ToUpperInvariant()} {path.Name}";
-                if (tags.Any(ours.Contains) && !_document.Contains(heading, StringComparison.Ordinal))
-                {
-                    missing.Add($"{operation.Name.ToUpperInvariant()} {path.Name}");
-                }
-            }
-        }
-
+        var missing = ProtocolDocument.Undocumented(_document, await ProtocolDocument.EndpointsAsync(_app, ours.Contains));
         Assert.True(missing.Count == 0, "Endpoints not in docs/protocol.md: " + string.Join(", ", missing));
 
         var earlyConsultation = typeof(EarlyConsultationHubMethods).GetFields().Select(f => (string)f.GetValue(null)!).ToHashSet();

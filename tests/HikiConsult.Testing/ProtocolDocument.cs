@@ -58,6 +58,33 @@ public static class ProtocolDocument
     }
 
     /// <summary>
+    /// The server's endpoints (as "GET /api/...", as the document's headings name them) with a tag that
+    /// <paramref name="ours"/> accepts, read from its OpenAPI document.
+    /// </summary>
+    public static async Task<List<string>> EndpointsAsync(TestServerApp app, Func<string, bool> ours)
+    {
+        var openApi = await app.GetJsonAsync<JsonElement>("/openapi/v1.json", token: null);
+        var endpoints = new List<string>();
+        foreach (var path in openApi.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var tags = operation.Value.TryGetProperty("tags", out var t) ? t.EnumerateArray().Select(x => x.GetString()!).ToList() : [];
+                if (tags.Any(ours))
+                {
+                    endpoints.Add($"{operation.Name.ToUpperInvariant()} {path.Name}");
+                }
+            }
+        }
+
+        return endpoints;
+    }
+
+    /// <summary>The endpoints that <paramref name="markdown"/> has no heading for (<c>`GET /api/...</c>).</summary>
+    public static List<string> Undocumented(string markdown, IEnumerable<string> endpoints) =>
+        endpoints.Where(e => !markdown.Contains($"`{e}", StringComparison.Ordinal)).ToList();
+
+    /// <summary>
     /// Every example is known (a real payload, a request, or one of <paramref name="alsoKnown"/>), every real payload
     /// and request has one, every payload's example has its shape, and no request example has a field its type lacks.
     /// </summary>

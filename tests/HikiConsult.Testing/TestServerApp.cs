@@ -170,7 +170,7 @@ public sealed class TestServerApp : IAsyncDisposable
     public async Task<T> ExpectAsync<T>(int status, HttpMethod method, string path, string? token = null, object? body = null) =>
         JsonSerializer.Deserialize<T>(await ExpectStatusAsync(status, method, path, token, body), Json)!;
 
-    public Task<T> GetJsonAsync<T>(string path, string token) => ExpectAsync<T>(200, HttpMethod.Get, path, token);
+    public Task<T> GetJsonAsync<T>(string path, string? token) => ExpectAsync<T>(200, HttpMethod.Get, path, token);
 
     /// <summary>Sends, asserts the status, and returns the body text.</summary>
     public async Task<string> ExpectStatusAsync(int status, HttpMethod method, string path, string? token = null, object? body = null)
