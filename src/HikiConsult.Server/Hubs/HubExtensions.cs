@@ -32,6 +32,7 @@ public static class HubExtensions
 
     public static WebApplication MapHubs(this WebApplication app)
     {
+        UnsampledRequestActivity.DropOnHubRequests(app);
         app.MapHub<CounselorHub>(HubPaths.Counselor, o => o.AllowStatefulReconnects = true);
         app.MapHub<AvatarHub>(HubPaths.Avatar, o => o.AllowStatefulReconnects = true);
         return app;
