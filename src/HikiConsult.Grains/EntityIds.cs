@@ -32,8 +32,9 @@ public static partial class EntityIds
 
     private static string New(string prefix) => prefix + "_" + Guid.NewGuid().ToString("N");
 
+    // The shape puts the underscore right after the two-letter prefix (checked on every hub call: no string built).
     private static bool Is(string? id, string prefix) =>
-        id is not null && id.StartsWith(prefix + "_", StringComparison.Ordinal) && Shape().IsMatch(id);
+        id is not null && id.StartsWith(prefix, StringComparison.Ordinal) && Shape().IsMatch(id);
 
     [GeneratedRegex("^[a-z]{2}_[a-z0-9]{1,40}$", RegexOptions.CultureInvariant)]
     private static partial Regex Shape();
