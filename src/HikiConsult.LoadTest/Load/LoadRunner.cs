@@ -193,8 +193,8 @@ public sealed class LoadRunner : IAsyncDisposable
     {
         var drained = await DrainAsync(phase, drainStall, cancellationToken);
         var cost = start.Cpu.Read();
-        var targetGc = start.TargetRuntime is null ? null : GcCost.Between(start.TargetRuntime, (await ReadRuntimeAsync(cancellationToken))!, cost.WallMs);
-        var toolGc = GcCost.Between(start.ToolRuntime, RuntimeReading.OfThisProcess(), cost.WallMs);
+        var targetGc = start.TargetRuntime is null ? null : RuntimeCost.Between(start.TargetRuntime, (await ReadRuntimeAsync(cancellationToken))!, cost.WallMs);
+        var toolGc = RuntimeCost.Between(start.ToolRuntime, RuntimeReading.OfThisProcess(), cost.WallMs);
         return phase.Summarize(
             _target.Name,
             name,

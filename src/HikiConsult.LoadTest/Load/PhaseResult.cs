@@ -29,13 +29,13 @@ public sealed record PhaseResult(
     CpuCost Cpu,
     IReadOnlyDictionary<string, long> ErrorKinds,
     RiskAlertResult? Alerts = null,
-    GcCost? Gc = null)
+    RuntimeCost? Gc = null)
 {
     /// <summary>Relay latency by send time, warmup included.</summary>
     public IReadOnlyList<LatencyBucket> Timeline { get; init; } = [];
 
     /// <summary>Garbage collection in this tool's process during the phase: its pauses stall the clients' clocks too.</summary>
-    public GcCost? ToolGc { get; init; }
+    public RuntimeCost? ToolGc { get; init; }
 }
 
 /// <summary>

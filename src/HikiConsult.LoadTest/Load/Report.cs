@@ -42,14 +42,14 @@ public static class Report
         }
 
         var text = new StringBuilder();
-        text.AppendLine("Garbage collection during each phase (load and drain), per process; every connection of a process waits out its pauses (with `--bare-relay in-process` the bare relay runs in the load tool's process):");
+        text.AppendLine("Garbage collection and thread-pool work items during each phase (load and drain), per process; every connection of a process waits out its pauses, and each work item is a hand-off between threads (with `--bare-relay in-process` the bare relay runs in the load tool's process):");
         text.AppendLine();
-        text.AppendLine("| target | phase | process | gen0 / gen1 / gen2 collections | one every | paused ms | mean pause ms | paused share | allocated per acked message |");
-        text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| target | phase | process | gen0 / gen1 / gen2 collections | one every | paused ms | mean pause ms | paused share | allocated per acked message | pool work items per acked message |");
+        text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (r, process, gc) in rows)
         {
             text.AppendLine(Invariant(
-                $"| {r.Target} | {r.Phase} | {process} | {gc!.Gen0} / {gc.Gen1} / {gc.Gen2} | {(gc.Collections > 0 ? $"{gc.SecondsBetweenCollections:0.00} s" : "–")} | {gc.PauseMs:0} | {gc.MeanPauseMs:0.0} | {gc.PauseShare:0.0%} | {gc.AllocatedBytesPer(r.Acked) / 1024:0.0} KB |"));
+                $"| {r.Target} | {r.Phase} | {process} | {gc!.Gen0} / {gc.Gen1} / {gc.Gen2} | {(gc.Collections > 0 ? $"{gc.SecondsBetweenCollections:0.00} s" : "–")} | {gc.PauseMs:0} | {gc.MeanPauseMs:0.0} | {gc.PauseShare:0.0%} | {gc.AllocatedBytesPer(r.Acked) / 1024:0.0} KB | {gc.PoolWorkItemsPer(r.Acked):0.0} |"));
         }
 
         return text.ToString();

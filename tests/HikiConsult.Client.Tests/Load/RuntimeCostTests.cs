@@ -3,17 +3,17 @@ using HikiConsult.LoadTest.Load;
 
 namespace HikiConsult.Client.Tests.Load;
 
-/// <summary>The load tool's reading of the server's garbage collection around a phase.</summary>
-public sealed class GcCostTests
+/// <summary>The load tool's reading of a process's garbage collection and thread-pool work around a phase.</summary>
+public sealed class RuntimeCostTests
 {
     [Fact]
     public void Two_readings_subtract_and_each_collection_counts_once_in_its_own_generation()
     {
         // Counters include younger generations: a gen2 collection also counts as gen1 and gen0.
-        var start = new RuntimeReading(AllocatedBytes: 1_000_000, Gen0Collections: 10, Gen1Collections: 3, Gen2Collections: 1, GcPauseMilliseconds: 100);
-        var end = new RuntimeReading(AllocatedBytes: 31_000_000, Gen0Collections: 20, Gen1Collections: 5, Gen2Collections: 2, GcPauseMilliseconds: 600);
+        var start = new RuntimeReading(AllocatedBytes: 1_000_000, Gen0Collections: 10, Gen1Collections: 3, Gen2Collections: 1, GcPauseMilliseconds: 100, ThreadPoolCompletedWorkItems: 40_000);
+        var end = new RuntimeReading(AllocatedBytes: 31_000_000, Gen0Collections: 20, Gen1Collections: 5, Gen2Collections: 2, GcPauseMilliseconds: 600, ThreadPoolCompletedWorkItems: 49_000);
 
-        var gc = GcCost.Between(start, end, wallMs: 20_000);
+        var gc = RuntimeCost.Between(start, end, wallMs: 20_000);
 
         Assert.Equal((8, 1, 1), (gc.Gen0, gc.Gen1, gc.Gen2));
         Assert.Equal(10, gc.Collections);
@@ -22,6 +22,7 @@ public sealed class GcCostTests
         Assert.Equal(50, gc.MeanPauseMs);
         Assert.Equal(2, gc.SecondsBetweenCollections);
         Assert.Equal(15_000, gc.AllocatedBytesPer(2_000));
+        Assert.Equal(4.5, gc.PoolWorkItemsPer(2_000));
     }
 
     [Fact]
@@ -29,12 +30,13 @@ public sealed class GcCostTests
     {
         var reading = new RuntimeReading(5, 1, 1, 1, 10);
 
-        var gc = GcCost.Between(reading, reading, wallMs: 1_000);
+        var gc = RuntimeCost.Between(reading, reading, wallMs: 1_000);
 
         Assert.Equal(0, gc.Collections);
         Assert.Equal(0, gc.MeanPauseMs);
         Assert.True(double.IsPositiveInfinity(gc.SecondsBetweenCollections));
         Assert.True(double.IsNaN(gc.AllocatedBytesPer(0)));
+        Assert.True(double.IsNaN(gc.PoolWorkItemsPer(0)));
     }
 
     [Fact]
@@ -48,21 +50,21 @@ public sealed class GcCostTests
         var unobserved = tracker.Summarize("bare relay", "open loop 2000/s", 2, 2, start, Stopwatch.GetTimestamp() + 1, 0, 0, 0, CpuCost.None);
         var bare = unobserved with
         {
-            ToolGc = GcCost.Between(new RuntimeReading(0, 0, 0, 0, 0), new RuntimeReading(1024, 2, 0, 0, 30), wallMs: 1_000),
+            ToolGc = RuntimeCost.Between(new RuntimeReading(0, 0, 0, 0, 0), new RuntimeReading(1024, 2, 0, 0, 30, ThreadPoolCompletedWorkItems: 5), wallMs: 1_000),
         };
         var server = bare with
         {
             Target = "server",
-            Gc = GcCost.Between(new RuntimeReading(0, 0, 0, 0, 0), new RuntimeReading(2048, 4, 1, 0, 40), wallMs: 2_000),
+            Gc = RuntimeCost.Between(new RuntimeReading(0, 0, 0, 0, 0), new RuntimeReading(2048, 4, 1, 0, 40, ThreadPoolCompletedWorkItems: 9), wallMs: 2_000),
         };
 
         Assert.Equal("", Report.GcTable([unobserved]));
         var table = Report.GcTable([bare, server]);
 
         // The bare relay lives in the tool's process: one row; the server's phase has a row per process.
-        Assert.Contains("| bare relay | open loop 2000/s | load tool | 2 / 0 / 0 | 0.50 s | 30 | 15.0 | 3.0% | 1.0 KB |", table);
+        Assert.Contains("| bare relay | open loop 2000/s | load tool | 2 / 0 / 0 | 0.50 s | 30 | 15.0 | 3.0% | 1.0 KB | 5.0 |", table);
         Assert.DoesNotContain("| bare relay | open loop 2000/s | server |", table);
-        Assert.Contains("| server | open loop 2000/s | load tool | 2 / 0 / 0 | 0.50 s | 30 | 15.0 | 3.0% | 1.0 KB |", table);
-        Assert.Contains("| server | open loop 2000/s | server | 3 / 1 / 0 | 0.50 s | 40 | 10.0 | 2.0% | 2.0 KB |", table);
+        Assert.Contains("| server | open loop 2000/s | load tool | 2 / 0 / 0 | 0.50 s | 30 | 15.0 | 3.0% | 1.0 KB | 5.0 |", table);
+        Assert.Contains("| server | open loop 2000/s | server | 3 / 1 / 0 | 0.50 s | 40 | 10.0 | 2.0% | 2.0 KB | 9.0 |", table);
     }
 }

@@ -12,7 +12,8 @@ public sealed record RuntimeReading(
     int Gen0Collections,
     int Gen1Collections,
     int Gen2Collections,
-    double GcPauseMilliseconds)
+    double GcPauseMilliseconds,
+    long ThreadPoolCompletedWorkItems = 0)
 {
     /// <summary>The same counters of this tool's own process (the load clients, and the bare relay when it runs).</summary>
     public static RuntimeReading OfThisProcess() => new(
@@ -20,7 +21,8 @@ public sealed record RuntimeReading(
         GC.CollectionCount(0),
         GC.CollectionCount(1),
         GC.CollectionCount(2),
-        GC.GetTotalPauseDuration().TotalMilliseconds);
+        GC.GetTotalPauseDuration().TotalMilliseconds,
+        ThreadPool.CompletedWorkItemCount);
 
     /// <summary>Reads <c>GET /api/runtime</c> with <paramref name="http"/> (its base address and credentials).</summary>
     public static async Task<RuntimeReading> ReadAsync(HttpClient http, CancellationToken cancellationToken)
@@ -32,13 +34,14 @@ public sealed record RuntimeReading(
 }
 
 /// <summary>
-/// The target process's garbage collection during a phase (load and drain): collections per generation, the time
-/// the process was paused, and bytes allocated. Pauses hold up every connection at once, so they are where a
-/// latency tail is checked first.
+/// A process's runtime counters over a phase (load and drain): collections per generation, the time the process was
+/// paused, bytes allocated, and work items the thread pool ran. Pauses hold up every connection at once, so they are
+/// where a latency tail is checked first; each work item is a hand-off between threads, which on a busy machine can
+/// wait for a core.
 /// </summary>
-public sealed record GcCost(int Gen0, int Gen1, int Gen2, double PauseMs, long AllocatedBytes, double WallMs)
+public sealed record RuntimeCost(int Gen0, int Gen1, int Gen2, double PauseMs, long AllocatedBytes, double WallMs, long PoolWorkItems = 0)
 {
-    public static GcCost Between(RuntimeReading start, RuntimeReading end, double wallMs)
+    public static RuntimeCost Between(RuntimeReading start, RuntimeReading end, double wallMs)
     {
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(end);
@@ -47,7 +50,8 @@ public sealed record GcCost(int Gen0, int Gen1, int Gen2, double PauseMs, long A
         var gen2 = end.Gen2Collections - start.Gen2Collections;
         var gen1 = end.Gen1Collections - start.Gen1Collections - gen2;
         var gen0 = end.Gen0Collections - start.Gen0Collections - gen1 - gen2;
-        return new GcCost(gen0, gen1, gen2, end.GcPauseMilliseconds - start.GcPauseMilliseconds, end.AllocatedBytes - start.AllocatedBytes, wallMs);
+        return new RuntimeCost(gen0, gen1, gen2, end.GcPauseMilliseconds - start.GcPauseMilliseconds, end.AllocatedBytes - start.AllocatedBytes, wallMs,
+            end.ThreadPoolCompletedWorkItems - start.ThreadPoolCompletedWorkItems);
     }
 
     public int Collections => Gen0 + Gen1 + Gen2;
@@ -61,4 +65,6 @@ public sealed record GcCost(int Gen0, int Gen1, int Gen2, double PauseMs, long A
     public double SecondsBetweenCollections => Collections > 0 ? WallMs / 1000 / Collections : double.PositiveInfinity;
 
     public double AllocatedBytesPer(long messages) => messages > 0 ? (double)AllocatedBytes / messages : double.NaN;
+
+    public double PoolWorkItemsPer(long messages) => messages > 0 ? (double)PoolWorkItems / messages : double.NaN;
 }
