@@ -143,7 +143,7 @@ try
         Report.Table(results) + "\n" +
         string.Concat(notes.Select(n => "- " + n + "\n")) + "\n" +
         Report.CpuTable(results) + "\n" +
-        (Report.GcTable(results) is { Length: > 0 } gcTable ? gcTable + "\n" : "") +
+        (Report.RuntimeTable(results) is { Length: > 0 } runtimeTable ? runtimeTable + "\n" : "") +
         Report.AlertTable(results, options.RiskShare) + "\n" +
         Report.Verdict(Find("server", "open"), Find("bare relay", "open"), Find("server", "closed"), Find("bare relay", "closed"), options.Rate, options.Sessions) +
         Report.AlertVerdict(results, options.RiskShare) +

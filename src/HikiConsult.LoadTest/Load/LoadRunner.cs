@@ -193,8 +193,8 @@ public sealed class LoadRunner : IAsyncDisposable
     {
         var drained = await DrainAsync(phase, drainStall, cancellationToken);
         var cost = start.Cpu.Read();
-        var targetGc = start.TargetRuntime is null ? null : RuntimeCost.Between(start.TargetRuntime, (await ReadRuntimeAsync(cancellationToken))!, cost.WallMs);
-        var toolGc = RuntimeCost.Between(start.ToolRuntime, RuntimeReading.OfThisProcess(), cost.WallMs);
+        var targetRuntime = start.TargetRuntime is null ? null : RuntimeCost.Between(start.TargetRuntime, (await ReadRuntimeAsync(cancellationToken))!, cost.WallMs);
+        var toolRuntime = RuntimeCost.Between(start.ToolRuntime, RuntimeReading.OfThisProcess(), cost.WallMs);
         return phase.Summarize(
             _target.Name,
             name,
@@ -205,7 +205,7 @@ public sealed class LoadRunner : IAsyncDisposable
             Interlocked.Read(ref _connectionsLost) - start.ConnectionsLost,
             generatorLagMaxMs,
             drained,
-            cost) with { Gc = targetGc, ToolGc = toolGc };
+            cost) with { Runtime = targetRuntime, ToolRuntime = toolRuntime };
     }
 
     private async Task<RuntimeReading?> ReadRuntimeAsync(CancellationToken cancellationToken) =>

@@ -2,9 +2,9 @@ namespace HikiConsult.LoadTest.Load;
 
 /// <summary>
 /// What one load phase measured. Latency is relay latency: send call → arrival at the other party. <see cref="Alerts"/>
-/// is null where risk alerts are not measured (the bare relay, which has no risk detection); <see cref="Gc"/> where the
+/// is null where risk alerts are not measured (the bare relay, which has no risk detection); <see cref="Runtime"/> where the
 /// target's process is not observed (the bare relay runs inside this tool, with the load clients, and is in
-/// <see cref="ToolGc"/>).
+/// <see cref="ToolRuntime"/>).
 /// </summary>
 public sealed record PhaseResult(
     string Target,
@@ -29,13 +29,13 @@ public sealed record PhaseResult(
     CpuCost Cpu,
     IReadOnlyDictionary<string, long> ErrorKinds,
     RiskAlertResult? Alerts = null,
-    RuntimeCost? Gc = null)
+    RuntimeCost? Runtime = null)
 {
     /// <summary>Relay latency by send time, warmup included.</summary>
     public IReadOnlyList<LatencyBucket> Timeline { get; init; } = [];
 
-    /// <summary>Garbage collection in this tool's process during the phase: its pauses stall the clients' clocks too.</summary>
-    public RuntimeCost? ToolGc { get; init; }
+    /// <summary>Garbage collection and thread-pool work in this tool's process during the phase: its pauses stall the clients' clocks too.</summary>
+    public RuntimeCost? ToolRuntime { get; init; }
 }
 
 /// <summary>

@@ -26,15 +26,15 @@ public static class Report
     }
 
     /// <summary>
-    /// Garbage collection per phase in the target's process (the server's or the bare relay's, from its
-    /// <c>GET /api/runtime</c> before and after) and in this tool's process (the load clients, and the bare relay when
-    /// it runs in-process): a pause in either stalls relayed messages.
+    /// Garbage collection and thread-pool work items per phase in the target's process (the server's or the bare
+    /// relay's, from its <c>GET /api/runtime</c> before and after) and in this tool's process (the load clients, and
+    /// the bare relay when it runs in-process): a pause in either stalls relayed messages.
     /// </summary>
-    public static string GcTable(IReadOnlyList<PhaseResult> results)
+    public static string RuntimeTable(IReadOnlyList<PhaseResult> results)
     {
         var rows = results
-            .SelectMany(r => new[] { (r, Process: "load tool", Gc: r.ToolGc), (r, Process: r.Target, Gc: r.Gc) })
-            .Where(row => row.Gc is not null)
+            .SelectMany(r => new[] { (r, Process: "load tool", Cost: r.ToolRuntime), (r, Process: r.Target, Cost: r.Runtime) })
+            .Where(row => row.Cost is not null)
             .ToList();
         if (rows.Count == 0)
         {
@@ -46,10 +46,10 @@ public static class Report
         text.AppendLine();
         text.AppendLine("| target | phase | process | gen0 / gen1 / gen2 collections | one every | paused ms | mean pause ms | paused share | allocated per acked message | pool work items per acked message |");
         text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var (r, process, gc) in rows)
+        foreach (var (r, process, cost) in rows)
         {
             text.AppendLine(Invariant(
-                $"| {r.Target} | {r.Phase} | {process} | {gc!.Gen0} / {gc.Gen1} / {gc.Gen2} | {(gc.Collections > 0 ? $"{gc.SecondsBetweenCollections:0.00} s" : "–")} | {gc.PauseMs:0} | {gc.MeanPauseMs:0.0} | {gc.PauseShare:0.0%} | {gc.AllocatedBytesPer(r.Acked) / 1024:0.0} KB | {gc.PoolWorkItemsPer(r.Acked):0.0} |"));
+                $"| {r.Target} | {r.Phase} | {process} | {cost!.Gen0} / {cost.Gen1} / {cost.Gen2} | {(cost.Collections > 0 ? $"{cost.SecondsBetweenCollections:0.00} s" : "–")} | {cost.PauseMs:0} | {cost.MeanPauseMs:0.0} | {cost.PauseShare:0.0%} | {cost.AllocatedBytesPer(r.Acked) / 1024:0.0} KB | {cost.PoolWorkItemsPer(r.Acked):0.0} |"));
         }
 
         return text.ToString();

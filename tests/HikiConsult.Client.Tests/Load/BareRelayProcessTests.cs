@@ -37,8 +37,8 @@ public sealed class BareRelayProcessTests
             Assert.Equal((0L, 0L, 0L, 0L, 0L), (result.Lost, result.Duplicated, result.OrderViolations, result.SeqGaps, result.ConnectionsLost));
             // Measured in the relay's own process, not in this one.
             Assert.True(result.Cpu.TargetMs > 0, $"target CPU {result.Cpu.TargetMs} ms");
-            Assert.NotNull(result.Gc);
-            Assert.True(result.Gc.AllocatedBytes > 0, $"allocated {result.Gc.AllocatedBytes} bytes");
+            Assert.NotNull(result.Runtime);
+            Assert.True(result.Runtime.AllocatedBytes > 0, $"allocated {result.Runtime.AllocatedBytes} bytes");
         }
 
         Assert.Throws<ArgumentException>(() => Process.GetProcessById(processId));

@@ -50,16 +50,16 @@ public sealed class RuntimeCostTests
         var unobserved = tracker.Summarize("bare relay", "open loop 2000/s", 2, 2, start, Stopwatch.GetTimestamp() + 1, 0, 0, 0, CpuCost.None);
         var bare = unobserved with
         {
-            ToolGc = RuntimeCost.Between(new RuntimeReading(0, 0, 0, 0, 0), new RuntimeReading(1024, 2, 0, 0, 30, ThreadPoolCompletedWorkItems: 5), wallMs: 1_000),
+            ToolRuntime = RuntimeCost.Between(new RuntimeReading(0, 0, 0, 0, 0), new RuntimeReading(1024, 2, 0, 0, 30, ThreadPoolCompletedWorkItems: 5), wallMs: 1_000),
         };
         var server = bare with
         {
             Target = "server",
-            Gc = RuntimeCost.Between(new RuntimeReading(0, 0, 0, 0, 0), new RuntimeReading(2048, 4, 1, 0, 40, ThreadPoolCompletedWorkItems: 9), wallMs: 2_000),
+            Runtime = RuntimeCost.Between(new RuntimeReading(0, 0, 0, 0, 0), new RuntimeReading(2048, 4, 1, 0, 40, ThreadPoolCompletedWorkItems: 9), wallMs: 2_000),
         };
 
-        Assert.Equal("", Report.GcTable([unobserved]));
-        var table = Report.GcTable([bare, server]);
+        Assert.Equal("", Report.RuntimeTable([unobserved]));
+        var table = Report.RuntimeTable([bare, server]);
 
         // The bare relay lives in the tool's process: one row; the server's phase has a row per process.
         Assert.Contains("| bare relay | open loop 2000/s | load tool | 2 / 0 / 0 | 0.50 s | 30 | 15.0 | 3.0% | 1.0 KB | 5.0 |", table);
