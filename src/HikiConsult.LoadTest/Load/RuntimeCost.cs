@@ -39,7 +39,7 @@ public sealed record RuntimeReading(
 /// where a latency tail is checked first; each work item is a hand-off between threads, which on a busy machine can
 /// wait for a core.
 /// </summary>
-public sealed record RuntimeCost(int Gen0, int Gen1, int Gen2, double PauseMs, long AllocatedBytes, double WallMs, long PoolWorkItems = 0)
+public sealed record RuntimeCost(int Gen0, int Gen1, int Gen2, double PauseMs, long AllocatedBytes, double WallMs, long PoolWorkItems)
 {
     public static RuntimeCost Between(RuntimeReading start, RuntimeReading end, double wallMs)
     {
@@ -64,7 +64,9 @@ public sealed record RuntimeCost(int Gen0, int Gen1, int Gen2, double PauseMs, l
     /// <summary>Seconds between collections, on average.</summary>
     public double SecondsBetweenCollections => Collections > 0 ? WallMs / 1000 / Collections : double.PositiveInfinity;
 
-    public double AllocatedBytesPer(long messages) => messages > 0 ? (double)AllocatedBytes / messages : double.NaN;
+    public double AllocatedBytesPer(long messages) => Per(AllocatedBytes, messages);
 
-    public double PoolWorkItemsPer(long messages) => messages > 0 ? (double)PoolWorkItems / messages : double.NaN;
+    public double PoolWorkItemsPer(long messages) => Per(PoolWorkItems, messages);
+
+    private static double Per(long count, long messages) => messages > 0 ? (double)count / messages : double.NaN;
 }

@@ -13,16 +13,16 @@ public sealed class RuntimeCostTests
         var start = new RuntimeReading(AllocatedBytes: 1_000_000, Gen0Collections: 10, Gen1Collections: 3, Gen2Collections: 1, GcPauseMilliseconds: 100, ThreadPoolCompletedWorkItems: 40_000);
         var end = new RuntimeReading(AllocatedBytes: 31_000_000, Gen0Collections: 20, Gen1Collections: 5, Gen2Collections: 2, GcPauseMilliseconds: 600, ThreadPoolCompletedWorkItems: 49_000);
 
-        var gc = RuntimeCost.Between(start, end, wallMs: 20_000);
+        var cost = RuntimeCost.Between(start, end, wallMs: 20_000);
 
-        Assert.Equal((8, 1, 1), (gc.Gen0, gc.Gen1, gc.Gen2));
-        Assert.Equal(10, gc.Collections);
-        Assert.Equal(500, gc.PauseMs);
-        Assert.Equal(0.025, gc.PauseShare, 6);
-        Assert.Equal(50, gc.MeanPauseMs);
-        Assert.Equal(2, gc.SecondsBetweenCollections);
-        Assert.Equal(15_000, gc.AllocatedBytesPer(2_000));
-        Assert.Equal(4.5, gc.PoolWorkItemsPer(2_000));
+        Assert.Equal((8, 1, 1), (cost.Gen0, cost.Gen1, cost.Gen2));
+        Assert.Equal(10, cost.Collections);
+        Assert.Equal(500, cost.PauseMs);
+        Assert.Equal(0.025, cost.PauseShare, 6);
+        Assert.Equal(50, cost.MeanPauseMs);
+        Assert.Equal(2, cost.SecondsBetweenCollections);
+        Assert.Equal(15_000, cost.AllocatedBytesPer(2_000));
+        Assert.Equal(4.5, cost.PoolWorkItemsPer(2_000));
     }
 
     [Fact]
@@ -30,13 +30,13 @@ public sealed class RuntimeCostTests
     {
         var reading = new RuntimeReading(5, 1, 1, 1, 10);
 
-        var gc = RuntimeCost.Between(reading, reading, wallMs: 1_000);
+        var cost = RuntimeCost.Between(reading, reading, wallMs: 1_000);
 
-        Assert.Equal(0, gc.Collections);
-        Assert.Equal(0, gc.MeanPauseMs);
-        Assert.True(double.IsPositiveInfinity(gc.SecondsBetweenCollections));
-        Assert.True(double.IsNaN(gc.AllocatedBytesPer(0)));
-        Assert.True(double.IsNaN(gc.PoolWorkItemsPer(0)));
+        Assert.Equal(0, cost.Collections);
+        Assert.Equal(0, cost.MeanPauseMs);
+        Assert.True(double.IsPositiveInfinity(cost.SecondsBetweenCollections));
+        Assert.True(double.IsNaN(cost.AllocatedBytesPer(0)));
+        Assert.True(double.IsNaN(cost.PoolWorkItemsPer(0)));
     }
 
     [Fact]
