@@ -1,9 +1,14 @@
+using Orleans;
+
 namespace HikiConsult.Contracts;
 
+[GenerateSerializer, Immutable, Alias("hc.LoginRequest")]
 public sealed record LoginRequest(string Username, string Password);
 
+[GenerateSerializer, Immutable, Alias("hc.UserInfo")]
 public sealed record UserInfo(string Id, string DisplayName, string Role);
 
+[GenerateSerializer, Immutable, Alias("hc.LoginResponse")]
 public sealed record LoginResponse(string AccessToken, DateTimeOffset ExpiresAt, UserInfo User);
 
 /// <summary>Roles carried in tokens and in event senders.</summary>

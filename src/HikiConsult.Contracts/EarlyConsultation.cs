@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace HikiConsult.Contracts;
 
 /// <summary>
@@ -5,6 +7,7 @@ namespace HikiConsult.Contracts;
 /// never a diagnosis. Pushed as <see cref="EarlyConsultationHubMethods.RiskAlert"/> and, when acknowledged or
 /// escalated, as <see cref="EarlyConsultationHubMethods.AlertUpdated"/>.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("hc.RiskAlertDto")]
 public sealed record RiskAlertDto(
     string AlertId,
     string ClientId,
@@ -34,11 +37,14 @@ public static class RiskAlertStatuses
 }
 
 /// <summary>One reason a client stands where it does in the triage queue, in plain words with its data.</summary>
+[GenerateSerializer, Immutable, Alias("hc.TriageReasonDto")]
 public sealed record TriageReasonDto(string Code, string Text, double Weight, string Data);
 
+[GenerateSerializer, Immutable, Alias("hc.TriageEntryDto")]
 public sealed record TriageEntryDto(string ClientId, string ClientAlias, double Score, IReadOnlyList<TriageReasonDto> Reasons, DateTimeOffset UpdatedAt);
 
 /// <summary>The triage queue, highest priority first. Pushed as <see cref="EarlyConsultationHubMethods.TriageUpdated"/>.</summary>
+[GenerateSerializer, Immutable, Alias("hc.TriageQueueDto")]
 public sealed record TriageQueueDto(IReadOnlyList<TriageEntryDto> Entries, DateTimeOffset UpdatedAt, string Label);
 
 /// <summary>Counselor hub methods and pushes of the early consultation system.</summary>

@@ -1,11 +1,15 @@
 using System.Text.Json;
+using Orleans;
 
 namespace HikiConsult.Contracts;
 
+[GenerateSerializer, Immutable, Alias("hc.CreateSessionRequest")]
 public sealed record CreateSessionRequest(string ClientId, DateTimeOffset? ScheduledAt, bool FamilyOnly = false);
 
+[GenerateSerializer, Immutable, Alias("hc.ParticipantDto")]
 public sealed record ParticipantDto(string Id, string Role, string DisplayName, bool Present);
 
+[GenerateSerializer, Immutable, Alias("hc.SessionDto")]
 public sealed record SessionDto(
     string Id,
     string ClientId,
@@ -17,16 +21,21 @@ public sealed record SessionDto(
     IReadOnlyList<ParticipantDto> Participants,
     long LastSeq);
 
+[GenerateSerializer, Immutable, Alias("hc.SenderDto")]
 public sealed record SenderDto(string Id, string Role, string DisplayName);
 
 /// <summary>One entry in a session's event log; also the payload of the hub's SessionEvent push.</summary>
+[GenerateSerializer, Immutable, Alias("hc.SessionEventDto")]
 public sealed record SessionEventDto(string SessionId, long Seq, DateTimeOffset At, SenderDto Sender, string Kind, JsonElement Body);
 
+[GenerateSerializer, Immutable, Alias("hc.EventsPage")]
 public sealed record EventsPage(IReadOnlyList<SessionEventDto> Events, long NextAfterSeq);
 
 /// <summary>Payload of the hub's SessionState push.</summary>
+[GenerateSerializer, Immutable, Alias("hc.SessionStateDto")]
 public sealed record SessionStateDto(string SessionId, string State, IReadOnlyList<ParticipantDto> Participants);
 
+[GenerateSerializer, Immutable, Alias("hc.JoinSessionResult")]
 public sealed record JoinSessionResult(
     string SessionId,
     string ClientId,
@@ -34,8 +43,10 @@ public sealed record JoinSessionResult(
     IReadOnlyList<ParticipantDto> Participants,
     IReadOnlyList<SessionEventDto> Events);
 
+[GenerateSerializer, Immutable, Alias("hc.SendRequest")]
 public sealed record SendRequest(string ClientMsgId, string Kind, JsonElement Body);
 
+[GenerateSerializer, Immutable, Alias("hc.SendAck")]
 public sealed record SendAck(long Seq, DateTimeOffset At, bool Duplicate);
 
 public static class SessionStates

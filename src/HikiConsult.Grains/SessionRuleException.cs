@@ -1,6 +1,9 @@
+using Orleans;
+
 namespace HikiConsult.Grains;
 
 /// <summary>What kind of rule a request broke; the server maps it to a status code or a hub error.</summary>
+[GenerateSerializer, Alias("hc.SessionRuleKind")]
 public enum SessionRuleKind
 {
     /// <summary>Unknown, or not visible to the caller (never say which).</summary>
@@ -17,9 +20,14 @@ public enum SessionRuleKind
 /// A request was refused for a reason the caller may read. The message is meant for people: it names the
 /// rule, never message content.
 /// </summary>
-public sealed class SessionRuleException(SessionRuleKind kind, string message) : Exception(message)
+[GenerateSerializer, Alias("hc.SessionRuleException")]
+public sealed class SessionRuleException : Exception
 {
-    public SessionRuleKind Kind { get; } = kind;
+    public SessionRuleException(SessionRuleKind kind, string message)
+        : base(message) => Kind = kind;
+
+    [Id(0)]
+    public SessionRuleKind Kind { get; private set; }
 
     public static SessionRuleException NotFound(string what) => new(SessionRuleKind.NotFound, $"{what} was not found.");
 

@@ -5,6 +5,7 @@ using HikiConsult.Server.EarlyConsultation;
 using HikiConsult.Server.Health;
 using HikiConsult.Server.Hosting;
 using HikiConsult.Server.Hubs;
+using HikiConsult.Server.Silo;
 using HikiConsult.Server.Seeds;
 using HikiConsult.Server.Sessions;
 using HikiConsult.Server.Storage;
@@ -16,6 +17,7 @@ SharedArrayPoolSettings.Apply();
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddStorage();
+builder.AddSilo();
 builder.AddAuth();
 builder.AddClients();
 builder.AddDevices();
@@ -35,6 +37,7 @@ app.MapSessions();
 app.MapHubs();
 app.MapEarlyConsultation();
 app.MapHealth();
+app.MapAdminDashboard();
 app.MapWeb();
 
 app.Run();

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using HikiConsult.Contracts;
 using HikiConsult.Domain.Engagement;
-using HikiConsult.Actors;
+using Orleans;
 using HikiConsult.Grains.EarlyConsultation;
 using HikiConsult.Grains.Sessions;
 using Microsoft.AspNetCore.SignalR.Client;

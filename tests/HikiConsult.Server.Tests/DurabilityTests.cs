@@ -1,4 +1,4 @@
-using HikiConsult.Actors;
+using Orleans;
 using HikiConsult.Contracts;
 using HikiConsult.Grains.Clients;
 using HikiConsult.Grains.Counselors;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using HikiConsult.Actors;
+using Orleans;
 using HikiConsult.Contracts;
 using HikiConsult.Grains.Counselors;
 using HikiConsult.Grains.Sessions;

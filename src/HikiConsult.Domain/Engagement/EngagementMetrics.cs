@@ -1,8 +1,11 @@
+using Orleans;
+
 namespace HikiConsult.Domain.Engagement;
 
 /// <summary>Client messages in each of the last four 7-day blocks up to today (local), oldest first.</summary>
 /// <param name="RelativeChange">(mean of the last two weeks − mean of the first two) / mean of the first two; null when the first two weeks had no messages.</param>
 /// <param name="SlopePerWeek">Least-squares change in messages per week.</param>
+[GenerateSerializer, Immutable, Alias("hc.WeeklyTrend")]
 public sealed record WeeklyTrend(DateOnly From, DateOnly To, IReadOnlyList<int> ClientMessagesPerWeek, double SlopePerWeek, double? RelativeChange);
 
 /// <summary>Queries on <see cref="EngagementState"/>; each reads bounded parts of the state only.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using HikiConsult.Domain.Kato;
+using Orleans;
 
 namespace HikiConsult.Domain.Engagement;
 
@@ -88,6 +89,8 @@ public readonly record struct DayActivity(
     int SessionsCancelled,
     int NoShows);
 
+[GenerateSerializer, Immutable, Alias("hc.ScorePoint")]
 public sealed record ScorePoint(DateTimeOffset At, int? Total, string? Band, int? Cutoff);
 
+[GenerateSerializer, Immutable, Alias("hc.KatoPoint")]
 public sealed record KatoPoint(DateTimeOffset At, KatoStatus Status, KatoSeverity? Severity);

@@ -1,4 +1,5 @@
 using HikiConsult.Domain.Instruments;
+using Orleans;
 
 namespace HikiConsult.Domain.Engagement;
 
@@ -7,6 +8,7 @@ namespace HikiConsult.Domain.Engagement;
 /// lines, engagement per week, activity by local hour of day, and the Kato status history. A projection of
 /// <see cref="EngagementState"/>: computing it reads only the bounded state, never the event log.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("hc.Timeline")]
 public sealed record Timeline(
     string TimeZoneId,
     DateTimeOffset GeneratedAt,
@@ -107,13 +109,17 @@ public sealed record Timeline(
     }
 }
 
+[GenerateSerializer, Immutable, Alias("hc.AssessmentSeries")]
 public sealed record AssessmentSeries(string Instrument, string Name, IReadOnlyList<ScorePoint> Points, IReadOnlyList<ThresholdLine> Thresholds, int? MaxTotal);
 
 /// <summary>A horizontal line on a score chart: a cut-off or the start of a band.</summary>
+[GenerateSerializer, Immutable, Alias("hc.ThresholdLine")]
 public sealed record ThresholdLine(int Value, string Label);
 
+[GenerateSerializer, Immutable, Alias("hc.WeekEngagement")]
 public sealed record WeekEngagement(DateOnly WeekStart, int ClientMessages, int SessionsAttended, int SessionsCancelled, int NoShows, double? NightShare);
 
+[GenerateSerializer, Immutable, Alias("hc.EngagementSummary")]
 public sealed record EngagementSummary(
     int SessionsAttended,
     int SessionsCancelled,

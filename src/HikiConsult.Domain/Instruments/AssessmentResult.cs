@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace HikiConsult.Domain.Instruments;
 
 /// <summary>
@@ -26,6 +28,7 @@ public sealed record AssessmentResult(
 }
 
 /// <summary>A flag on a result, e.g. PHQ9_ITEM9_SAFETY, with its text in the requested language.</summary>
+[GenerateSerializer, Immutable, Alias("hc.AssessmentFlag")]
 public sealed record AssessmentFlag(string Code, string Text);
 
 /// <summary>Flag codes raised by the scorer itself (instrument flags come from the definition files).</summary>

@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace HikiConsult.Domain.Kato;
 
 /// <summary>
@@ -11,6 +13,7 @@ namespace HikiConsult.Domain.Kato;
 /// <param name="FunctionalImpairment">Significant functional impairment associated with the isolation (essential).</param>
 /// <param name="Distress">Distress associated with the isolation (may be absent early).</param>
 /// <param name="CoOccurringConditions">Co-occurring conditions, free text or codes.</param>
+[GenerateSerializer, Immutable, Alias("hc.IsolationRecord")]
 public sealed record IsolationRecord(
     double EstimatedMonthsOfContinuousIsolation,
     int DaysOutOfHomePerWeek,

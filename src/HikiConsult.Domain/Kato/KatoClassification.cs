@@ -1,8 +1,10 @@
 using System.Text.Json.Serialization;
+using Orleans;
 
 namespace HikiConsult.Domain.Kato;
 
 [JsonConverter(typeof(CamelCaseEnumConverter<KatoStatus>))]
+[GenerateSerializer, Alias("hc.KatoStatus")]
 public enum KatoStatus
 {
     NotMet,
@@ -12,6 +14,7 @@ public enum KatoStatus
 }
 
 [JsonConverter(typeof(CamelCaseEnumConverter<KatoSeverity>))]
+[GenerateSerializer, Alias("hc.KatoSeverity")]
 public enum KatoSeverity
 {
     /// <summary>Goes out 2-3 days a week.</summary>
@@ -26,6 +29,7 @@ public enum KatoSeverity
 /// Status under the proposed hikikomori criteria, with the reasons in plain words. Severity is null when the
 /// criteria are not met. Decision support, not a diagnosis.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("hc.KatoClassification")]
 public sealed record KatoClassification(
     KatoStatus Status,
     KatoSeverity? Severity,

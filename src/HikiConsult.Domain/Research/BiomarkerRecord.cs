@@ -1,8 +1,10 @@
 using System.Text.Json.Serialization;
+using Orleans;
 
 namespace HikiConsult.Domain.Research;
 
 [JsonConverter(typeof(CamelCaseEnumConverter<BiologicalSex>))]
+[GenerateSerializer, Alias("hc.BiologicalSex")]
 public enum BiologicalSex
 {
     Female,
@@ -21,6 +23,7 @@ public enum BiologicalSex
 /// <param name="Sex">Findings differ by sex (several were seen in men only).</param>
 /// <param name="Assay">Method and laboratory, e.g. "LC-MS/MS, lab X".</param>
 /// <param name="Date">Sampling date.</param>
+[GenerateSerializer, Immutable, Alias("hc.BiomarkerRecord")]
 public sealed record BiomarkerRecord(string Analyte, double Value, string Unit, BiologicalSex Sex, string Assay, DateOnly Date)
 {
     public const string Label = DecisionSupport.ResearchLabel;

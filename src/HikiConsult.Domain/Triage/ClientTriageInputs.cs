@@ -3,6 +3,7 @@ using HikiConsult.Domain.Engagement;
 using HikiConsult.Domain.Instruments;
 using HikiConsult.Domain.Kato;
 using HikiConsult.Domain.Risk;
+using Orleans;
 
 namespace HikiConsult.Domain.Triage;
 
@@ -10,6 +11,7 @@ namespace HikiConsult.Domain.Triage;
 /// What the triage rules look at for one client. Only these signals enter triage: research records (biomarkers)
 /// are deliberately absent.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("hc.ClientTriageInputs")]
 public sealed record ClientTriageInputs
 {
     public required string ClientId { get; init; }
@@ -83,21 +85,27 @@ public sealed record ClientTriageInputs
 }
 
 /// <summary>An unacknowledged risk alert as triage sees it (no message text: the alert itself holds the evidence).</summary>
+[GenerateSerializer, Immutable, Alias("hc.OpenRiskAlert")]
 public sealed record OpenRiskAlert(string AlertId, RiskCategory Category, DateTimeOffset RaisedAt, bool Escalated = false);
 
+[GenerateSerializer, Immutable, Alias("hc.ItemAnswerObservation")]
 public sealed record ItemAnswerObservation(int Answer, DateTimeOffset At);
 
+[GenerateSerializer, Immutable, Alias("hc.ScoreObservation")]
 public sealed record ScoreObservation(int Total, int? Cutoff, DateTimeOffset At)
 {
     internal static ScoreObservation? From(ScorePoint p) => p.Total is { } t ? new ScoreObservation(t, p.Cutoff, p.At) : null;
 }
 
+[GenerateSerializer, Immutable, Alias("hc.KatoObservation")]
 public sealed record KatoObservation(KatoStatus Status, KatoSeverity? Severity, DateTimeOffset At);
 
+[GenerateSerializer, Immutable, Alias("hc.CssrsObservation")]
 public sealed record CssrsObservation(CssrsLevel Level, DateTimeOffset At);
 
 /// <summary>C-SSRS screener levels (see cssrs-screener.json).</summary>
 [JsonConverter(typeof(CamelCaseEnumConverter<CssrsLevel>))]
+[GenerateSerializer, Alias("hc.CssrsLevel")]
 public enum CssrsLevel
 {
     None,

@@ -1,5 +1,5 @@
-using HikiConsult.Actors;
-using HikiConsult.Actors.Concurrency;
+using Orleans;
+using Orleans.Concurrency;
 using HikiConsult.Contracts;
 
 namespace HikiConsult.Grains.Clients;
@@ -8,6 +8,7 @@ namespace HikiConsult.Grains.Clients;
 /// One shut-in client (key: client id). Holds the pseudonymous record: alias, language, consents, assigned
 /// counselors, paired devices, status, and a summary of the client's sessions. No real name is needed.
 /// </summary>
+[Alias("hc.IClientGrain")]
 public interface IClientGrain : IGrainWithStringKey
 {
     /// <summary>Creates the record; fails with a conflict if it exists.</summary>
@@ -35,9 +36,11 @@ public interface IClientGrain : IGrainWithStringKey
 }
 
 /// <summary>What is needed to create a client record.</summary>
+[GenerateSerializer, Immutable, Alias("hc.NewClient")]
 public sealed record NewClient(string Alias, string Language, string TimeZone, string CreatedBy, string? AssignCounselorId);
 
 /// <summary>A client's view of one of its sessions.</summary>
+[GenerateSerializer, Immutable, Alias("hc.ClientSessionSummary")]
 public sealed record ClientSessionSummary(string SessionId, string State, DateTimeOffset? ScheduledAt, DateTimeOffset CreatedAt, bool FamilyOnly)
 {
     public bool IsOpen => SessionStates.IsOpen(State);

@@ -1,5 +1,5 @@
-using HikiConsult.Actors;
-using HikiConsult.Actors.Runtime;
+using Orleans;
+using Orleans.Runtime;
 
 namespace HikiConsult.Grains.Counselors;
 

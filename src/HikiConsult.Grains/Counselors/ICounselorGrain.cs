@@ -1,5 +1,5 @@
-using HikiConsult.Actors;
-using HikiConsult.Actors.Concurrency;
+using Orleans;
+using Orleans.Concurrency;
 
 namespace HikiConsult.Grains.Counselors;
 
@@ -7,6 +7,7 @@ namespace HikiConsult.Grains.Counselors;
 /// One counselor or supervisor (key: user id): caseload, presence (open connections to the counselor hub)
 /// and the sessions open now that the counselor has joined.
 /// </summary>
+[Alias("hc.ICounselorGrain")]
 public interface ICounselorGrain : IGrainWithStringKey
 {
     Task AddToCaseload(string clientId);
@@ -27,4 +28,5 @@ public interface ICounselorGrain : IGrainWithStringKey
 }
 
 /// <summary>A counselor at a glance.</summary>
+[GenerateSerializer, Immutable, Alias("hc.CounselorSummary")]
 public sealed record CounselorSummary(string CounselorId, IReadOnlyList<string> Caseload, bool Present, IReadOnlyList<string> OpenSessionIds);

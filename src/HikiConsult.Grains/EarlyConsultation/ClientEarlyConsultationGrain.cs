@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
-using HikiConsult.Actors;
-using HikiConsult.Actors.Runtime;
+using Orleans;
+using Orleans.Runtime;
 using HikiConsult.Contracts;
 using HikiConsult.Domain;
 using HikiConsult.Domain.Engagement;
@@ -20,7 +20,9 @@ namespace HikiConsult.Grains.EarlyConsultation;
 
 /// <summary>
 /// One client's early consultation record. Alerts are rows in the store (the truth, reloaded on activation) and
-/// are kept here while unacknowledged, with one grain timer armed for the earliest escalation deadline. Analytics
+/// are kept here while unacknowledged, with one grain timer armed for the earliest escalation deadline and, while an
+/// alert waits for it, an Orleans reminder: the timer lives in the activation, the reminder in the reminder table, so
+/// an escalation still happens if the process or the silo that held the activation dies. Analytics
 /// fold every session event into a bounded state, once each by its seq; what was not written when the process died is
 /// read from the session logs again on activation. Triage signals go to the clinic's triage grain whenever the
 /// client's triage result changes. Calls to other grains that could call back are one way, so no call cycle can wait
@@ -35,9 +37,12 @@ public sealed partial class ClientEarlyConsultationGrain(
     IOptions<EarlyConsultationOptions> options,
     IOptions<TriageWeights> triageWeights,
     TimeProvider time,
-    ILogger<ClientEarlyConsultationGrain> logger) : Grain, IClientEarlyConsultationGrain
+    ILogger<ClientEarlyConsultationGrain> logger) : Grain, IClientEarlyConsultationGrain, IRemindable
 {
     public const int MaxListLimit = 500;
+
+    /// <summary>The reminder that wakes the grain for escalation when its activation (and so its timer) was lost.</summary>
+    public const string EscalationReminder = "escalation";
 
     /// <summary>Events read per query when a session log is read on after a restart.</summary>
     private const int CatchUpPageSize = 500;
@@ -60,6 +65,9 @@ public sealed partial class ClientEarlyConsultationGrain(
     private readonly Queue<string> _closedOrder = new();
     private ClientDto? _client;
     private IGrainTimer? _escalationTimer;
+
+    /// <summary>Whether the escalation reminder is registered, as far as this activation knows (null: not looked up yet).</summary>
+    private bool? _escalationReminderRegistered;
     private IGrainTimer? _writeTimer;
     private Random? _writeSpread;
     private bool _writePending;
@@ -151,6 +159,7 @@ public sealed partial class ClientEarlyConsultationGrain(
         var counselors = await AssignedCounselorsAsync();
         await Notifier.PublishRiskAlert(alert, counselors);
         ArmEscalation();
+        await SyncEscalationReminderAsync();
         await UpdateTriageAsync(refreshClient: false);
         return alert;
     }
@@ -178,6 +187,7 @@ public sealed partial class ClientEarlyConsultationGrain(
         AlertAcknowledged(logger, alertId, ClientId, acknowledgedBy);
         await Notifier.PublishAlertUpdated(acknowledged, await AssignedCounselorsAsync());
         ArmEscalation();
+        await SyncEscalationReminderAsync();
         await UpdateTriageAsync(refreshClient: false);
         return acknowledged;
     }
@@ -204,7 +214,46 @@ public sealed partial class ClientEarlyConsultationGrain(
         }
 
         ArmEscalation();
+        await SyncEscalationReminderAsync();
     }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != EscalationReminder)
+        {
+            return;
+        }
+
+        // Activation has loaded the open alerts; what is due escalates now, and the reminder goes once none waits.
+        _escalationReminderRegistered = true;
+        await EscalateDueAlertsAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Registers the escalation reminder for the earliest deadline while an alert waits for escalation, and removes it
+    /// when none does. It ticks every <see cref="EscalationReminderPeriod"/> after the deadline until then.
+    /// </summary>
+    private async Task SyncEscalationReminderAsync()
+    {
+        var open = _unacknowledged.Where(a => a.Status == RiskAlertStatuses.Open).ToArray();
+        if (open.Length > 0)
+        {
+            var dueIn = open.Min(a => a.CreatedAt) + Options.AlertAcknowledgeTimeout - time.GetUtcNow();
+            await this.RegisterOrUpdateReminder(EscalationReminder, dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero, EscalationReminderPeriod);
+            _escalationReminderRegistered = true;
+            return;
+        }
+
+        if (_escalationReminderRegistered != false && await this.GetReminder(EscalationReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _escalationReminderRegistered = false;
+    }
+
+    /// <summary>Orleans' shortest reminder period: the reminder is a safety net after a lost activation, the timer is the clock.</summary>
+    private static readonly TimeSpan EscalationReminderPeriod = TimeSpan.FromMinutes(1);
 
     /// <summary>One timer for the earliest deadline of the alerts still open; none when there is nothing to escalate.</summary>
     private void ArmEscalation()
@@ -226,7 +275,7 @@ public sealed partial class ClientEarlyConsultationGrain(
 
         if (_escalationTimer is null)
         {
-            _escalationTimer = RegisterGrainTimer(EscalateDueAlertsAsync, new GrainTimerCreationOptions(dueIn, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+            _escalationTimer = this.RegisterGrainTimer(EscalateDueAlertsAsync, new GrainTimerCreationOptions(dueIn, Timeout.InfiniteTimeSpan) { KeepAlive = true });
         }
         else
         {
@@ -248,7 +297,11 @@ public sealed partial class ClientEarlyConsultationGrain(
             return;
         }
 
-        switch (Apply(sessionEvent))
+        // Orleans promises no order for this one-way call: an event after a gap takes the events before it from the
+        // log first, so each is counted once and in order whatever order the calls arrive in.
+        var write = await ApplyLogBeforeAsync(sessionEvent);
+        var own = Apply(sessionEvent);
+        switch (own > write ? own : write)
         {
             case AnalyticsWrite.Behind:
                 _triagePending = true;
@@ -259,6 +312,36 @@ public sealed partial class ClientEarlyConsultationGrain(
                 await UpdateTriageAsync(refreshClient: false);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Applies the events of the session's log between the last one applied and <paramref name="e"/>, if any may be
+    /// missing: events the analytics do not take are never sent here, so a gap is only known by reading.
+    /// </summary>
+    private async Task<AnalyticsWrite> ApplyLogBeforeAsync(SessionEventDto e)
+    {
+        if (_closedSessions.Contains(e.SessionId))
+        {
+            return AnalyticsWrite.None;
+        }
+
+        var applied = _openSessions.TryGetValue(e.SessionId, out var seq) ? seq : 0;
+        if (e.Seq <= applied + 1)
+        {
+            return AnalyticsWrite.None;
+        }
+
+        var write = AnalyticsWrite.None;
+        foreach (var earlier in await sessionEvents.ReadAsync(e.SessionId, applied, checked((int)(e.Seq - 1 - applied))))
+        {
+            if (SessionEngagement.Concerns(earlier))
+            {
+                var needed = Apply(earlier);
+                write = needed > write ? needed : write;
+            }
+        }
+
+        return write;
     }
 
     /// <summary>How many recently closed sessions are kept (a client has a few sessions a week).</summary>
@@ -389,7 +472,7 @@ public sealed partial class ClientEarlyConsultationGrain(
         var delay = NextWriteDelay();
         if (_writeTimer is null)
         {
-            _writeTimer = RegisterGrainTimer(_ => FlushDeferredAsync(), new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan));
+            _writeTimer = this.RegisterGrainTimer(_ => FlushDeferredAsync(), new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan));
         }
         else
         {

@@ -1,6 +1,7 @@
 using HikiConsult.Domain.Instruments;
 using HikiConsult.Domain.Kato;
 using HikiConsult.Domain.Research;
+using Orleans;
 
 namespace HikiConsult.Grains.EarlyConsultation;
 
@@ -15,6 +16,7 @@ public static class CompletedBy
 }
 
 /// <summary>Answers to score and keep for a client. Answers are in item order, null for an item skipped by the skip logic.</summary>
+[GenerateSerializer, Immutable, Alias("hc.AssessmentSubmission")]
 public sealed record AssessmentSubmission(string Instrument, IReadOnlyList<int?> Answers, string CompletedBy, string RecordedBy);
 
 /// <summary>
@@ -22,6 +24,7 @@ public sealed record AssessmentSubmission(string Instrument, IReadOnlyList<int?>
 /// instruments), subscales, band (or level, or side of the cut-off) with its text, the cut-off in force, flags,
 /// the answers as scored, the source citation and the decision-support label.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("hc.AssessmentRecord")]
 public sealed record AssessmentRecord(
     string Id,
     string ClientId,
@@ -62,6 +65,7 @@ public sealed record AssessmentRecord(
 }
 
 /// <summary>A counselor's isolation record with its Kato 2020 classification (decision support, with its source).</summary>
+[GenerateSerializer, Immutable, Alias("hc.IsolationRecordEntry")]
 public sealed record IsolationRecordEntry(
     string Id,
     string ClientId,
@@ -74,6 +78,7 @@ public sealed record IsolationRecordEntry(
 /// A research biomarker record as kept and shown: the value, what the study found for the analyte, the study's
 /// caveat, the citation and the label "Research data, not diagnostic". Never an input to triage.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("hc.BiomarkerEntry")]
 public sealed record BiomarkerEntry(
     string Id,
     string ClientId,

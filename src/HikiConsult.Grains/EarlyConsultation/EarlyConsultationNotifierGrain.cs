@@ -1,5 +1,5 @@
-using HikiConsult.Actors;
-using HikiConsult.Actors.Utilities;
+using Orleans;
+using Orleans.Utilities;
 using HikiConsult.Contracts;
 using Microsoft.Extensions.Logging;
 
@@ -7,13 +7,13 @@ namespace HikiConsult.Grains.EarlyConsultation;
 
 [GrainType("early-consultation-notifier")]
 [CollectionAgeLimit(AlwaysActive = true)]
-public sealed class EarlyConsultationNotifierGrain(TimeProvider time, ILogger<EarlyConsultationNotifierGrain> logger) : Grain, IEarlyConsultationNotifierGrain
+public sealed class EarlyConsultationNotifierGrain(ILogger<EarlyConsultationNotifierGrain> logger) : Grain, IEarlyConsultationNotifierGrain
 {
-    private readonly ObserverManager<IEarlyConsultationObserver> _observers = new(EarlyConsultationObserverTiming.Expiry, logger, time);
+    private readonly ObserverManager<IEarlyConsultationObserver> _observers = new(EarlyConsultationObserverTiming.Expiry, logger);
 
     public Task Subscribe(IEarlyConsultationObserver observer)
     {
-        _observers.Subscribe(observer);
+        _observers.Subscribe(observer, observer);
         return Task.CompletedTask;
     }
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using HikiConsult.Actors;
+using Orleans;
 using HikiConsult.Contracts;
 using HikiConsult.Domain.Risk;
 using HikiConsult.Grains.Sessions;

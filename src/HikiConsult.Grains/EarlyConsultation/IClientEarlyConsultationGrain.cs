@@ -1,5 +1,5 @@
-using HikiConsult.Actors;
-using HikiConsult.Actors.Concurrency;
+using Orleans;
+using Orleans.Concurrency;
 using HikiConsult.Contracts;
 using HikiConsult.Domain.Engagement;
 using HikiConsult.Domain.Kato;
@@ -14,6 +14,7 @@ namespace HikiConsult.Grains.EarlyConsultation;
 /// clinical records (assessments, Kato isolation records, research biomarkers) and the client's triage signals.
 /// Callers have checked access; the grain checks the data.
 /// </summary>
+[Alias("hc.IClientEarlyConsultationGrain")]
 public interface IClientEarlyConsultationGrain : IGrainWithStringKey
 {
     /// <summary>
@@ -23,8 +24,9 @@ public interface IClientEarlyConsultationGrain : IGrainWithStringKey
     Task<RiskAlertDto?> RaiseAlert(RiskAlertRequest request);
 
     /// <summary>
-    /// Applies one event of one of the client's own sessions to the analytics (see <see cref="SessionEngagement"/>);
-    /// an event at or below the seq already applied for its session is ignored. Sent by the session in log order.
+    /// Applies one event of one of the client's own sessions to the analytics (see <see cref="SessionEngagement"/>),
+    /// once: an event at or below the seq already applied for its session is ignored, and one that arrives after a gap
+    /// takes the events before it from the log first (one-way calls may be lost or arrive in any order).
     /// </summary>
     [OneWay]
     Task RecordSessionEvent(SessionEventDto sessionEvent);
@@ -68,10 +70,13 @@ public interface IClientEarlyConsultationGrain : IGrainWithStringKey
 }
 
 /// <summary>A message that matched the risk lexicons. Carries the evidence spans, never the whole message.</summary>
+[GenerateSerializer, Immutable, Alias("hc.RiskAlertRequest")]
 public sealed record RiskAlertRequest(string SessionId, long Seq, DateTimeOffset At, string SenderRole, IReadOnlyList<RiskEvidence> Matches);
 
 /// <summary>One lexicon hit: its category (camelCase wire name), language and the span as written.</summary>
+[GenerateSerializer, Immutable, Alias("hc.RiskEvidence")]
 public sealed record RiskEvidence(string Category, string Language, string Evidence);
 
 /// <summary>What triage needs of one client: the signals, and who may see the entry.</summary>
+[GenerateSerializer, Immutable, Alias("hc.TriageSubject")]
 public sealed record TriageSubject(string ClientId, string ClientAlias, IReadOnlyList<string> AssignedCounselorIds, ClientTriageInputs Inputs);

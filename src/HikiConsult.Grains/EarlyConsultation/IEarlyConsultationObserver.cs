@@ -1,5 +1,5 @@
-using HikiConsult.Actors;
-using HikiConsult.Actors.Concurrency;
+using Orleans;
+using Orleans.Concurrency;
 using HikiConsult.Contracts;
 
 namespace HikiConsult.Grains.EarlyConsultation;
@@ -8,6 +8,7 @@ namespace HikiConsult.Grains.EarlyConsultation;
 /// Receives the early consultation pushes on a server node, which forwards them to that node's counselor hub
 /// connections: the client's assigned counselors and every supervisor. One way: the grain does not wait for sockets.
 /// </summary>
+[Alias("hc.IEarlyConsultationObserver")]
 public interface IEarlyConsultationObserver : IGrainObserver
 {
     [OneWay]
@@ -25,6 +26,7 @@ public interface IEarlyConsultationObserver : IGrainObserver
 /// Fan-out of early consultation pushes to the nodes' observers (key: clinic id). Client and triage grains publish
 /// here; nodes subscribe and renew well within <see cref="EarlyConsultationObserverTiming.Expiry"/>.
 /// </summary>
+[Alias("hc.IEarlyConsultationNotifierGrain")]
 public interface IEarlyConsultationNotifierGrain : IGrainWithStringKey
 {
     Task Subscribe(IEarlyConsultationObserver observer);

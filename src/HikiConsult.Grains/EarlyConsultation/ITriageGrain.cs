@@ -1,5 +1,5 @@
-using HikiConsult.Actors;
-using HikiConsult.Actors.Concurrency;
+using Orleans;
+using Orleans.Concurrency;
 using HikiConsult.Contracts;
 
 namespace HikiConsult.Grains.EarlyConsultation;
@@ -11,6 +11,7 @@ namespace HikiConsult.Grains.EarlyConsultation;
 /// client's current signals once per <see cref="EarlyConsultationOptions.TriageRefreshPeriod"/> (and on activation),
 /// so time-driven reasons move on without events.
 /// </summary>
+[Alias("hc.ITriageGrain")]
 public interface ITriageGrain : IGrainWithStringKey
 {
     [OneWay]
@@ -24,6 +25,8 @@ public interface ITriageGrain : IGrainWithStringKey
 }
 
 /// <summary>The ranked queue with, per entry, who may see it.</summary>
+[GenerateSerializer, Immutable, Alias("hc.TriageSnapshot")]
 public sealed record TriageSnapshot(IReadOnlyList<RankedTriageEntry> Entries, DateTimeOffset At, string Label);
 
+[GenerateSerializer, Immutable, Alias("hc.RankedTriageEntry")]
 public sealed record RankedTriageEntry(TriageEntryDto Entry, IReadOnlyList<string> AssignedCounselorIds, bool Critical, bool EarlyConsultation);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using HikiConsult.Actors;
+using Orleans;
 using HikiConsult.Contracts;
 using HikiConsult.Domain;
 using HikiConsult.Domain.Triage;
@@ -13,7 +13,9 @@ namespace HikiConsult.Grains.EarlyConsultation;
 /// <summary>
 /// Holds the latest triage signals of every client of the clinic and scores them with the configured weights at the
 /// time of asking, so alert age and days without contact are always current. It keeps no state of its own: the
-/// client grains are the truth, and the queue is rebuilt from them on activation and on every refresh tick.
+/// client grains are the truth, and the queue is rebuilt from them on activation and on every refresh tick. The tick
+/// is a grain timer while the grain is active; a reminder with the same period brings the grain back (and so the
+/// rebuild and the timer) after the silo that held it was lost.
 /// </summary>
 [GrainType("triage")]
 [CollectionAgeLimit(AlwaysActive = true)]
@@ -22,8 +24,11 @@ public sealed partial class TriageGrain(
     IOptions<TriageWeights> weights,
     IOptions<EarlyConsultationOptions> options,
     TimeProvider time,
-    ILogger<TriageGrain> logger) : Grain, ITriageGrain
+    ILogger<TriageGrain> logger) : Grain, ITriageGrain, IRemindable
 {
+    /// <summary>The reminder that keeps the daily refresh going across the loss of a silo.</summary>
+    public const string RefreshReminder = "refresh";
+
     public static readonly string QueueLabel = $"{DecisionSupport.Label}. Source: {TriageScorer.Source}";
 
     private readonly Dictionary<string, TriageSubject> _subjects = new(StringComparer.Ordinal);
@@ -39,8 +44,12 @@ public sealed partial class TriageGrain(
     {
         await RebuildAsync(push: false);
         var period = options.Value.TriageRefreshPeriod;
-        _refreshTimer = RegisterGrainTimer(_ => RebuildAsync(push: true), new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+        _refreshTimer = this.RegisterGrainTimer(_ => RebuildAsync(push: true), new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+        await this.RegisterOrUpdateReminder(RefreshReminder, period, period);
     }
+
+    // The activation that the reminder caused has rebuilt the queue and started the timer: nothing more to do.
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {

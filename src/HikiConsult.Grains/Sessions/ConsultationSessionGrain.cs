@@ -1,6 +1,6 @@
-using HikiConsult.Actors;
-using HikiConsult.Actors.Runtime;
-using HikiConsult.Actors.Utilities;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Utilities;
 using HikiConsult.Contracts;
 using HikiConsult.Grains.Clients;
 using HikiConsult.Grains.Counselors;
@@ -41,6 +41,9 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
     private readonly Dictionary<string, HashSet<string>> _connections = new(StringComparer.Ordinal);
     private long _lastSeq;
 
+    /// <summary>State pushes of this activation, so that a node recognises an older state that arrives after a newer one.</summary>
+    private long _stateChanges;
+
     /// <summary>Set when an append failed or found its seq taken: the log may hold events after <see cref="_lastSeq"/>.</summary>
     private bool _logMayHaveMoved;
 
@@ -62,7 +65,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         _sinks = sinks.ToArray();
         _time = time;
         _logger = logger;
-        _observers = new ObserverManager<ISessionObserver>(SessionObserverTiming.Expiry, logger, time);
+        _observers = new ObserverManager<ISessionObserver>(SessionObserverTiming.Expiry, logger);
     }
 
     private string SessionId => this.GetPrimaryKeyString();
@@ -178,7 +181,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         await CatchUpWithLogAsync();
         if (observer is not null)
         {
-            _observers.Subscribe(observer);
+            _observers.Subscribe(observer, observer);
         }
 
         if (IsOpen)
@@ -292,10 +295,10 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         return ToDto();
     }
 
-    public Task Subscribe(ISessionObserver observer)
+    public Task<long> Subscribe(ISessionObserver observer)
     {
-        _observers.Subscribe(observer);
-        return Task.CompletedTask;
+        _observers.Subscribe(observer, observer);
+        return Task.FromResult(_lastSeq);
     }
 
     public Task Unsubscribe(ISessionObserver observer)
@@ -514,7 +517,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
 
     private async Task PublishAsync(SessionEventDto stored)
     {
-        await _observers.Notify(static (o, e) => o.OnSessionEvent(e), stored);
+        await _observers.Notify(o => o.OnSessionEvent(stored));
         await RunSinksAsync(stored);
     }
 
@@ -553,7 +556,8 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
     private Task BroadcastStateAsync()
     {
         var dto = new SessionStateDto(SessionId, S.State, Participants());
-        return _observers.Notify(static (o, state) => o.OnSessionState(state), dto);
+        var (atSeq, change) = (_lastSeq, ++_stateChanges);
+        return _observers.Notify(o => o.OnSessionState(dto, atSeq, change));
     }
 
     private Task NotifyClientAsync() =>

@@ -1,5 +1,5 @@
-using HikiConsult.Actors;
-using HikiConsult.Actors.Concurrency;
+using Orleans;
+using Orleans.Concurrency;
 using HikiConsult.Contracts;
 
 namespace HikiConsult.Grains.Sessions;
@@ -10,6 +10,7 @@ namespace HikiConsult.Grains.Sessions;
 /// presence, and the single writer of its event log. Callers (the hubs, the REST API) have checked access;
 /// the grain checks everything about the session itself.
 /// </summary>
+[Alias("hc.IConsultationSessionGrain")]
 public interface IConsultationSessionGrain : IGrainWithStringKey
 {
     Task<SessionDto> Create(NewSession session);
@@ -41,21 +42,29 @@ public interface IConsultationSessionGrain : IGrainWithStringKey
     /// <summary>Cancels a session that has not become active.</summary>
     Task<SessionDto> Cancel(SenderDto by);
 
-    /// <summary>Subscribes or renews a node's observer.</summary>
-    Task Subscribe(ISessionObserver observer);
+    /// <summary>
+    /// Subscribes or renews a node's observer (a new activation knows none until they renew); returns the last seq,
+    /// so the node reads from the log what it missed meanwhile.
+    /// </summary>
+    Task<long> Subscribe(ISessionObserver observer);
 
     Task Unsubscribe(ISessionObserver observer);
 }
 
 /// <summary>What is needed to create a session.</summary>
+[GenerateSerializer, Immutable, Alias("hc.NewSession")]
 public sealed record NewSession(string ClientId, DateTimeOffset? ScheduledAt, bool FamilyOnly, string CreatedBy);
 
 /// <summary>A session with the fields kept for the clinic only.</summary>
+[GenerateSerializer, Immutable, Alias("hc.SessionRecord")]
 public sealed record SessionRecord(SessionDto Session, string? ClosingNote, string? ClosedBy);
 
-/// <summary>Timing of observer subscriptions: nodes renew well within the expiry.</summary>
+/// <summary>
+/// Timing of observer subscriptions: nodes renew well within the expiry. The renewal is also how a new activation
+/// (after its silo was lost) learns of the nodes' observers, so it is short.
+/// </summary>
 public static class SessionObserverTiming
 {
-    public static readonly TimeSpan RenewPeriod = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan RenewPeriod = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan Expiry = TimeSpan.FromMinutes(5);
 }

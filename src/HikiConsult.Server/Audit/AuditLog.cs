@@ -1,5 +1,5 @@
 using Dapper;
-using HikiConsult.Actors.Storage;
+using HikiConsult.Storage.Sqlite;
 using HikiConsult.Server.Auth;
 using HikiConsult.Server.Storage;
 

@@ -1,4 +1,4 @@
-using HikiConsult.Actors;
+using Orleans;
 using HikiConsult.Contracts;
 using HikiConsult.Grains;
 using HikiConsult.Grains.Clients;

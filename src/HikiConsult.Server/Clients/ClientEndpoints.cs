@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using HikiConsult.Actors;
+using Orleans;
 using HikiConsult.Contracts;
 using HikiConsult.Grains.Clients;
 using HikiConsult.Grains.Counselors;

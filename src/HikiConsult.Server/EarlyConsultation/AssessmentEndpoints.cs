@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using HikiConsult.Actors;
+using Orleans;
 using HikiConsult.Domain.Instruments;
 using HikiConsult.Grains.EarlyConsultation;
 using HikiConsult.Server.Audit;

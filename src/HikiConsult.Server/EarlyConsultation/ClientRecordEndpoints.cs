@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
-using HikiConsult.Actors;
+using Orleans;
 using HikiConsult.Domain;
 using HikiConsult.Domain.Engagement;
 using HikiConsult.Domain.Kato;

@@ -1,4 +1,4 @@
-using HikiConsult.Actors;
+using Orleans;
 using HikiConsult.Grains.EarlyConsultation;
 using HikiConsult.Server.Hubs;
 using Microsoft.AspNetCore.SignalR;
@@ -42,7 +42,7 @@ public sealed partial class EarlyConsultationPushService(
                 RenewFailed(logger, ex);
             }
 
-            grains.DeleteObjectReference<IEarlyConsultationObserver>(_observer);
+            ObserverReferences.Delete(grains, _reference);
         }
     }
 

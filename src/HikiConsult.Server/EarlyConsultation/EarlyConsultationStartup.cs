@@ -1,4 +1,4 @@
-using HikiConsult.Actors;
+using Orleans;
 using HikiConsult.Domain.Instruments;
 using HikiConsult.Grains.EarlyConsultation;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Dapper;
-using HikiConsult.Actors.Storage;
+using HikiConsult.Storage.Sqlite;
 using HikiConsult.Contracts;
 using HikiConsult.Grains.EarlyConsultation;
 using HikiConsult.Server.Storage;

@@ -1,4 +1,4 @@
-using HikiConsult.Actors;
+using Orleans;
 using HikiConsult.Server.Audit;
 using HikiConsult.Server.Auth;
 using HikiConsult.Server.Clients;

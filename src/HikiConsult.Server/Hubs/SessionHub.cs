@@ -1,4 +1,4 @@
-using HikiConsult.Actors;
+using Orleans;
 using HikiConsult.Contracts;
 using HikiConsult.Grains;
 using HikiConsult.Grains.Sessions;
@@ -63,8 +63,8 @@ public abstract class SessionHub(
 
         await audit.RecordAsync(caller, AuditActions.SessionJoin, "session", session.Id, Context.ConnectionAborted);
 
-        // Among the observer's connections before reading history: an event stored meanwhile comes as a push
-        // (clients dedupe by seq).
+        // Among the observer's connections before reading history: an event stored meanwhile is held, and sent after
+        // the history if the history does not have it.
         var grain = grains.GetGrain<IConsultationSessionGrain>(sessionId);
         var joined = Joined();
         bool first;
@@ -76,7 +76,13 @@ public abstract class SessionHub(
         var observer = first ? subscriptions.Acquire(sessionId, Context.ConnectionId, Clients.Client(Context.ConnectionId)) : null;
         try
         {
-            return await grain.Join(caller.ToSender(), Context.ConnectionId, afterSeq, observer);
+            var result = await grain.Join(caller.ToSender(), Context.ConnectionId, afterSeq, observer);
+            if (first)
+            {
+                subscriptions.Joined(sessionId, Context.ConnectionId, result.Events.Count > 0 ? Math.Max(afterSeq, result.Events[^1].Seq) : afterSeq);
+            }
+
+            return result;
         }
         catch when (first)
         {
@@ -99,7 +105,9 @@ public abstract class SessionHub(
             throw new HubException("Invalid session id.");
         }
 
-        return await JoinedSession(sessionId).Send(caller.ToSender(), message);
+        var ack = await JoinedSession(sessionId).Send(caller.ToSender(), message);
+        subscriptions.Known(sessionId, ack.Seq);
+        return ack;
     }
 
     /// <summary>Leaves a session on this connection (the participant stays present while another connection of theirs is in it).</summary>

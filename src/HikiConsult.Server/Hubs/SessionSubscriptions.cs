@@ -1,4 +1,4 @@
-using HikiConsult.Actors;
+using Orleans;
 using HikiConsult.Grains.Sessions;
 using Microsoft.AspNetCore.SignalR;
 
@@ -7,11 +7,13 @@ namespace HikiConsult.Server.Hubs;
 /// <summary>
 /// One <see cref="SessionObserver"/> per session that has connections on this node. Joining acquires it (and
 /// the join subscribes it at the grain); a timer renews the subscriptions of sessions in use, well within the
-/// grain's expiry, which also brings them back after the grain was deactivated; unused observers are
-/// unsubscribed and dropped one period after their last connection left.
+/// grain's expiry, which also brings them back after the grain was re-activated (its answer, the last seq, lets the
+/// observer read from the log what it missed meanwhile); unused observers are unsubscribed and dropped one period
+/// after their last connection left.
 /// </summary>
 public sealed partial class SessionSubscriptions(
     IGrainFactory grains,
+    ISessionEventStore store,
     TimeProvider time,
     ILogger<SessionSubscriptions> logger) : BackgroundService
 {
@@ -20,7 +22,7 @@ public sealed partial class SessionSubscriptions(
 
     /// <summary>
     /// The observer reference of the session on this node, with the connection (and its hub's client for it) added
-    /// to those the observer pushes to.
+    /// to those the observer pushes to, once <see cref="Joined"/> says what history its join returned.
     /// </summary>
     public ISessionObserver Acquire(string sessionId, string connectionId, IClientProxy client)
     {
@@ -28,7 +30,7 @@ public sealed partial class SessionSubscriptions(
         {
             if (!_entries.TryGetValue(sessionId, out var entry))
             {
-                var observer = new SessionObserver();
+                var observer = new SessionObserver(sessionId, store, logger);
                 entry = new Entry(observer, grains.CreateObjectReference<ISessionObserver>(observer));
                 _entries[sessionId] = entry;
             }
@@ -36,6 +38,30 @@ public sealed partial class SessionSubscriptions(
             entry.Observer.Add(connectionId, client);
             entry.IdleSince = null;
             return entry.Reference;
+        }
+    }
+
+    /// <summary>The connection's join returned the history up to <paramref name="historyUpTo"/>: pushes after it follow, in order.</summary>
+    public void Joined(string sessionId, string connectionId, long historyUpTo)
+    {
+        lock (_lock)
+        {
+            if (_entries.TryGetValue(sessionId, out var entry))
+            {
+                entry.Observer.Joined(connectionId, historyUpTo);
+            }
+        }
+    }
+
+    /// <summary>An event of the session is in the log (its sender's ack): the node's connections get it even if its push is lost.</summary>
+    public void Known(string sessionId, long seq)
+    {
+        lock (_lock)
+        {
+            if (_entries.TryGetValue(sessionId, out var entry))
+            {
+                entry.Observer.Known(seq);
+            }
         }
     }
 
@@ -102,7 +128,7 @@ public sealed partial class SessionSubscriptions(
         {
             try
             {
-                await grains.GetGrain<IConsultationSessionGrain>(sessionId).Subscribe(entry.Reference);
+                entry.Observer.Known(await grains.GetGrain<IConsultationSessionGrain>(sessionId).Subscribe(entry.Reference));
             }
             catch (Exception ex)
             {
@@ -121,7 +147,8 @@ public sealed partial class SessionSubscriptions(
                 RenewFailed(logger, sessionId, ex);
             }
 
-            grains.DeleteObjectReference<ISessionObserver>(entry.Observer);
+            ObserverReferences.Delete(grains, entry.Reference);
+            entry.Observer.Dispose();
         }
     }
 

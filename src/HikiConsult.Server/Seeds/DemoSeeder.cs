@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Dapper;
-using HikiConsult.Actors;
+using Orleans;
 using HikiConsult.Contracts;
 using HikiConsult.Grains;
 using HikiConsult.Grains.Clients;

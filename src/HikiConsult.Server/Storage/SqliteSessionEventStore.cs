@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Dapper;
-using HikiConsult.Actors.Storage;
+using HikiConsult.Storage.Sqlite;
 using HikiConsult.Contracts;
 using HikiConsult.Grains.Sessions;
 using Microsoft.Data.Sqlite;

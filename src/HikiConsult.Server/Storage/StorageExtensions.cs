@@ -1,7 +1,6 @@
-using HikiConsult.Actors.Hosting;
-using HikiConsult.Actors.Storage;
 using HikiConsult.Grains.Clients;
 using HikiConsult.Grains.Sessions;
+using HikiConsult.Storage.Sqlite;
 
 namespace HikiConsult.Server.Storage;
 
@@ -9,9 +8,8 @@ public static class StorageExtensions
 {
     /// <summary>
     /// One SQLite file (WAL) under the data directory holds everything: the server's tables (schema created on
-    /// start), the session event log and, through the grain host's SQLite provider, grain state. Frequent writes
-    /// (the session log, grain state, alerts, audit) share one <see cref="SqliteWriteQueue"/>. Also registers
-    /// the grain host with this project's grains.
+    /// start), the session event log and, through the silo's SQLite providers, grain state and reminders. Frequent
+    /// writes (the session log, grain state, alerts, audit) share one <see cref="SqliteWriteQueue"/>.
     /// </summary>
     public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)
     {
@@ -22,7 +20,7 @@ public static class StorageExtensions
         services.AddSingleton<SqliteDatabase>();
         services.AddSingleton<DatabaseStatus>();
 
-        // Registered before the grain host so that the schema exists before the first grain runs.
+        // Registered before the silo so that the schema exists before the first grain runs.
         services.AddHostedService<DatabaseInitializer>();
         services.AddSingleton<WalCheckpointer>();
         services.AddHostedService(sp => sp.GetRequiredService<WalCheckpointer>());
@@ -31,17 +29,6 @@ public static class StorageExtensions
         services.AddSingleton<ISessionEventStore, SqliteSessionEventStore>();
         services.AddSingleton<IClientDirectory, SqliteClientDirectory>();
 
-        builder.AddGrainHost(host => host
-            .AddGrainsFromAssemblyOf<ClientGrain>()
-            .AddSqliteGrainStorage("Default", o =>
-            {
-                o.ConnectionString = settings.ConnectionString;
-                o.Synchronous = settings.Synchronous;
-                o.WalAutoCheckpointPages = settings.WalAutoCheckpointPages;
-            }));
-
-        // Grain state goes through the same single writer as the session log: one writer, no lock waits.
-        services.AddOptions<SqliteGrainStorageOptions>("Default").Configure<SqliteWriteQueue>((o, queue) => o.WriteQueue = queue);
         return builder;
     }
 }

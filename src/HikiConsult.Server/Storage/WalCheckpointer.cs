@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using HikiConsult.Actors.Storage;
+using HikiConsult.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Win32.SafeHandles;
 
