@@ -206,11 +206,18 @@ function renderTriage(): void {
         h('div', { class: 'triage-top' },
           h('a', { href: `#/clients/${encodeURIComponent(e.clientId)}`, class: 'alias' }, e.clientAlias),
           h('span', { class: 'score', title: 'Priority score' }, e.score.toFixed(1)),
-          h('span', { class: 'meter' }, h('span', { style: `width:${Math.round((e.score / max) * 100)}%` }))),
+          meter(e.score / max)),
         h('ul', { class: 'reasons' }, e.reasons.map((r) => h('li', { dataset: { code: r.code } },
           h('span', {}, r.text), r.data ? h('span', { class: 'reason-data' }, r.data) : null,
           h('span', { class: 'reason-weight' }, `+${r.weight.toFixed(1)}`)))))))));
   host.append(h('p', { class: 'muted small' }, `${triage.label || 'Decision support for counselors, not a diagnosis.'} Updated ${formatTime(triage.updatedAt)}.`));
+}
+
+// Width through the CSSOM: the CSP forbids style attributes in markup.
+function meter(fraction: number): HTMLElement {
+  const bar = h('span');
+  bar.style.width = `${Math.round(fraction * 100)}%`;
+  return h('span', { class: 'meter', 'aria-hidden': 'true' }, bar);
 }
 
 function caseloadView(full: boolean): HTMLElement {
