@@ -3,6 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiLogin, demo, launchBrowser, screenshot, startServer } from './harness.mjs';
+import { watchPage } from './setup.mjs';
 
 const T = 20_000; // generous wait for anything the UI should show
 
@@ -20,9 +21,7 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     avatarCtx = await browser.newContext({ viewport: { width: 1180, height: 820 }, locale: 'en-US' });
     counselor = await counselorCtx.newPage();
     avatar = await avatarCtx.newPage();
-    for (const [name, p] of [['console', counselor], ['avatar', avatar]]) {
-      p.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
-    }
+    for (const [name, p] of [['console', counselor], ['avatar', avatar]]) watchPage(p, name, pageErrors);
   });
 
   after(async () => {
@@ -299,6 +298,15 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     await counselor.locator('#devices').waitFor({ state: 'detached', timeout: T });
     await avatar.locator('#pair-code').waitFor({ timeout: T });
     assert.equal(await avatar.evaluate(() => localStorage.getItem('hikiconsult.device')), null, 'the revoked token is forgotten');
-    assert.deepEqual(pageErrors, [], 'no script errors on either page');
+    const kept = (page) => page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)].filter((k) => k.startsWith('hikiconsult.')));
+    assert.deepEqual(await kept(avatar), [], 'a revoked device keeps nothing of the client');
+
+    // Signing out of the console leaves nothing behind on a shared computer: not the sign-in, not unsent bodies.
+    assert.ok((await kept(counselor)).length > 0, 'the console kept its sign-in while signed in');
+    await counselor.evaluate(() => sessionStorage.setItem('hikiconsult.outbox.test', '[{"body":{"text":"unsent"}}]'));
+    await counselor.click('#sign-out');
+    await counselor.locator('#username').waitFor({ timeout: T });
+    assert.deepEqual(await kept(counselor), [], 'signing out clears the console\'s storage');
+    assert.deepEqual(pageErrors, [], 'no script errors and no CSP violations on either page');
   });
 });

@@ -6,6 +6,7 @@ import { $, clear, formatDateTime, formatTime, h } from '../shared/dom';
 import { HubClient } from '../shared/hub';
 import { Hub, type ClientDto, type LoginResponse, type RiskAlertDto, type TriageQueueDto, type UserInfo } from '../shared/contract';
 import { armAudio, chime } from '../shared/sound';
+import { forgetAllStored } from '../shared/storage';
 import { LanguageNames, unavailable, type ConsoleContext } from './context';
 import { clientPage } from './client-page';
 import { sessionRoom } from './room';
@@ -39,7 +40,8 @@ armAudio();
 const api = new Api(() => auth?.token ?? null, () => signOut('Your sign-in has ended. Please sign in again.'));
 
 function signOut(message = ''): void {
-  sessionStorage.removeItem(AUTH_KEY);
+  // A shared computer keeps nothing: the sign-in, unsent message bodies and the recent-session lists all go.
+  forgetAllStored();
   auth = null;
   void ctx?.hub.stop();
   ctx = null;
@@ -132,7 +134,7 @@ function shell(active: string, content: HTMLElement): void {
       h('div', { class: 'who' },
         h('span', { id: 'link-status', class: 'link-status', dataset: { state: ctx!.hub.status } }, ctx!.hub.status === 'connected' ? 'Live' : 'Connecting…'),
         h('span', { class: 'user', id: 'current-user' }, `${u.displayName} · ${u.role}`),
-        h('button', { class: 'btn ghost', onclick: () => signOut() }, 'Sign out'))),
+        h('button', { class: 'btn ghost', id: 'sign-out', type: 'button', onclick: () => signOut() }, 'Sign out'))),
     h('main', { class: 'content' }, content));
 }
 
