@@ -47,6 +47,15 @@ describe('avatar page: accessibility, layout and kept state', { timeout: 900_000
     await page.locator('#speech-bubble:not([hidden])', { hasText: text }).waitFor({ timeout: T });
   }
 
+  /** The phone layout in light and dark, for docs/screenshots. */
+  async function phonePictures(page, name) {
+    for (const scheme of Schemes) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await screenshot(page, `${name}-${scheme}`);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+
   before(async () => {
     server = await startServer();
     browser = await launchBrowser();
@@ -147,6 +156,7 @@ describe('avatar page: accessibility, layout and kept state', { timeout: 900_000
         await pair.locator('#pair-code').waitFor({ timeout: T });
         note(await noOverflow(pair));
         for (const sel of ['#pair-code', '#pair-button']) note(await inside(pair, sel));
+        if (width === 375) await phonePictures(pair, `avatar-phone-pair-${lang}`);
         await pair.context().close();
 
         const wait = await avatarPage({ width, height, lang, who: waiting });
@@ -156,6 +166,7 @@ describe('avatar page: accessibility, layout and kept state', { timeout: 900_000
         await wait.locator('dialog#settings[open]').waitFor({ timeout: T });
         note(await noOverflow(wait));
         note(await inside(wait, '#nickname-input'));
+        if (width === 375) await phonePictures(wait, `avatar-phone-settings-${lang}`);
         await wait.context().close();
 
         const stage = await avatarPage({ width, height, lang });
@@ -178,12 +189,7 @@ describe('avatar page: accessibility, layout and kept state', { timeout: 900_000
           return r.left < head.right && r.right > head.left && r.top < head.bottom && r.bottom > head.top ? 'the speech bubble covers the avatar\'s head' : null;
         });
         note(overlap);
-        if (width === 375) {
-          for (const scheme of Schemes) {
-            if (scheme === 'dark') await stage.emulateMedia({ colorScheme: 'dark' });
-            await screenshot(stage, `avatar-phone-session-${lang}-${scheme}`);
-          }
-        }
+        if (width === 375) await phonePictures(stage, `avatar-phone-session-${lang}`);
         // Touch targets on the avatar page: at least 44 × 44 CSS px.
         const small = await stage.locator('#app button, #app select, #app textarea').evaluateAll((els) => els
           .map((e) => ({ id: e.id || e.dataset.reaction || e.className, r: e.getBoundingClientRect() }))
@@ -256,6 +262,11 @@ describe('avatar page: accessibility, layout and kept state', { timeout: 900_000
     await page.press('#message-input', 'End');
     await page.keyboard.type(' — still typing');
     const full = `${draft} — still typing`;
+    // Scroll the list up to an earlier message: the place is kept like the draft.
+    const fromBottom = () => page.locator('#log').evaluate((l) => Math.round(l.scrollHeight - l.scrollTop - l.clientHeight));
+    await page.locator('#log').evaluate((l) => { l.scrollTop = 40; l.dispatchEvent(new Event('scroll')); });
+    const place = await fromBottom();
+    assert.ok(place > 100, `the list is scrolled up (${place} px from the bottom)`);
 
     await page.click('#voice-toggle');
     assert.equal(await page.locator('#voice-toggle').getAttribute('aria-pressed'), 'false', 'muted');
@@ -267,11 +278,13 @@ describe('avatar page: accessibility, layout and kept state', { timeout: 900_000
     await page.locator('#send-button', { hasText: 'Versturen' }).waitFor({ timeout: T });
     assert.equal(await page.inputValue('#message-input'), full, 'draft kept after a language change');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'lang-select', 'focus stays on the language choice');
+    assert.ok(Math.abs((await fromBottom()) - place) <= 2, 'list position kept after mute and a language change');
 
     await page.focus('#message-input');
     await page.reload();
     await atStage(page);
     assert.equal(await page.inputValue('#message-input'), full, 'draft kept after a reload');
+    await page.waitForFunction((p) => { const l = document.getElementById('log'); return Math.abs(l.scrollHeight - l.scrollTop - l.clientHeight - p) <= 2; }, place, { timeout: T });
     await page.waitForFunction(() => document.activeElement?.id === 'message-input', null, { timeout: T });
 
     await server.crash();

@@ -303,10 +303,11 @@ function renderLog(): void {
   let mineAdded = false;
   for (const { p, failed } of state.pending.values()) {
     const key = `p${p.clientMsgId}${failed ? 'f' : ''}`;
-    if (!logItems.has(key)) mineAdded = true;
     take(key, () => {
       const item = mineItem(p.kind, p.body as Record<string, any>, undefined);
       if (!item) return null;
+      // Something the client just sent and sees (not a profile or presence signal): show it.
+      mineAdded = true;
       item.classList.add(failed ? 'failed' : 'pending');
       item.dataset.clientMsgId = p.clientMsgId;
       item.append(h('span', { class: 'status' }, failed ? state.t.failed : state.t.sending));
