@@ -348,6 +348,19 @@ describe('avatar page: accessibility, layout and kept state', { timeout: 900_000
     assert.deepEqual(running, [], 'no running animation');
     const hand = await page.locator('#counselor-avatar .av-hand-r').evaluate((e) => getComputedStyle(e).opacity);
     assert.equal(hand, '1', 'the waving hand is shown as a pose');
+    // Speaking: the mouth takes one still shape instead of moving (collected until the speech has ended).
+    await page.click('#voice-toggle');
+    await page.evaluate(() => {
+      window.mouthShapes = new Set();
+      const mouth = document.querySelector('#counselor-avatar .av-mouth');
+      new MutationObserver(() => document.querySelector('#counselor-avatar').dataset.speaking === 'true' && window.mouthShapes.add(mouth.getAttribute('d')))
+        .observe(mouth, { attributes: true, attributeFilter: ['d'] });
+    });
+    await counselor.fill('#speak-input', 'These words are shown, and the mouth keeps still.');
+    await counselor.click('#speak-send');
+    await page.locator('#counselor-avatar[data-speaking="true"]').waitFor({ timeout: T });
+    await page.locator('#counselor-avatar[data-speaking="false"]').waitFor({ timeout: T });
+    assert.ok(await page.evaluate(() => window.mouthShapes.size) <= 1, 'one mouth shape while speaking');
     await page.context().close();
   });
 

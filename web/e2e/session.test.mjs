@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiLogin, demo, launchBrowser, screenshot, startServer } from './harness.mjs';
 import { watchPage } from './setup.mjs';
+import { axeProblems } from './axe.mjs';
 
 const T = 20_000; // generous wait for anything the UI should show
 
@@ -217,6 +218,7 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     assert.equal(n, 9, 'PHQ-9 has nine items');
     for (let i = 0; i < n; i++) await items.nth(i).locator('label.answer').nth(i === 8 ? 0 : 1).click();
     await screenshot(avatar, 'avatar-self-report');
+    assert.deepEqual(await axeProblems(avatar), [], 'axe on the self-report dialog');
     await avatar.click('#assessment-submit');
     await avatar.locator('dialog#assessment h2', { hasText: 'Thank you' }).waitFor({ timeout: T });
     await avatar.locator('dialog#assessment button').click();
@@ -230,10 +232,12 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     await counselor.locator('#session-state[data-state="ended"]').waitFor({ timeout: T });
     await avatar.locator('#waiting-message', { hasText: 'The meeting has ended' }).waitFor({ timeout: T });
     await screenshot(avatar, 'avatar-ended');
+    assert.deepEqual(await axeProblems(avatar), [], 'axe on the end of the session');
     // The client may switch language at any time; Japanese and Dutch strings are complete.
     await avatar.selectOption('.lang-select', 'ja');
     await avatar.locator('#waiting-message', { hasText: '面談は終わりました' }).waitFor({ timeout: T });
     await screenshot(avatar, 'avatar-ended-ja');
+    assert.deepEqual(await axeProblems(avatar), [], 'axe on the end of the session, in Japanese');
     await avatar.selectOption('.lang-select', 'nl');
     await avatar.locator('#waiting-message', { hasText: 'Het gesprek is afgelopen' }).waitFor({ timeout: T });
   });
