@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { demo, launchBrowser, screenshot, startServer } from './harness.mjs';
 import { axeProblems } from './axe.mjs';
+import { focusRings } from './focus.mjs';
 import { contextOptions, pairedClient, pairingCode, useDevice, watchPage } from './setup.mjs';
 
 const T = 20_000;
@@ -362,6 +363,21 @@ describe('avatar page: accessibility, layout and kept state', { timeout: 900_000
     await page.locator('#counselor-avatar[data-speaking="false"]').waitFor({ timeout: T });
     assert.ok(await page.evaluate(() => window.mouthShapes.size) <= 1, 'one mouth shape while speaking');
     await page.context().close();
+  });
+
+  it('focus rings are at least 2 px and 3:1 against their background, light and dark', async () => {
+    const weak = [];
+    let measured = 0;
+    for (const scheme of Schemes) {
+      const page = await avatarPage({ width: 375, height: 740, lang: 'en', scheme });
+      await atStage(page);
+      const rings = await focusRings(page);
+      measured += rings.length;
+      for (const r of rings) if (r.style === 'none' || r.width < 2 || r.contrast < 3) weak.push(`[${scheme}] ${JSON.stringify(r)}`);
+      await page.context().close();
+    }
+    assert.ok(measured >= 20, `measured ${measured} controls`);
+    assert.deepEqual(weak, []);
   });
 
   it('a dark colour scheme gives a dark page', async () => {

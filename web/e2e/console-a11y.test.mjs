@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { demo, launchBrowser, screenshot, startServer } from './harness.mjs';
 import { axeProblems } from './axe.mjs';
+import { focusRings } from './focus.mjs';
 import { contextOptions, pairedClient, useDevice, watchPage } from './setup.mjs';
 
 const T = 20_000;
@@ -165,6 +166,16 @@ describe('counselor console: accessibility and the laptop layout', { timeout: 60
     await page.evaluate(() => window.scrollTo(0, 0));
     const chat = await page.locator('#chat-input').boundingBox();
     assert.ok(chat.y + chat.height <= vw.h, `message box on the first screen (bottom at ${chat.y + chat.height})`);
+    await page.context().close();
+  });
+
+  it('focus rings in the session room are at least 2 px and 3:1 against their background', async () => {
+    const page = await consolePage({ width: 1280, height: 800 });
+    await page.goto(`${server.baseUrl}/#/sessions/${who.sessionId}`);
+    await page.locator('#session-room').waitFor({ timeout: T });
+    const rings = await focusRings(page, 60);
+    assert.ok(rings.length >= 20, `measured ${rings.length} controls`);
+    assert.deepEqual(rings.filter((r) => r.style === 'none' || r.width < 2 || r.contrast < 3), []);
     await page.context().close();
   });
 
