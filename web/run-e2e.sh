@@ -14,6 +14,15 @@ if [ ! -x /usr/bin/chromium ]; then
   $sudo_cmd apt-get install -y -qq chromium >/dev/null
 fi
 
+# Japanese pages and screenshots need a CJK font (without one every kana is an empty box).
+if ! fc-list :lang=ja 2>/dev/null | grep -q .; then
+  echo "run-e2e: installing fonts-noto-cjk (Debian package)"
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_cmd=""
+  if [ "$(id -u)" != "0" ]; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get install -y -qq fonts-noto-cjk >/dev/null || { $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq fonts-noto-cjk >/dev/null; }
+fi
+
 cd "$here"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "run-e2e: npm ci"

@@ -3,6 +3,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiLogin, demo, launchBrowser, screenshot, startServer } from './harness.mjs';
+import { watchPage } from './setup.mjs';
+import { axeProblems } from './axe.mjs';
 
 const T = 20_000; // generous wait for anything the UI should show
 
@@ -20,9 +22,7 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     avatarCtx = await browser.newContext({ viewport: { width: 1180, height: 820 }, locale: 'en-US' });
     counselor = await counselorCtx.newPage();
     avatar = await avatarCtx.newPage();
-    for (const [name, p] of [['console', counselor], ['avatar', avatar]]) {
-      p.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
-    }
+    for (const [name, p] of [['console', counselor], ['avatar', avatar]]) watchPage(p, name, pageErrors);
   });
 
   after(async () => {
@@ -218,6 +218,7 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     assert.equal(n, 9, 'PHQ-9 has nine items');
     for (let i = 0; i < n; i++) await items.nth(i).locator('label.answer').nth(i === 8 ? 0 : 1).click();
     await screenshot(avatar, 'avatar-self-report');
+    assert.deepEqual(await axeProblems(avatar), [], 'axe on the self-report dialog');
     await avatar.click('#assessment-submit');
     await avatar.locator('dialog#assessment h2', { hasText: 'Thank you' }).waitFor({ timeout: T });
     await avatar.locator('dialog#assessment button').click();
@@ -231,10 +232,12 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     await counselor.locator('#session-state[data-state="ended"]').waitFor({ timeout: T });
     await avatar.locator('#waiting-message', { hasText: 'The meeting has ended' }).waitFor({ timeout: T });
     await screenshot(avatar, 'avatar-ended');
+    assert.deepEqual(await axeProblems(avatar), [], 'axe on the end of the session');
     // The client may switch language at any time; Japanese and Dutch strings are complete.
     await avatar.selectOption('.lang-select', 'ja');
     await avatar.locator('#waiting-message', { hasText: '面談は終わりました' }).waitFor({ timeout: T });
     await screenshot(avatar, 'avatar-ended-ja');
+    assert.deepEqual(await axeProblems(avatar), [], 'axe on the end of the session, in Japanese');
     await avatar.selectOption('.lang-select', 'nl');
     await avatar.locator('#waiting-message', { hasText: 'Het gesprek is afgelopen' }).waitFor({ timeout: T });
   });
@@ -299,6 +302,15 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     await counselor.locator('#devices').waitFor({ state: 'detached', timeout: T });
     await avatar.locator('#pair-code').waitFor({ timeout: T });
     assert.equal(await avatar.evaluate(() => localStorage.getItem('hikiconsult.device')), null, 'the revoked token is forgotten');
-    assert.deepEqual(pageErrors, [], 'no script errors on either page');
+    const kept = (page) => page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)].filter((k) => k.startsWith('hikiconsult.')));
+    assert.deepEqual(await kept(avatar), [], 'a revoked device keeps nothing of the client');
+
+    // Signing out of the console leaves nothing behind on a shared computer: not the sign-in, not unsent bodies.
+    assert.ok((await kept(counselor)).length > 0, 'the console kept its sign-in while signed in');
+    await counselor.evaluate(() => sessionStorage.setItem('hikiconsult.outbox.test', '[{"body":{"text":"unsent"}}]'));
+    await counselor.click('#sign-out');
+    await counselor.locator('#username').waitFor({ timeout: T });
+    assert.deepEqual(await kept(counselor), [], 'signing out clears the console\'s storage');
+    assert.deepEqual(pageErrors, [], 'no script errors and no CSP violations on either page');
   });
 });

@@ -40,8 +40,12 @@ public static class WebExtensions
     /// <summary>The middleware pipeline, in order.</summary>
     public static WebApplication UseWeb(this WebApplication app)
     {
+        app.UseBrowserHardening();
+        // HSTS only where TLS is terminated for real; the middleware itself adds it to HTTPS answers only.
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UsePrecompressedAssets();
         // "/avatar" serves avatar/index.html as is (no redirect to "/avatar/").
         app.UseDefaultFiles(new DefaultFilesOptions { RedirectToAppendTrailingSlash = false });
         app.UseStaticFiles();
@@ -59,6 +63,14 @@ public static class WebExtensions
     public static WebApplication MapWeb(this WebApplication app)
     {
         app.MapOpenApi();
+        // Browsers and bookmarks ask for /favicon.ico even though the pages link the SVG icon.
+        app.MapGet("/favicon.ico", (IWebHostEnvironment env, HttpContext context) =>
+        {
+            var icon = env.WebRootFileProvider.GetFileInfo("favicon.svg");
+            if (!icon.Exists) return Results.NotFound();
+            context.Response.Headers.CacheControl = "public, max-age=86400";
+            return Results.Stream(icon.CreateReadStream(), "image/svg+xml");
+        }).ExcludeFromDescription();
         app.MapFallbackToFile("/avatar", "avatar/index.html");
         app.MapFallbackToFile("/avatar/{*path:nonfile}", "avatar/index.html");
         app.MapFallbackToFile("/", "index.html");

@@ -28,7 +28,7 @@ const en = {
   writeHere: 'Write a message…',
   send: 'Send',
   reactionsLabel: 'Quick replies',
-  reactions: { yes: 'Yes', no: 'No', ok: 'OK', thanks: 'Thanks', unsure: 'Not sure', pause: 'A short break, please', smile: '🙂', tired: '😮‍💨' } as Record<string, string>,
+  reactions: { yes: 'Yes', no: 'No', ok: 'OK', thanks: 'Thanks', unsure: 'Not sure', pause: 'A short break, please', smile: 'Smile', tired: 'Tired' } as Record<string, string>,
   you: 'You',
   settings: 'Settings',
   nickname: 'Nickname',
@@ -52,6 +52,18 @@ const en = {
   assessmentThanks: 'Thank you. Your answers were sent to your counselor.',
   assessmentMissing: 'Some questions have no answer yet.',
   assessmentUnavailable: 'The questionnaire cannot be opened right now. Please tell your counselor.',
+  readAloud: 'Read aloud',
+  sent: 'Your message was sent.',
+  reactionSent: 'Sent: {name}.',
+  conversation: 'Conversation with your counselor',
+  messages: 'Messages',
+  counselorAvatar: "Your counselor's avatar",
+  yourAvatar: 'Your avatar',
+  lookNames: { sky: 'Sky', leaf: 'Leaf', dusk: 'Dusk', beanie: 'Beanie', cat: 'Cat' } as Record<string, string>,
+  codeHelp: 'Eight digits, for example 1234 5678.',
+  codeTooShort: 'The code has eight digits. Please check it and try again.',
+  spoken: 'said aloud',
+  done: 'done',
   close: 'Close',
   speaking: 'says',
 };
@@ -80,7 +92,7 @@ const ja: Strings = {
   writeHere: 'メッセージを書く…',
   send: '送る',
   reactionsLabel: 'かんたん返事',
-  reactions: { yes: 'はい', no: 'いいえ', ok: 'OK', thanks: 'ありがとう', unsure: 'わからない', pause: '少し休みたい', smile: '🙂', tired: '😮‍💨' },
+  reactions: { yes: 'はい', no: 'いいえ', ok: 'OK', thanks: 'ありがとう', unsure: 'わからない', pause: '少し休みたい', smile: '笑顔', tired: '疲れた' },
   you: 'あなた',
   settings: '設定',
   nickname: 'ニックネーム',
@@ -104,6 +116,18 @@ const ja: Strings = {
   assessmentThanks: 'ありがとうございます。回答はカウンセラーに届きました。',
   assessmentMissing: 'まだ答えていない質問があります。',
   assessmentUnavailable: '今はアンケートを開けません。カウンセラーに伝えてください。',
+  readAloud: '読み上げ',
+  sent: 'メッセージを送りました。',
+  reactionSent: '送りました：{name}',
+  conversation: 'カウンセラーとの会話',
+  messages: 'メッセージ',
+  counselorAvatar: 'カウンセラーのアバター',
+  yourAvatar: 'あなたのアバター',
+  lookNames: { sky: 'そら', leaf: 'はっぱ', dusk: 'ゆうぐれ', beanie: 'ニット帽', cat: 'ねこ' },
+  codeHelp: '8桁の数字です（例：1234 5678）。',
+  codeTooShort: 'コードは8桁の数字です。確かめて、もう一度入力してください。',
+  spoken: '読み上げ',
+  done: '済み',
   close: '閉じる',
   speaking: '',
 };
@@ -130,7 +154,7 @@ const nl: Strings = {
   writeHere: 'Schrijf een bericht…',
   send: 'Versturen',
   reactionsLabel: 'Snelle antwoorden',
-  reactions: { yes: 'Ja', no: 'Nee', ok: 'Oké', thanks: 'Dank je', unsure: 'Weet ik niet', pause: 'Even pauze graag', smile: '🙂', tired: '😮‍💨' },
+  reactions: { yes: 'Ja', no: 'Nee', ok: 'Oké', thanks: 'Dank je', unsure: 'Weet ik niet', pause: 'Even pauze graag', smile: 'Glimlach', tired: 'Moe' },
   you: 'Jij',
   settings: 'Instellingen',
   nickname: 'Bijnaam',
@@ -154,15 +178,26 @@ const nl: Strings = {
   assessmentThanks: 'Dank je. Je antwoorden zijn naar je begeleider gestuurd.',
   assessmentMissing: 'Sommige vragen hebben nog geen antwoord.',
   assessmentUnavailable: 'De vragenlijst kan nu niet geopend worden. Zeg het even tegen je begeleider.',
+  readAloud: 'Voorlezen',
+  sent: 'Je bericht is verstuurd.',
+  reactionSent: 'Verstuurd: {name}.',
+  conversation: 'Gesprek met je begeleider',
+  messages: 'Berichten',
+  counselorAvatar: 'Avatar van je begeleider',
+  yourAvatar: 'Jouw avatar',
+  lookNames: { sky: 'Lucht', leaf: 'Blad', dusk: 'Schemer', beanie: 'Muts', cat: 'Kat' },
+  codeHelp: 'Acht cijfers, bijvoorbeeld 1234 5678.',
+  codeTooShort: 'De code heeft acht cijfers. Kijk hem even na en probeer het opnieuw.',
+  spoken: 'uitgesproken',
+  done: 'klaar',
   close: 'Sluiten',
   speaking: 'zegt',
 };
 
 export const Strings: Record<Lang, Strings> = { en, ja, nl };
 
-export function detectLanguage(): Lang {
-  const saved = localStorage.getItem('hikiconsult.lang') as Lang | null;
-  if (saved && saved in Strings) return saved;
+export function detectLanguage(saved: string | null): Lang {
+  if (saved && saved in Strings) return saved as Lang;
   for (const l of navigator.languages ?? [navigator.language]) {
     const two = l.slice(0, 2).toLowerCase();
     if (two in Strings) return two as Lang;

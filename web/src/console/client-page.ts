@@ -128,7 +128,7 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
   }
 
   function pairingDialog(): void {
-    const kind = h('select', { id: 'pairing-kind' }, h('option', { value: 'avatar' }, 'Avatar app'), h('option', { value: 'robot' }, 'Robot'), h('option', { value: 'family' }, 'Family member'));
+    const kind = h('select', { id: 'pairing-kind', 'aria-label': 'Device kind' }, h('option', { value: 'avatar' }, 'Avatar app'), h('option', { value: 'robot' }, 'Robot'), h('option', { value: 'family' }, 'Family member'));
     const out = h('div', { class: 'code-out' });
     const make = h('button', { class: 'btn primary', id: 'make-code' }, 'Create code');
     const close = h('button', { class: 'btn ghost' }, 'Close');
@@ -265,8 +265,8 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
       entry.append(h('p', { class: 'unavailable', dataset: { unavailable: 'instruments' } }, 'Instrument definitions are not available on this server yet, so no assessment can be entered here.'));
       return;
     }
-    const select = h('select', { id: 'instrument-select' }, h('option', { value: '' }, 'Enter an assessment…'), instruments.map((d) => h('option', { value: d.id }, d.name)));
-    const by = h('select', { id: 'completed-by' }, h('option', { value: 'counselor' }, 'completed with counselor'), h('option', { value: 'client' }, 'by the client'), h('option', { value: 'family' }, 'by family'));
+    const select = h('select', { id: 'instrument-select', 'aria-label': 'Assessment to enter' }, h('option', { value: '' }, 'Enter an assessment…'), instruments.map((d) => h('option', { value: d.id }, d.name)));
+    const by = h('select', { id: 'completed-by', 'aria-label': 'Completed by' }, h('option', { value: 'counselor' }, 'completed with counselor'), h('option', { value: 'client' }, 'by the client'), h('option', { value: 'family' }, 'by family'));
     const host = h('div', {});
     entry.append(h('div', { class: 'inline-fields' }, select, by), host);
     select.addEventListener('change', () => {
@@ -448,10 +448,18 @@ function chunk(code: string): string[] {
   return out;
 }
 
+let modalCount = 0;
+
+/** A modal named by its heading; focus goes back to the control that opened it. */
 function modal(title: string, body: Node[], actions: HTMLElement[]): HTMLDialogElement {
-  const d = h('dialog', { class: 'modal' }, h('h3', {}, title), ...body, h('div', { class: 'btn-row end' }, actions)) as HTMLDialogElement;
+  const titleId = `modal-title-${++modalCount}`;
+  const opener = document.activeElement as HTMLElement | null;
+  const d = h('dialog', { class: 'modal', 'aria-labelledby': titleId }, h('h3', { id: titleId }, title), ...body, h('div', { class: 'btn-row end' }, actions)) as HTMLDialogElement;
   document.body.append(d);
-  d.addEventListener('close', () => d.remove());
+  d.addEventListener('close', () => {
+    d.remove();
+    if (opener?.isConnected) opener.focus();
+  });
   d.showModal();
   return d;
 }

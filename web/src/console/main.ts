@@ -6,6 +6,7 @@ import { $, clear, formatDateTime, formatTime, h } from '../shared/dom';
 import { HubClient } from '../shared/hub';
 import { Hub, type ClientDto, type LoginResponse, type RiskAlertDto, type TriageQueueDto, type UserInfo } from '../shared/contract';
 import { armAudio, chime } from '../shared/sound';
+import { forgetAllStored } from '../shared/storage';
 import { LanguageNames, unavailable, type ConsoleContext } from './context';
 import { clientPage } from './client-page';
 import { sessionRoom } from './room';
@@ -36,10 +37,14 @@ let chimeTimer: number | undefined;
 
 armAudio();
 
+// The open alerts' height, so the session room's chat fits the screen below them.
+new ResizeObserver(() => document.documentElement.style.setProperty('--alerts-h', `${alertHost.offsetHeight}px`)).observe(alertHost);
+
 const api = new Api(() => auth?.token ?? null, () => signOut('Your sign-in has ended. Please sign in again.'));
 
 function signOut(message = ''): void {
-  sessionStorage.removeItem(AUTH_KEY);
+  // A shared computer keeps nothing: the sign-in, unsent message bodies and the recent-session lists all go.
+  forgetAllStored();
   auth = null;
   void ctx?.hub.stop();
   ctx = null;
@@ -55,7 +60,19 @@ function renderLogin(message = ''): void {
   clear(app);
   const user = h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true });
   const pass = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-  const err = h('p', { class: 'form-error', id: 'login-error', hidden: !message }, message);
+  // role="alert": a refused sign-in is read out at once, and both fields point to the reason.
+  const err = h('p', { class: 'form-error', id: 'login-error', role: 'alert', hidden: !message }, message);
+  const markInvalid = (invalid: boolean) => {
+    for (const f of [user, pass]) {
+      if (invalid) {
+        f.setAttribute('aria-invalid', 'true');
+        f.setAttribute('aria-describedby', 'login-error');
+      } else {
+        f.removeAttribute('aria-invalid');
+        f.removeAttribute('aria-describedby');
+      }
+    }
+  };
   const btn = h('button', { class: 'btn primary wide', type: 'submit', id: 'login-button' }, 'Sign in');
   app.append(h('div', { class: 'login-wrap' },
     h('form', {
@@ -70,11 +87,12 @@ function renderLogin(message = ''): void {
         } catch (ex) {
           err.textContent = ex instanceof ApiError && ex.status === 401 ? 'Unknown user name or wrong password.' : (ex as Error).message;
           err.hidden = false;
+          markInvalid(true);
           btn.disabled = false;
         }
       },
     },
-    h('div', { class: 'login-brand' }, h('span', { class: 'logo' }), h('div', {}, h('h1', {}, 'HikiConsult'), h('p', {}, 'Counselor console'))),
+    h('div', { class: 'login-brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), h('div', {}, h('h1', {}, 'HikiConsult'), h('p', {}, 'Counselor console'))),
     h('label', { for: 'username' }, 'User name'), user,
     h('label', { for: 'password' }, 'Password'), pass,
     err, btn,
@@ -121,19 +139,23 @@ function start(): void {
   route();
 }
 
-function shell(active: string, content: HTMLElement): void {
+function shell(active: string, content: HTMLElement, title: string): void {
   clear(app);
+  // Each view is a new page to a screen reader: it starts at the page's heading (focused after rendering).
+  const heading = h('h1', { class: 'sr-only page-title', tabindex: '-1' }, title);
   const u = ctx!.user;
   const nav = (hash: string, label: string, key: string) => h('a', { href: hash, class: active === key ? 'active' : '' }, label);
   app.append(
     h('header', { class: 'topbar' },
-      h('a', { class: 'brand', href: '#/' }, h('span', { class: 'logo' }), 'HikiConsult'),
-      h('nav', {}, nav('#/', 'Overview', 'home'), nav('#/clients', 'Caseload', 'clients')),
+      h('a', { class: 'brand', href: '#/' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), 'HikiConsult'),
+      h('nav', { 'aria-label': 'Main' }, nav('#/', 'Overview', 'home'), nav('#/clients', 'Caseload', 'clients')),
       h('div', { class: 'who' },
         h('span', { id: 'link-status', class: 'link-status', dataset: { state: ctx!.hub.status } }, ctx!.hub.status === 'connected' ? 'Live' : 'Connecting…'),
         h('span', { class: 'user', id: 'current-user' }, `${u.displayName} · ${u.role}`),
-        h('button', { class: 'btn ghost', onclick: () => signOut() }, 'Sign out'))),
-    h('main', { class: 'content' }, content));
+        h('button', { class: 'btn ghost', id: 'sign-out', type: 'button', onclick: () => signOut() }, 'Sign out'))),
+    h('main', { class: 'content' }, heading, content));
+  heading.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
 }
 
 function route(): void {
@@ -144,16 +166,16 @@ function route(): void {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   if (parts[0] === 'clients' && parts[1]) {
     const view = clientPage(ctx, parts[1]);
-    shell('clients', view.element);
+    shell('clients', view.element, 'Client');
     disposeView = view.dispose;
   } else if (parts[0] === 'sessions' && parts[1]) {
     const view = sessionRoom(ctx, parts[1]);
-    shell('', view.element);
+    shell('', view.element, 'Session room');
     disposeView = view.dispose;
   } else if (parts[0] === 'clients') {
-    shell('clients', caseloadView(true));
+    shell('clients', caseloadView(true), 'Caseload');
   } else {
-    shell('home', homeView());
+    shell('home', homeView(), 'Overview');
   }
 }
 window.addEventListener('hashchange', route);
@@ -206,19 +228,26 @@ function renderTriage(): void {
         h('div', { class: 'triage-top' },
           h('a', { href: `#/clients/${encodeURIComponent(e.clientId)}`, class: 'alias' }, e.clientAlias),
           h('span', { class: 'score', title: 'Priority score' }, e.score.toFixed(1)),
-          h('span', { class: 'meter' }, h('span', { style: `width:${Math.round((e.score / max) * 100)}%` }))),
+          meter(e.score / max)),
         h('ul', { class: 'reasons' }, e.reasons.map((r) => h('li', { dataset: { code: r.code } },
           h('span', {}, r.text), r.data ? h('span', { class: 'reason-data' }, r.data) : null,
           h('span', { class: 'reason-weight' }, `+${r.weight.toFixed(1)}`)))))))));
   host.append(h('p', { class: 'muted small' }, `${triage.label || 'Decision support for counselors, not a diagnosis.'} Updated ${formatTime(triage.updatedAt)}.`));
 }
 
+// Width through the CSSOM: the CSP forbids style attributes in markup.
+function meter(fraction: number): HTMLElement {
+  const bar = h('span');
+  bar.style.width = `${Math.round(fraction * 100)}%`;
+  return h('span', { class: 'meter', 'aria-hidden': 'true' }, bar);
+}
+
 function caseloadView(full: boolean): HTMLElement {
   const list = h('div', { id: 'caseload' }, h('p', { class: 'muted' }, 'Loading…'));
-  const alias = h('input', { id: 'new-client-alias', placeholder: 'Pseudonymous alias, e.g. “Blue Heron”', maxlength: '80', required: true });
-  const lang = h('select', { id: 'new-client-language' }, Object.entries(LanguageNames).map(([k, v]) => h('option', { value: k }, v)));
-  const tz = h('input', { id: 'new-client-tz', value: Intl.DateTimeFormat().resolvedOptions().timeZone || 'Asia/Tokyo', title: 'Time zone' });
-  const err = h('p', { class: 'form-error', hidden: true });
+  const alias = h('input', { id: 'new-client-alias', placeholder: 'Pseudonymous alias, e.g. “Blue Heron”', maxlength: '80', required: true, 'aria-label': 'Alias', 'aria-describedby': 'new-client-error' });
+  const lang = h('select', { id: 'new-client-language', 'aria-label': 'Language' }, Object.entries(LanguageNames).map(([k, v]) => h('option', { value: k }, v)));
+  const tz = h('input', { id: 'new-client-tz', value: Intl.DateTimeFormat().resolvedOptions().timeZone || 'Asia/Tokyo', title: 'Time zone', 'aria-label': 'Time zone' });
+  const err = h('p', { class: 'form-error', id: 'new-client-error', role: 'alert', hidden: true });
   const form = h('form', {
     class: 'new-client', onsubmit: async (e: Event) => {
       e.preventDefault();

@@ -7,10 +7,9 @@ import { AssessmentKind, Expressions, GazeTargets, Gestures, Hub, OpenStates, ty
 import type { InstrumentDefinition } from '../shared/instruments';
 import { StateLabels, rememberSession, type ConsoleContext } from './context';
 import { newId } from '../shared/ids';
+import { icon } from '../shared/icons';
 
 const Staff = new Set(['counselor', 'supervisor', 'admin']);
-const GestureIcons: Record<string, string> = { nod: '↕', wave: '👋', bow: '🙇', tilt: '↻', shake: '↔', think: '🤔', cheer: '🙌' };
-const ExpressionIcons: Record<string, string> = { happy: '😊', angry: '😠', sad: '😢', relaxed: '😌', surprised: '😮', neutral: '😐' };
 
 export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: HTMLElement; dispose: () => void } {
   const preview = new SvgAvatar(lookById('counselor'), { label: 'what the client sees' });
@@ -28,7 +27,7 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
 
   const slider = h('input', { type: 'range', min: '0', max: '100', value: '100', id: 'expression-weight', 'aria-label': 'Expression weight' });
   const weightLabel = h('output', { for: 'expression-weight' }, '100%');
-  const log = h('ol', { class: 'room-log', id: 'room-log', 'aria-live': 'polite' });
+  const log = h('ol', { class: 'room-log', id: 'room-log', 'aria-live': 'polite', 'aria-label': 'Session log', tabindex: '0' });
   const stateBadge = h('span', { class: 'state-badge', id: 'session-state' }, '…');
   const presence = h('ul', { class: 'presence-list', id: 'presence' });
   const title = h('h2', {}, 'Session');
@@ -159,13 +158,13 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
       case 'text':
         return h('li', { class: `msg ${mine ? 'mine' : 'theirs'}`, ...base }, h('div', { class: 'meta' }, who, ' ', time), h('div', { class: 'bubble' }, String(b.text ?? '')));
       case 'speak':
-        return h('li', { class: 'msg mine spoken', ...base }, h('div', { class: 'meta' }, `${who} via avatar 🔈 `, time), h('div', { class: 'bubble' }, String(b.text ?? '')));
+        return h('li', { class: 'msg mine spoken', ...base }, h('div', { class: 'meta' }, `${who} via avatar `, icon('speak'), ' ', time), h('div', { class: 'bubble' }, String(b.text ?? '')));
       case 'expression':
-        return h('li', { class: 'cue', ...base }, `${ExpressionIcons[b.name] ?? ''} expression ${b.name} ${Math.round(Number(b.weight ?? 1) * 100)}%`, time);
+        return h('li', { class: 'cue', ...base }, icon(String(b.name)), `expression ${b.name} ${Math.round(Number(b.weight ?? 1) * 100)}%`, time);
       case 'gesture':
-        return h('li', { class: 'cue', ...base }, `${GestureIcons[b.name] ?? ''} gesture ${b.name}`, time);
+        return h('li', { class: 'cue', ...base }, icon(String(b.name)), `gesture ${b.name}`, time);
       case 'gaze':
-        return h('li', { class: 'cue', ...base }, `👀 gaze ${b.target}`, time);
+        return h('li', { class: 'cue', ...base }, icon('gaze'), `gaze ${b.target}`, time);
       case 'signal':
         return h('li', { class: `signal s-${b.name}`, ...base }, h('span', { class: 'chip' }, signalText(b)), ' ', time);
       case AssessmentKind:
@@ -203,7 +202,7 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
   }
 
   function composer(): HTMLElement {
-    const input = h('textarea', { id: 'chat-input', rows: '2', maxlength: '4000', placeholder: 'Write to the client… (Enter sends, Shift+Enter for a new line)' });
+    const input = h('textarea', { id: 'chat-input', rows: '2', maxlength: '4000', placeholder: 'Write to the client… (Enter sends, Shift+Enter for a new line)', 'aria-label': 'Message to the client' });
     const form = h('form', {
       class: 'composer', onsubmit: (e: Event) => {
         e.preventDefault();
@@ -241,8 +240,8 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
       weight = Number(slider.value) / 100;
       weightLabel.textContent = `${slider.value}%`;
     });
-    const sayInput = h('input', { id: 'speak-input', maxlength: '4000', placeholder: 'Say as the avatar…' });
-    const instrumentSelect = h('select', { id: 'assessment-select' }, h('option', { value: 'hq25m' }, 'HQ-25M'), h('option', { value: 'phq9' }, 'PHQ-9'));
+    const sayInput = h('input', { id: 'speak-input', maxlength: '4000', placeholder: 'Say as the avatar…', 'aria-label': 'Say as the avatar' });
+    const instrumentSelect = h('select', { id: 'assessment-select', 'aria-label': 'Self-report questionnaire' }, h('option', { value: 'hq25m' }, 'HQ-25M'), h('option', { value: 'phq9' }, 'PHQ-9'));
     void ctx.api.get<unknown>('/api/instruments').then((d) => {
       const list = asList<InstrumentDefinition>(d, 'instruments');
       if (!list.length) return;
@@ -258,7 +257,7 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
           h('div', { class: 'btn-grid three' }, Expressions.map((name) => h('button', {
             class: 'btn tile', dataset: { expression: name }, title: name,
             onclick: () => send('expression', { name, weight }),
-          }, h('span', { class: 'ico' }, ExpressionIcons[name]), name))),
+          }, icon(name), name))),
           slider)),
       h('div', { class: 'ctl-label' }, 'Gesture'),
       h('div', { class: 'btn-grid' }, Gestures.map((name) => h('button', {
@@ -267,7 +266,7 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
           preview.playGesture(name);
           send('gesture', { name });
         },
-      }, h('span', { class: 'ico' }, GestureIcons[name]), name))),
+      }, icon(name), name))),
       h('div', { class: 'ctl-label' }, 'Gaze'),
       h('div', { class: 'btn-row' }, GazeTargets.map((target) => h('button', { class: 'btn chip-btn', dataset: { gaze: target }, onclick: () => send('gaze', { target }) }, target))),
       h('form', {

@@ -95,7 +95,7 @@ export class SvgAvatar {
     p.eyes.append(p.blinkable, p.smileL, p.smileR);
     p.browL = s('path', { fill: 'none', stroke: shade(L.hair, -0.1), 'stroke-width': 6, 'stroke-linecap': 'round' });
     p.browR = s('path', { fill: 'none', stroke: shade(L.hair, -0.1), 'stroke-width': 6, 'stroke-linecap': 'round' });
-    p.mouth = s('path', { fill: '#b5505a', stroke: '#8c3a44', 'stroke-width': 4, 'stroke-linejoin': 'round', 'stroke-linecap': 'round' });
+    p.mouth = s('path', { class: 'av-mouth', fill: '#b5505a', stroke: '#8c3a44', 'stroke-width': 4, 'stroke-linejoin': 'round', 'stroke-linecap': 'round' });
     const hairFront = this.hairFront();
     p.head.append(hairBack, ...ears, face, p.blushL, p.blushR, p.eyes, p.browL, p.browR, p.mouth, hairFront);
 
@@ -182,7 +182,9 @@ export class SvgAvatar {
     window.clearInterval(this.speakingTimer);
     this.root.dataset.speaking = String(on);
     this.mouthPulse = 0;
-    if (on) {
+    // With reduced motion the mouth stays still, slightly open, while speaking (the bubble shows the words).
+    if (on && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches) this.mouthPulse = 0.35;
+    else if (on) {
       let t = 0;
       this.speakingTimer = window.setInterval(() => {
         t++;

@@ -276,17 +276,19 @@ export class SessionChannel {
     }
   }
 
+  // Unsent bodies live in sessionStorage: they survive a reload or a crash of the tab's page, but not the closing
+  // of the browser on a shared computer.
   private loadOutbox(): PendingMessage[] {
     try {
-      return JSON.parse(localStorage.getItem(this.outboxKey) ?? '[]') as PendingMessage[];
+      return JSON.parse(sessionStorage.getItem(this.outboxKey) ?? '[]') as PendingMessage[];
     } catch {
       return [];
     }
   }
 
   private saveOutbox(list: PendingMessage[]): void {
-    if (list.length) localStorage.setItem(this.outboxKey, JSON.stringify(list));
-    else localStorage.removeItem(this.outboxKey);
+    if (list.length) sessionStorage.setItem(this.outboxKey, JSON.stringify(list));
+    else sessionStorage.removeItem(this.outboxKey);
   }
 
   private removeFromOutbox(id: string): void {
