@@ -8,6 +8,7 @@ using HikiConsult.Server.Hubs;
 using HikiConsult.Server.Seeds;
 using HikiConsult.Server.Sessions;
 using HikiConsult.Server.Storage;
+using HikiConsult.Server.Validation;
 using HikiConsult.Server.Web;
 
 // Before anything rents from the shared array pool, which reads its size once (see SharedArrayPoolSettings).
@@ -24,10 +25,12 @@ builder.AddEarlyConsultation();
 builder.AddHealth();
 builder.AddSeeds();
 builder.AddWeb();
+builder.AddInputLimits();
 
 var app = builder.Build();
 
 app.UseWeb();
+app.UseInputLimits();
 app.MapAuth();
 app.MapClients();
 app.MapDevices();

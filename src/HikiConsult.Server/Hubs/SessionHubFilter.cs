@@ -22,6 +22,7 @@ public sealed partial class SessionHubFilter(IOptions<HubSettings> settings, Tim
                 $"Too many messages: at most {settings.Value.SendPerSecond:0.#} per second. Wait a moment, then resend with the same clientMsgId.");
         }
 
+        HubArgumentRules.Check(invocationContext);
         try
         {
             return await next(invocationContext);
