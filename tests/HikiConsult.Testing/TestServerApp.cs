@@ -60,6 +60,8 @@ public sealed class TestServerApp : IAsyncDisposable
             ["Auth:StaffTokenLifetime"] = "365.00:00:00",
             ["Hubs:SendBurst"] = "100000",
             ["Hubs:SendPerSecond"] = "100000",
+            ["Hubs:JoinBurst"] = "100000",
+            ["Hubs:JoinPerSecond"] = "100000",
         };
         foreach (var (key, value) in settings ?? [])
         {

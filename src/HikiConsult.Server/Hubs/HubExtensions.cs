@@ -11,6 +11,7 @@ public static class HubExtensions
         var services = builder.Services;
         services.AddOptions<HubSettings>().BindConfiguration(HubSettings.SectionName);
         services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<PrincipalRateLimits>();
         services.AddSingleton<SessionHubFilter>();
         services.AddSingleton<SessionSubscriptions>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionSubscriptions>());
