@@ -1,3 +1,4 @@
+using HikiConsult.Server.Audit;
 using HikiConsult.Server.Auth;
 using HikiConsult.Server.Clients;
 using HikiConsult.Server.Devices;
@@ -29,6 +30,7 @@ builder.AddInputLimits();
 
 var app = builder.Build();
 
+app.UseMiddleware<DeniedAuditMiddleware>();
 app.UseWeb();
 app.UseInputLimits();
 app.MapAuth();

@@ -12,7 +12,8 @@ namespace HikiConsult.Server.Hubs;
 /// reason (the connection stays open). Unexpected errors are logged by type and method, never with arguments (they
 /// carry message bodies).
 /// </summary>
-public sealed partial class SessionHubFilter(IOptions<HubSettings> settings, PrincipalRateLimits limits, ILogger<SessionHubFilter> logger) : IHubFilter
+public sealed partial class SessionHubFilter(
+    IOptions<HubSettings> settings, PrincipalRateLimits limits, Audit.AuditLog audit, ILogger<SessionHubFilter> logger) : IHubFilter
 {
     private const string ConnectionLeaseKey = "hikiconsult.connection-lease";
 
@@ -45,10 +46,20 @@ public sealed partial class SessionHubFilter(IOptions<HubSettings> settings, Pri
         }
         catch (SessionRuleException ex)
         {
+            if (ex.Kind == SessionRuleKind.NotFound)
+            {
+                await AuditDeniedAsync(invocationContext);
+            }
+
             throw new HubException(ex.Kind == SessionRuleKind.NotFound ? SessionHub.SessionNotFound : ex.Message);
         }
-        catch (HubException)
+        catch (HubException ex)
         {
+            if (ex.Message is SessionHub.SessionNotFound or CounselorHub.AlertNotFound)
+            {
+                await AuditDeniedAsync(invocationContext);
+            }
+
             throw;
         }
         catch (OperationCanceledException) when (invocationContext.Context.ConnectionAborted.IsCancellationRequested)
@@ -104,6 +115,19 @@ public sealed partial class SessionHubFilter(IOptions<HubSettings> settings, Pri
         }
 
         lease?.Dispose();
+    }
+
+    /// <summary>A "not found" a caller got: audited like a REST 404 (the target is the call's id argument).</summary>
+    private async Task AuditDeniedAsync(HubInvocationContext invocation)
+    {
+        if (Auth.Caller.From(invocation.Context.User) is not { } caller)
+        {
+            return;
+        }
+
+        var target = invocation.HubMethodArguments.Count > 0 && invocation.HubMethodArguments[0] is string id && id.Length <= InputLimits.MaxId
+            && TextRules.Problem(id, multiline: false) is null ? id : "-";
+        await audit.RecordAsync(caller, Audit.AuditActions.Denied, $"hub {invocation.HubMethodName}", target, CancellationToken.None);
     }
 
     private static string PrincipalOf(HubCallerContext context) => context.User?.FindFirst(Auth.TokenClaims.Subject)?.Value ?? context.ConnectionId;
