@@ -1,5 +1,6 @@
 using HikiConsult.Contracts;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace HikiConsult.Server.Hubs;
@@ -17,6 +18,10 @@ public static class HubExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SessionSubscriptions>());
         services.AddSignalR(o => o.EnableDetailedErrors = false)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new SessionEventJsonConverter()));
+        // The JSON protocol with binding errors that name the argument (replaces the one AddJsonProtocol registered).
+        var json = services.Single(d => d.ServiceType == typeof(IHubProtocol) && d.ImplementationType == typeof(JsonHubProtocol));
+        services.Remove(json);
+        services.AddSingleton<IHubProtocol, NamedArgumentsHubProtocol>();
         services.AddSingleton<IHubActivator<CounselorHub>, HubActivator<CounselorHub>>();
         services.AddSingleton<IHubActivator<AvatarHub>, HubActivator<AvatarHub>>();
         services.AddOptions<HubOptions>()
