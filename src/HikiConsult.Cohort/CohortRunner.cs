@@ -16,6 +16,7 @@ public static class CohortRunner
     {
         ["Auth:LoginPermitLimit"] = "1000000",
         ["Auth:PairingPermitLimit"] = "1000000",
+        ["Auth:StaffTokenLifetime"] = "12:00:00",
         ["Hubs:SendBurst"] = "1000000",
         ["Hubs:SendPerSecond"] = "1000000",
         ["Logging:LogLevel:Default"] = "Warning",

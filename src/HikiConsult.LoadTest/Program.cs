@@ -95,6 +95,13 @@ try
                     // per-address limits on pairing and sign-in would refuse that.
                     ["Auth:PairingPermitLimit"] = "1000000",
                     ["Auth:LoginPermitLimit"] = "1000000",
+
+                    // One counselor account drives several sessions at the measured rate; a sign-in lasts the run.
+                    ["Hubs:SendPerSecond"] = "1000000",
+                    ["Hubs:SendBurst"] = "1000000",
+                    ["Hubs:JoinPerSecond"] = "1000000",
+                    ["Hubs:JoinBurst"] = "1000000",
+                    ["Auth:StaffTokenLifetime"] = "12:00:00",
                 },
                 environmentVariables: options.ServerEnvironment,
                 cancellationToken: stop.Token,

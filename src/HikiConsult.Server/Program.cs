@@ -1,3 +1,4 @@
+using HikiConsult.Server.Audit;
 using HikiConsult.Server.Auth;
 using HikiConsult.Server.Clients;
 using HikiConsult.Server.Devices;
@@ -9,6 +10,7 @@ using HikiConsult.Server.Silo;
 using HikiConsult.Server.Seeds;
 using HikiConsult.Server.Sessions;
 using HikiConsult.Server.Storage;
+using HikiConsult.Server.Validation;
 using HikiConsult.Server.Web;
 
 // Before anything rents from the shared array pool, which reads its size once (see SharedArrayPoolSettings).
@@ -26,10 +28,13 @@ builder.AddEarlyConsultation();
 builder.AddHealth();
 builder.AddSeeds();
 builder.AddWeb();
+builder.AddInputLimits();
 
 var app = builder.Build();
 
+app.UseMiddleware<DeniedAuditMiddleware>();
 app.UseWeb();
+app.UseInputLimits();
 app.MapAuth();
 app.MapClients();
 app.MapDevices();

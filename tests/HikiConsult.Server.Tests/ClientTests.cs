@@ -153,9 +153,11 @@ public sealed class ClientTests(SharedServer shared) : IClassFixture<SharedServe
         Assert.Equal([AuditActions.ClientList, AuditActions.ClientRead], rows.Select(r => r.Action));
         Assert.All(rows, r => Assert.Equal((counselor.Id, Roles.Counselor, "client"), (r.ActorId, r.ActorRole, r.TargetType)));
 
-        // A refused read is not a read.
+        // A refused read is not a read: it is audited as a denial.
         var other = await App.CreateStaffAsync(Roles.Counselor);
         using var hidden = await App.GetAsync($"/api/clients/{client.Id}", other.Token);
-        Assert.Equal(2, (await audit.ListAsync(client.Id, 10)).Count);
+        var after = await audit.ListAsync(client.Id, 10);
+        Assert.Equal(2, after.Count(r => r.Action != AuditActions.Denied));
+        Assert.Equal(other.Id, Assert.Single(after, r => r.Action == AuditActions.Denied).ActorId);
     }
 }

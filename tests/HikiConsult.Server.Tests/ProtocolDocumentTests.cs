@@ -19,6 +19,7 @@ public sealed class ProtocolDocumentTests : IAsyncLifetime
     private static readonly Dictionary<string, Type> Requests = new()
     {
         ["auth.login.request"] = typeof(LoginRequest),
+        ["auth.refresh.request"] = typeof(RefreshRequest),
         ["clients.create.request"] = typeof(CreateClientRequest),
         ["clients.pairing-code.request"] = typeof(CreatePairingCodeRequest),
         ["clients.counselors.request"] = typeof(AssignCounselorRequest),

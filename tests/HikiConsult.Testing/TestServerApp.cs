@@ -53,8 +53,15 @@ public sealed class TestServerApp : IAsyncDisposable
             ["Seeds:Demo"] = "false",
             ["Auth:LoginPermitLimit"] = "100000",
             ["Auth:PairingPermitLimit"] = "100000",
+            ["Auth:RefreshPermitLimit"] = "100000",
+
+            // Tokens are checked against this app's manual clock, which tests move by days; a test of the short
+            // production lifetime sets it back (null removes this default).
+            ["Auth:StaffTokenLifetime"] = "365.00:00:00",
             ["Hubs:SendBurst"] = "100000",
             ["Hubs:SendPerSecond"] = "100000",
+            ["Hubs:JoinBurst"] = "100000",
+            ["Hubs:JoinPerSecond"] = "100000",
         };
         foreach (var (key, value) in settings ?? [])
         {

@@ -9,11 +9,11 @@ namespace HikiConsult.Grains.Sessions;
 /// </summary>
 public static class SessionEventValidator
 {
-    public const int MaxTextLength = 4000;
-    public const int MaxClientMsgIdLength = 64;
-    public const int MaxVoiceLength = 64;
-    public const int MaxSignalValueLength = 200;
-    public const int MaxInstrumentIdLength = 32;
+    public const int MaxTextLength = InputLimits.MaxText;
+    public const int MaxClientMsgIdLength = InputLimits.MaxClientMsgId;
+    public const int MaxVoiceLength = InputLimits.MaxVoice;
+    public const int MaxSignalValueLength = InputLimits.MaxSignalValue;
+    public const int MaxInstrumentIdLength = InputLimits.MaxInstrumentId;
 
     /// <summary>Kinds counselors and supervisors may send.</summary>
     public static readonly IReadOnlyList<string> StaffKinds =
@@ -52,6 +52,11 @@ public static class SessionEventValidator
             {
                 throw SessionRuleException.Invalid("'clientMsgId' may not contain spaces or control characters.");
             }
+        }
+
+        if (TextRules.Problem(clientMsgId, multiline: false) is { } problem)
+        {
+            throw SessionRuleException.Invalid($"'clientMsgId' {problem}.");
         }
     }
 
@@ -107,7 +112,13 @@ public static class SessionEventValidator
             throw SessionRuleException.Invalid($"'{field}' is longer than {MaxTextLength} characters ({note.Length}).");
         }
 
-        return note.Trim().Length == 0 ? null : note;
+        note = TextRules.NormalizeNewlines(note);
+        if (TextRules.Problem(note, multiline: true) is { } problem)
+        {
+            throw SessionRuleException.Invalid($"'{field}' {problem}.");
+        }
+
+        return TextRules.IsBlank(note) ? null : note;
     }
 
     private static NormalizedBody Text(JsonElement body)
@@ -127,11 +138,13 @@ public static class SessionEventValidator
                 throw SessionRuleException.Invalid("'voice' must be a string.");
             }
 
-            voice = v.GetString()!;
+            voice = ReadString(v, "voice");
             if (voice.Length > MaxVoiceLength)
             {
                 throw SessionRuleException.Invalid($"'voice' is longer than {MaxVoiceLength} characters.");
             }
+
+            OneLine(voice, "voice");
         }
 
         return NormalizedBody.Write(w =>
@@ -184,6 +197,8 @@ public static class SessionEventValidator
             throw SessionRuleException.Invalid($"'requestId' is longer than {MaxClientMsgIdLength} characters.");
         }
 
+        OneLine(requestId, "requestId");
+
         return NormalizedBody.Write(w =>
         {
             w.WriteString("instrument", instrument);
@@ -202,11 +217,13 @@ public static class SessionEventValidator
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                var s = value.GetString()!;
+                var s = ReadString(value, "value");
                 if (s.Length > MaxSignalValueLength)
                 {
                     throw SessionRuleException.Invalid($"'value' is longer than {MaxSignalValueLength} characters.");
                 }
+
+                OneLine(s, "value");
 
                 return NormalizedBody.Write(w => { w.WriteString("name", name); w.WriteString("value", s); });
             case JsonValueKind.Number:
@@ -232,18 +249,46 @@ public static class SessionEventValidator
             throw SessionRuleException.Invalid($"'{property}' is required and must be a string.");
         }
 
-        var text = t.GetString()!;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            throw SessionRuleException.Invalid($"'{property}' must not be empty.");
-        }
-
+        var text = TextRules.NormalizeNewlines(ReadString(t, property));
         if (text.Length > MaxTextLength)
         {
             throw SessionRuleException.Invalid($"'{property}' is longer than {MaxTextLength} characters ({text.Length}).");
         }
 
+        // A message may keep its line breaks and tabs; controls would forge or garble the transcript.
+        if (TextRules.Problem(text, multiline: true) is { } problem)
+        {
+            throw SessionRuleException.Invalid($"'{property}' {problem}.");
+        }
+
+        // Only spaces or zero-width characters: nothing a reader would see.
+        if (TextRules.IsBlank(text))
+        {
+            throw SessionRuleException.Invalid($"'{property}' must not be empty.");
+        }
+
         return text;
+    }
+
+    /// <summary>The string of a JSON value; a lone surrogate escape (\ud800) is a permanent error, not a server fault.</summary>
+    private static string ReadString(JsonElement value, string property)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw SessionRuleException.Invalid($"'{property}' contains an unpaired surrogate (invalid UTF-16).");
+        }
+    }
+
+    private static void OneLine(string value, string property)
+    {
+        if (TextRules.Problem(value, multiline: false) is { } problem)
+        {
+            throw SessionRuleException.Invalid($"'{property}' {problem}.");
+        }
     }
 
     private static string RequiredName(JsonElement body, string property, IReadOnlyList<string> allowed, string what)
@@ -253,7 +298,7 @@ public static class SessionEventValidator
             throw SessionRuleException.Invalid($"'{property}' is required and must be a string.");
         }
 
-        var name = n.GetString()!;
+        var name = ReadString(n, property);
         if (!allowed.Contains(name))
         {
             throw SessionRuleException.Invalid($"Unknown {what} '{Clip(name)}'. Known: {string.Join(", ", allowed)}.");
@@ -263,5 +308,9 @@ public static class SessionEventValidator
     }
 
     // Names are not message content, but a hostile client could put anything there: echo only a short prefix.
-    private static string Clip(string value) => value.Length <= 32 ? value : value[..32] + "…";
+    private static string Clip(string value)
+    {
+        var clipped = value.Length <= 32 ? value : value[..32] + "…";
+        return TextRules.Problem(clipped, multiline: false) is null ? clipped : "(unprintable)";
+    }
 }

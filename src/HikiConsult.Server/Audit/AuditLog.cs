@@ -54,4 +54,17 @@ public static class AuditActions
     public const string SessionHistoryRead = "session.history";
     public const string SessionTranscriptRead = "session.transcript";
     public const string SessionJoin = "session.join";
+
+    /// <summary>A read of something the caller may not see, answered 404.</summary>
+    public const string Denied = "denied";
+
+    public const string AuditRead = "audit.read";
+    public const string UsersRead = "users.list";
+    public const string Logout = "auth.logout";
+
+    /// <summary>A used refresh token came back: its sign-in was revoked.</summary>
+    public const string RefreshReuse = "auth.refresh-reuse";
+
+    /// <summary>An account was locked after failed sign-ins.</summary>
+    public const string Lockout = "auth.lockout";
 }

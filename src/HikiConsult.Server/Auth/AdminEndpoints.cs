@@ -31,8 +31,10 @@ internal static partial class AdminEndpoints
             .WithSummary("Who read which client record or session history, newest first.");
     }
 
-    private static async Task<Ok<IReadOnlyList<UserAccountDto>>> ListUsersAsync(UserStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<UserAccountDto>>> ListUsersAsync(
+        System.Security.Claims.ClaimsPrincipal principal, UserStore store, AuditLog audit, CancellationToken cancellationToken)
     {
+        await audit.RecordAsync(Caller.Require(principal), AuditActions.UsersRead, "users", "*", cancellationToken);
         var users = await store.ListAsync(cancellationToken);
         return TypedResults.Ok<IReadOnlyList<UserAccountDto>>([.. users.Select(ToDto)]);
     }
@@ -96,13 +98,16 @@ internal static partial class AdminEndpoints
     }
 
     private static async Task<Results<Ok<IReadOnlyList<AuditEntry>>, ValidationProblem>> ListAuditAsync(
-        AuditLog audit, string? targetId, int? limit, CancellationToken cancellationToken)
+        System.Security.Claims.ClaimsPrincipal principal, AuditLog audit, string? targetId, int? limit, CancellationToken cancellationToken)
     {
         var take = limit ?? 100;
         if (take is < 1 or > 1000)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["From 1 to 1000."] });
         }
+
+        // Reading the audit log is itself audited: it says who read what about whom.
+        await audit.RecordAsync(Caller.Require(principal), AuditActions.AuditRead, "audit", targetId ?? "*", cancellationToken);
 
         return TypedResults.Ok(await audit.ListAsync(targetId, take, cancellationToken));
     }

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using HikiConsult.Contracts;
+using HikiConsult.Server.Audit;
+using HikiConsult.Server.Hubs;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HikiConsult.Server.Auth;
@@ -7,6 +9,7 @@ namespace HikiConsult.Server.Auth;
 internal static class AuthEndpoints
 {
     public const string LoginFailed = "Unknown user or wrong password.";
+    public const string RefreshFailed = "The refresh token is not valid (used, expired or signed out): sign in again.";
 
     public static void MapAuthEndpoints(this WebApplication app)
     {
@@ -15,15 +18,24 @@ internal static class AuthEndpoints
         auth.MapPost("/login", LoginAsync)
             .AllowAnonymous()
             .RequireRateLimiting(AuthExtensions.LoginRateLimit)
-            .WithSummary("Signs a staff member in and returns a bearer token.");
+            .WithSummary("Signs a staff member in and returns a short-lived access token and a refresh token.");
+
+        auth.MapPost("/refresh", RefreshAsync)
+            .AllowAnonymous()
+            .RequireRateLimiting(AuthExtensions.RefreshRateLimit)
+            .WithSummary("Renews the access token with a refresh token, which is used up; returns a new pair.");
+
+        auth.MapPost("/logout", LogoutAsync)
+            .RequireAuthorization(AuthPolicies.Staff)
+            .WithSummary("Signs out: the sign-in's access and refresh tokens stop working at once, open hub connections close.");
 
         auth.MapGet("/me", Me)
             .RequireAuthorization()
             .WithSummary("Who the token belongs to.");
     }
 
-    private static async Task<Results<Ok<LoginResponse>, ValidationProblem, ProblemHttpResult>> LoginAsync(
-        LoginRequest? request, UserStore users, TokenService tokens, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SignInResponse>, ValidationProblem, ProblemHttpResult>> LoginAsync(
+        LoginRequest? request, LoginGuard guard, AuthSessionStore sessions, TokenService tokens, TimeProvider time, HttpContext httpContext)
     {
         if (request is null || string.IsNullOrWhiteSpace(request.Username) || string.IsNullOrEmpty(request.Password))
         {
@@ -33,14 +45,74 @@ internal static class AuthEndpoints
             });
         }
 
-        var user = await users.VerifyAsync(request.Username.Trim(), request.Password, cancellationToken);
-        if (user is null)
+        var attempt = await guard.AttemptAsync(request.Username.Trim(), request.Password, httpContext.RequestAborted);
+        if (attempt.LockedUntil is { } until)
+        {
+            // Unknown usernames lock the same way, so this tells nothing about whether the account exists.
+            var wait = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds));
+            httpContext.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Sign-in locked", type: RateLimitProblems.Type,
+                detail: $"Too many failed sign-ins for this username: try again in {wait} seconds.");
+        }
+
+        if (attempt.User is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: LoginFailed);
         }
 
-        var (token, expiresAt) = tokens.IssueForUser(user);
-        return TypedResults.Ok(new LoginResponse(token, expiresAt, user.ToInfo()));
+        return TypedResults.Ok(await SignInAsync(attempt.User, sessions, tokens, httpContext.RequestAborted));
+    }
+
+    private static async Task<Results<Ok<SignInResponse>, ValidationProblem, ProblemHttpResult>> RefreshAsync(
+        RefreshRequest? request, AuthSessionStore sessions, UserStore users, TokenService tokens, ConnectionRegistry connections, AuditLog audit, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(request?.RefreshToken))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["refreshToken"] = ["The refresh token of the last sign-in or renewal is required."] });
+        }
+
+        var outcome = await sessions.RotateAsync(request.RefreshToken, cancellationToken);
+        if (outcome.Result == RefreshResult.Reused)
+        {
+            // A used token came back: someone holds a copy. The whole sign-in ends, for both holders.
+            var user = await users.FindByIdAsync(outcome.UserId!, cancellationToken);
+            connections.AbortWhere(outcome.UserId!, c => c.User?.FindFirst(TokenClaims.SessionId)?.Value == outcome.SessionId);
+            await audit.RecordAsync(new Caller(outcome.UserId!, user?.Role ?? "unknown", outcome.UserId!, null, null),
+                AuditActions.RefreshReuse, "auth-session", outcome.SessionId!, cancellationToken);
+        }
+
+        if (outcome.Result != RefreshResult.Rotated)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Renewal failed", detail: RefreshFailed);
+        }
+
+        var account = await users.FindByIdAsync(outcome.UserId!, cancellationToken);
+        if (account is null || account.DisabledAt is not null)
+        {
+            await sessions.RevokeAsync(outcome.SessionId!, "account-disabled", cancellationToken);
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Renewal failed", detail: RefreshFailed);
+        }
+
+        var (token, expiresAt) = tokens.IssueForUser(account, outcome.SessionId!);
+        return TypedResults.Ok(new SignInResponse(token, expiresAt, account.ToInfo(), outcome.RefreshToken!, outcome.RefreshExpiresAt));
+    }
+
+    private static async Task<NoContent> LogoutAsync(
+        ClaimsPrincipal principal, AuthSessionStore sessions, ConnectionRegistry connections, AuditLog audit, CancellationToken cancellationToken)
+    {
+        var caller = Caller.Require(principal);
+        var sessionId = principal.FindFirst(TokenClaims.SessionId)!.Value;
+        await sessions.RevokeAsync(sessionId, "logout", cancellationToken);
+        connections.AbortWhere(caller.Id, c => c.User?.FindFirst(TokenClaims.SessionId)?.Value == sessionId);
+        await audit.RecordAsync(caller, AuditActions.Logout, "auth-session", sessionId, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    internal static async Task<SignInResponse> SignInAsync(UserRecord user, AuthSessionStore sessions, TokenService tokens, CancellationToken cancellationToken)
+    {
+        var (sessionId, refreshToken, refreshExpiresAt) = await sessions.CreateAsync(user.Id, cancellationToken);
+        var (token, expiresAt) = tokens.IssueForUser(user, sessionId);
+        return new SignInResponse(token, expiresAt, user.ToInfo(), refreshToken, refreshExpiresAt);
     }
 
     private static Ok<UserInfo> Me(ClaimsPrincipal principal)

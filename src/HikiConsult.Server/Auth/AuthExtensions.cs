@@ -14,6 +14,7 @@ public static class AuthExtensions
 {
     public const string LoginRateLimit = "login";
     public const string PairingRateLimit = "pairing";
+    public const string RefreshRateLimit = "refresh";
 
     /// <summary>Bearer tokens (header, or access_token on hub requests), roles, revocation checks, rate limits, audit.</summary>
     public static WebApplicationBuilder AddAuth(this WebApplicationBuilder builder)
@@ -25,14 +26,20 @@ public static class AuthExtensions
         services.AddSingleton<UserStore>();
         services.AddSingleton<DeviceStore>();
         services.AddSingleton<CredentialStatus>();
+        services.AddSingleton<AuthSessionStore>();
+        services.AddSingleton<LoginGuard>();
+        services.AddHostedService<CredentialRecheck>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, NotFoundForForbiddenHandler>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<SigningKeyProvider, IOptions<AuthOptions>>((o, keys, auth) =>
+            .Configure<SigningKeyProvider, IOptions<AuthOptions>, TimeProvider>((o, keys, auth, time) =>
             {
                 o.MapInboundClaims = false;
+
+                // The challenge names the error code only, never why (no "The token expired at …").
+                o.IncludeErrorDetails = false;
                 o.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = auth.Value.Issuer,
@@ -42,6 +49,14 @@ public static class AuthExtensions
                     NameClaimType = TokenClaims.Name,
                     RoleClaimType = TokenClaims.Role,
                     ClockSkew = TimeSpan.FromMinutes(1),
+
+                    // The server's clock, the one that issued the token (tests move it; 15-minute tokens need it).
+                    LifetimeValidator = (notBefore, expires, _, parameters) =>
+                    {
+                        var now = time.GetUtcNow().UtcDateTime;
+                        return (notBefore is null || notBefore.Value <= now + parameters.ClockSkew)
+                            && expires is not null && expires.Value > now - parameters.ClockSkew;
+                    },
                 };
                 o.Events = new JwtBearerEvents
                 {
@@ -59,12 +74,22 @@ public static class AuthExtensions
                     },
                     OnTokenValidated = async context =>
                     {
-                        var caller = Caller.From(context.Principal);
                         var status = context.HttpContext.RequestServices.GetRequiredService<CredentialStatus>();
-                        if (caller is null || !await status.IsActiveAsync(caller, context.HttpContext.RequestAborted))
+                        if (!await status.IsActiveAsync(context.Principal, context.HttpContext.RequestAborted))
                         {
                             context.Fail("The credential is no longer valid.");
                         }
+                    },
+                    OnChallenge = context =>
+                    {
+                        if (context.AuthenticateFailure is not null)
+                        {
+                            context.HandleResponse();
+                            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+                        }
+
+                        return Task.CompletedTask;
                     },
                 };
             });
@@ -79,6 +104,8 @@ public static class AuthExtensions
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = RateLimitProblems.OnRejectedAsync;
+            o.AddPolicy(RefreshRateLimit, context => PerAddress(context, limits.RefreshPermitLimit, limits.RateLimitWindow));
             o.AddPolicy(LoginRateLimit, context => PerAddress(context, limits.LoginPermitLimit, limits.RateLimitWindow));
             o.AddPolicy(PairingRateLimit, context => PerAddress(context, limits.PairingPermitLimit, limits.RateLimitWindow));
         });

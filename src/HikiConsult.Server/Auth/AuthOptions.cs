@@ -15,7 +15,25 @@ public sealed class AuthOptions
     /// </summary>
     public string? SigningKey { get; set; }
 
-    public TimeSpan StaffTokenLifetime { get; set; } = TimeSpan.FromHours(12);
+    /// <summary>Staff access tokens are short-lived; the console renews them with its refresh token before they expire.</summary>
+    public TimeSpan StaffTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long a sign-in can be renewed (refresh tokens rotate on each use; the family ends after this).</summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>How often open hub connections are checked against their account or device (revoked, disabled, role changed).</summary>
+    public TimeSpan CredentialRecheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Renewals per client address per minute.</summary>
+    public int RefreshPermitLimit { get; set; } = 60;
+
+    /// <summary>Failed sign-ins in a row that lock an account.</summary>
+    public int LockoutFailures { get; set; } = 5;
+
+    /// <summary>The first lockout; each further one in a row doubles it, up to <see cref="MaxLockout"/>.</summary>
+    public TimeSpan Lockout { get; set; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan MaxLockout { get; set; } = TimeSpan.FromHours(4);
 
     /// <summary>Device tokens live long (a robot should not need re-pairing) and are revoked explicitly.</summary>
     public TimeSpan DeviceTokenLifetime { get; set; } = TimeSpan.FromDays(365);

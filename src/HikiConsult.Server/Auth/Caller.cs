@@ -52,6 +52,9 @@ public static class TokenClaims
     public const string Role = "role";
     public const string ClientId = "client_id";
     public const string DeviceKind = "device_kind";
+
+    /// <summary>The sign-in session of a staff token; sign-out ends it.</summary>
+    public const string SessionId = "sid";
 }
 
 /// <summary>Authorization policy names.</summary>

@@ -11,12 +11,14 @@ public sealed class TokenService(SigningKeyProvider keys, IOptions<AuthOptions> 
 {
     private readonly JsonWebTokenHandler _handler = new();
 
-    public (string Token, DateTimeOffset ExpiresAt) IssueForUser(UserRecord user) =>
+    /// <summary>A staff access token of the sign-in session <paramref name="sessionId"/> (its <c>sid</c>, checked on every use).</summary>
+    public (string Token, DateTimeOffset ExpiresAt) IssueForUser(UserRecord user, string sessionId) =>
         Issue(options.Value.StaffTokenLifetime,
         [
             new Claim(TokenClaims.Subject, user.Id),
             new Claim(TokenClaims.Name, user.DisplayName),
             new Claim(TokenClaims.Role, user.Role),
+            new Claim(TokenClaims.SessionId, sessionId),
         ]);
 
     public (string Token, DateTimeOffset ExpiresAt) IssueForDevice(string deviceId, string clientId, string kind, string displayName) =>

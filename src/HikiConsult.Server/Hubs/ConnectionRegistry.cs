@@ -24,6 +24,24 @@ public sealed class ConnectionRegistry
 
     public int Count(string callerId) => _byCaller.TryGetValue(callerId, out var connections) ? connections.Count : 0;
 
+    /// <summary>Every connection on this node, for the periodic credential check.</summary>
+    public IReadOnlyList<HubCallerContext> Snapshot() => [.. _byCaller.Values.SelectMany(c => c.Values)];
+
+    /// <summary>Closes the caller's connections that match (e.g. those of one sign-in session).</summary>
+    public void AbortWhere(string callerId, Func<HubCallerContext, bool> match)
+    {
+        if (_byCaller.TryGetValue(callerId, out var connections))
+        {
+            foreach (var (id, context) in connections)
+            {
+                if (match(context) && connections.TryRemove(id, out _))
+                {
+                    context.Abort();
+                }
+            }
+        }
+    }
+
     /// <summary>Closes every connection of the caller on this node.</summary>
     public void AbortAll(string callerId)
     {

@@ -1,5 +1,6 @@
 using HikiConsult.Contracts;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace HikiConsult.Server.Hubs;
@@ -11,11 +12,16 @@ public static class HubExtensions
         var services = builder.Services;
         services.AddOptions<HubSettings>().BindConfiguration(HubSettings.SectionName);
         services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<PrincipalRateLimits>();
         services.AddSingleton<SessionHubFilter>();
         services.AddSingleton<SessionSubscriptions>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionSubscriptions>());
         services.AddSignalR(o => o.EnableDetailedErrors = false)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new SessionEventJsonConverter()));
+        // The JSON protocol with binding errors that name the argument (replaces the one AddJsonProtocol registered).
+        var json = services.Single(d => d.ServiceType == typeof(IHubProtocol) && d.ImplementationType == typeof(JsonHubProtocol));
+        services.Remove(json);
+        services.AddSingleton<IHubProtocol, NamedArgumentsHubProtocol>();
         services.AddSingleton<IHubActivator<CounselorHub>, HubActivator<CounselorHub>>();
         services.AddSingleton<IHubActivator<AvatarHub>, HubActivator<AvatarHub>>();
         services.AddOptions<HubOptions>()

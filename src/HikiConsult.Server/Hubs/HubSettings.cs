@@ -8,9 +8,18 @@ public sealed class HubSettings
     /// <summary>Largest message a client may send, in bytes (a connection that sends more is closed by SignalR).</summary>
     public long MaximumReceiveMessageSize { get; set; } = 64 * 1024;
 
-    /// <summary>Sends per second a connection may keep up.</summary>
+    /// <summary>Sends per second a principal (device or account, over all its connections) may keep up.</summary>
     public double SendPerSecond { get; set; } = 20;
 
-    /// <summary>Sends a connection may make at once before <see cref="SendPerSecond"/> applies.</summary>
+    /// <summary>Sends a principal may make at once before <see cref="SendPerSecond"/> applies.</summary>
     public int SendBurst { get; set; } = 40;
+
+    /// <summary>Joins per second a principal may keep up (each join reads history and writes an audit row).</summary>
+    public double JoinPerSecond { get; set; } = 2;
+
+    /// <summary>Joins a principal may make at once (a console opening its sessions after a reconnect).</summary>
+    public int JoinBurst { get; set; } = 30;
+
+    /// <summary>Hub connections one principal may hold at once (console tabs, a robot reconnecting).</summary>
+    public int MaxConnectionsPerPrincipal { get; set; } = 20;
 }

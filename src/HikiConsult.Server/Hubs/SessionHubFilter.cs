@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using HikiConsult.Contracts;
 using HikiConsult.Grains;
 using Microsoft.AspNetCore.SignalR;
@@ -6,20 +7,37 @@ using Microsoft.Extensions.Options;
 namespace HikiConsult.Server.Hubs;
 
 /// <summary>
-/// Around every hub call: a per-connection token bucket on <c>Send</c>, and errors turned into
-/// <see cref="HubException"/>s with a readable reason (the connection stays open). Unexpected errors are
-/// logged by type and method, never with arguments (they carry message bodies).
+/// Around every hub call: argument bounds, per-principal limits on <c>Send</c> and <c>JoinSession</c> and on open
+/// connections (<see cref="PrincipalRateLimits"/>), and errors turned into <see cref="HubException"/>s with a readable
+/// reason (the connection stays open). Unexpected errors are logged by type and method, never with arguments (they
+/// carry message bodies).
 /// </summary>
-public sealed partial class SessionHubFilter(IOptions<HubSettings> settings, TimeProvider time, ILogger<SessionHubFilter> logger) : IHubFilter
+public sealed partial class SessionHubFilter(
+    IOptions<HubSettings> settings, PrincipalRateLimits limits, Audit.AuditLog audit, ILogger<SessionHubFilter> logger) : IHubFilter
 {
-    private const string BucketKey = "hikiconsult.send-bucket";
+    private const string ConnectionLeaseKey = "hikiconsult.connection-lease";
 
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        if (invocationContext.HubMethodName == HubMethods.Send && !TakeSendPermit(invocationContext.Context))
+        HubArgumentRules.Check(invocationContext);
+        var principal = PrincipalOf(invocationContext.Context);
+        if (invocationContext.HubMethodName == HubMethods.Send)
         {
-            throw new HubException(
-                $"Too many messages: at most {settings.Value.SendPerSecond:0.#} per second. Wait a moment, then resend with the same clientMsgId.");
+            using var lease = limits.Sends.AttemptAcquire(principal);
+            if (!lease.IsAcquired)
+            {
+                throw new HubException(
+                    $"Too many messages: at most {settings.Value.SendPerSecond:0.#} per second for each device or account. Wait {RetryAfter(lease)} s, then resend with the same clientMsgId.");
+            }
+        }
+        else if (invocationContext.HubMethodName == HubMethods.JoinSession)
+        {
+            using var lease = limits.Joins.AttemptAcquire(principal);
+            if (!lease.IsAcquired)
+            {
+                throw new HubException(
+                    $"Too many joins: at most {settings.Value.JoinPerSecond:0.#} per second for each device or account. Wait {RetryAfter(lease)} s, then join again.");
+            }
         }
 
         try
@@ -28,10 +46,20 @@ public sealed partial class SessionHubFilter(IOptions<HubSettings> settings, Tim
         }
         catch (SessionRuleException ex)
         {
+            if (ex.Kind == SessionRuleKind.NotFound)
+            {
+                await AuditDeniedAsync(invocationContext);
+            }
+
             throw new HubException(ex.Kind == SessionRuleKind.NotFound ? SessionHub.SessionNotFound : ex.Message);
         }
-        catch (HubException)
+        catch (HubException ex)
         {
+            if (ex.Message is SessionHub.SessionNotFound or CounselorHub.AlertNotFound)
+            {
+                await AuditDeniedAsync(invocationContext);
+            }
+
             throw;
         }
         catch (OperationCanceledException) when (invocationContext.Context.ConnectionAborted.IsCancellationRequested)
@@ -45,52 +73,68 @@ public sealed partial class SessionHubFilter(IOptions<HubSettings> settings, Tim
         }
     }
 
-    private bool TakeSendPermit(HubCallerContext context)
+    /// <summary>Refuses a connection beyond <see cref="HubSettings.MaxConnectionsPerPrincipal"/> for its token's principal.</summary>
+    public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
-        TokenBucket bucket;
-        lock (context.Items)
+        var lease = limits.Connections.AttemptAcquire(PrincipalOf(context.Context));
+        if (!lease.IsAcquired)
         {
-            if (!context.Items.TryGetValue(BucketKey, out var value) || value is not TokenBucket existing)
-            {
-                existing = new TokenBucket(settings.Value.SendBurst, settings.Value.SendPerSecond, time.GetUtcNow());
-                context.Items[BucketKey] = existing;
-            }
-
-            bucket = existing;
+            lease.Dispose();
+            throw new HubException($"Too many connections: at most {settings.Value.MaxConnectionsPerPrincipal} for each device or account.");
         }
 
-        return bucket.TryTake(time.GetUtcNow());
+        lock (context.Context.Items)
+        {
+            context.Context.Items[ConnectionLeaseKey] = lease;
+        }
+
+        try
+        {
+            await next(context);
+        }
+        catch
+        {
+            Release(context.Context);
+            throw;
+        }
     }
+
+    /// <summary>The place is freed first: a new connection may come while the old one's leaves are still being written.</summary>
+    public Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+    {
+        Release(context.Context);
+        return next(context, exception);
+    }
+
+    private static void Release(HubCallerContext context)
+    {
+        RateLimitLease? lease;
+        lock (context.Items)
+        {
+            lease = context.Items.Remove(ConnectionLeaseKey, out var value) ? value as RateLimitLease : null;
+        }
+
+        lease?.Dispose();
+    }
+
+    /// <summary>A "not found" a caller got: audited like a REST 404 (the target is the call's id argument).</summary>
+    private async Task AuditDeniedAsync(HubInvocationContext invocation)
+    {
+        if (Auth.Caller.From(invocation.Context.User) is not { } caller)
+        {
+            return;
+        }
+
+        var target = invocation.HubMethodArguments.Count > 0 && invocation.HubMethodArguments[0] is string id && id.Length <= InputLimits.MaxId
+            && TextRules.Problem(id, multiline: false) is null ? id : "-";
+        await audit.RecordAsync(caller, Audit.AuditActions.Denied, $"hub {invocation.HubMethodName}", target, CancellationToken.None);
+    }
+
+    private static string PrincipalOf(HubCallerContext context) => context.User?.FindFirst(Auth.TokenClaims.Subject)?.Value ?? context.ConnectionId;
+
+    private static int RetryAfter(RateLimitLease lease) =>
+        lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
 
     [LoggerMessage(1, LogLevel.Error, "Hub method {Method} failed with {ExceptionType} at {StackTrace}")]
     private static partial void CallFailed(ILogger logger, string method, string exceptionType, string? stackTrace);
-
-    /// <summary>Refills continuously at <c>perSecond</c> up to <c>capacity</c>.</summary>
-    private sealed class TokenBucket(int capacity, double perSecond, DateTimeOffset now)
-    {
-        private readonly Lock _lock = new();
-        private double _tokens = capacity;
-        private DateTimeOffset _last = now;
-
-        public bool TryTake(DateTimeOffset at)
-        {
-            lock (_lock)
-            {
-                var elapsed = (at - _last).TotalSeconds;
-                if (elapsed > 0)
-                {
-                    _tokens = Math.Min(capacity, _tokens + (elapsed * perSecond));
-                    _last = at;
-                }
-
-                if (_tokens < 1)
-                {
-                    return false;
-                }
-
-                _tokens -= 1;
-                return true;
-            }
-        }
-    }
 }

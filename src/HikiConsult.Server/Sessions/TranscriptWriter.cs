@@ -16,7 +16,7 @@ internal static class TranscriptWriter
         var text = new StringBuilder();
         text.AppendLine("HikiConsult session transcript");
         text.AppendLine(CultureInfo.InvariantCulture, $"Session: {session.Id}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Client: {session.ClientId}{(client is null ? "" : $" ({client.Alias})")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Client: {session.ClientId}{(client is null ? "" : $" ({TranscriptText.OneLine(client.Alias)})")}");
         text.AppendLine(CultureInfo.InvariantCulture, $"State: {session.State}{(session.FamilyOnly ? " (family session)" : "")}");
         if (session.ScheduledAt is { } scheduled)
         {
@@ -45,7 +45,8 @@ internal static class TranscriptWriter
                 : $"Closing note{(record.ClosedBy is null ? "" : $" (by {record.ClosedBy})")}:");
             if (record.ClosingNote is not null)
             {
-                text.AppendLine(record.ClosingNote);
+                // Every line of the note marked, as a message's further lines are.
+                text.Append(TranscriptText.Continuation).AppendLine(TranscriptText.MultiLine(record.ClosingNote));
             }
         }
 
@@ -54,18 +55,18 @@ internal static class TranscriptWriter
 
     private static string Describe(SessionEventDto e)
     {
-        var who = $"{e.Sender.DisplayName} ({e.Sender.Role})";
+        var who = $"{TranscriptText.OneLine(e.Sender.DisplayName)} ({TranscriptText.OneLine(e.Sender.Role)})";
         var body = e.Body;
         return e.Kind switch
         {
-            EventKinds.Text => $"{who}: {Str(body, "text")}",
-            EventKinds.Speak => $"{who} via avatar says: {Str(body, "text")}",
-            EventKinds.Expression => $"{who} sets expression {Str(body, "name")} ({Num(body, "weight")})",
-            EventKinds.Gesture => $"{who} gestures {Str(body, "name")}",
-            EventKinds.Gaze => $"{who} gazes {Str(body, "target")}",
-            EventKinds.Signal => $"{who} signals {Str(body, "name")} = {Raw(body, "value")}",
+            EventKinds.Text => $"{who}: {TranscriptText.MultiLine(Str(body, "text"))}",
+            EventKinds.Speak => $"{who} via avatar says: {TranscriptText.MultiLine(Str(body, "text"))}",
+            EventKinds.Expression => $"{who} sets expression {Line(body, "name")} ({Num(body, "weight")})",
+            EventKinds.Gesture => $"{who} gestures {Line(body, "name")}",
+            EventKinds.Gaze => $"{who} gazes {Line(body, "target")}",
+            EventKinds.Signal => $"{who} signals {Line(body, "name")} = {TranscriptText.OneLine(Raw(body, "value"))}",
             EventKinds.System => System(body),
-            _ => $"{who}: {e.Kind}",
+            _ => $"{who}: {TranscriptText.OneLine(e.Kind)}",
         };
     }
 
@@ -74,7 +75,7 @@ internal static class TranscriptWriter
         var action = Str(body, "action");
         if (action is SystemEvents.Joined or SystemEvents.Left && body.TryGetProperty("participant", out var p))
         {
-            return $"[{action}] {Str(p, "displayName")} ({Str(p, "role")})";
+            return $"[{action}] {TranscriptText.OneLine(Str(p, "displayName"))} ({Str(p, "role")})";
         }
 
         return action == SystemEvents.State ? $"[state] {Str(body, "state")}" : $"[{action}]";
@@ -82,6 +83,9 @@ internal static class TranscriptWriter
 
     private static string Str(JsonElement body, string property) =>
         body.ValueKind == JsonValueKind.Object && body.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+
+    /// <summary>Names and values that are not message text stay on their line.</summary>
+    private static string Line(JsonElement body, string property) => TranscriptText.OneLine(Str(body, property));
 
     private static string Num(JsonElement body, string property) =>
         body.ValueKind == JsonValueKind.Object && body.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.Number

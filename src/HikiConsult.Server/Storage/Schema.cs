@@ -74,5 +74,32 @@ internal static class Schema
             target_type TEXT NOT NULL,
             target_id TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_audit_target ON audit_log (target_type, target_id);
+        CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+        -- One row per staff sign-in (the sid of its access tokens); refresh tokens by hash, each used once.
+        CREATE TABLE IF NOT EXISTS auth_sessions (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            revoked_at INTEGER NULL,
+            revoked_reason TEXT NULL);
+        CREATE INDEX IF NOT EXISTS ix_auth_sessions_user ON auth_sessions (user_id);
+        CREATE TABLE IF NOT EXISTS refresh_tokens (
+            token_hash TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            issued_at INTEGER NOT NULL,
+            used_at INTEGER NULL);
+        CREATE INDEX IF NOT EXISTS ix_refresh_tokens_session ON refresh_tokens (session_id);
+
+        -- Failed sign-ins per account, for the lockout; reset by a successful one.
+        CREATE TABLE IF NOT EXISTS login_failures (
+            username TEXT PRIMARY KEY COLLATE NOCASE,
+            failures INTEGER NOT NULL,
+            lockouts INTEGER NOT NULL,
+            locked_until INTEGER NULL);
         """;
 }
