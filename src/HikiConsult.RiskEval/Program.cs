@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Globalization;
+using HikiConsult.Domain.Risk;
+using HikiConsult.Domain.Risk.Evaluation;
+
+// dotnet run --project src/HikiConsult.RiskEval [-c Release] -- [--part dev|test|both] [--no-list] [--bench [seconds]] [--corpus DIR]
+var part = "both";
+var list = true;
+double? benchSeconds = null;
+var folder = RiskCorpus.DefaultFolder;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--part": part = args[++i]; break;
+        case "--no-list": list = false; break;
+        case "--corpus": folder = args[++i]; break;
+        case "--bench":
+            benchSeconds = i + 1 < args.Length && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var s) ? s : 5;
+            if (i + 1 < args.Length && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out _)) i++;
+            break;
+        default:
+            Console.Error.WriteLine($"unknown option {args[i]}");
+            return 2;
+    }
+}
+
+var parts = part == "both" ? new[] { RiskCorpus.Dev, RiskCorpus.Test } : [part];
+Console.WriteLine("Risk detector evaluation (decision support, not a diagnosis; messages written by the project).");
+Console.WriteLine();
+foreach (var p in parts)
+{
+    var entries = RiskCorpus.LoadPart(folder, p);
+    Console.WriteLine(RiskEvaluation.Format(RiskEvaluation.Evaluate(RiskDetector.Default, entries, p), list));
+    Console.WriteLine("Keyword lexicons alone, same part:");
+    Console.WriteLine(RiskEvaluation.Format(RiskEvaluation.Evaluate(RiskDetector.LexiconOnly, entries, p + " (lexicon only)"), listErrors: false));
+}
+
+if (benchSeconds is { } seconds)
+{
+    var texts = parts.SelectMany(p => RiskCorpus.LoadPart(folder, p)).Select(e => e.Text).ToArray();
+    Console.WriteLine($"Cost per message over {texts.Length} corpus messages, {seconds:0.#} s per detector after a warm-up, one thread:");
+    Console.WriteLine("| detector | messages/s | µs/message (mean) | allocated bytes/message |");
+    Console.WriteLine("| --- | ---: | ---: | ---: |");
+    foreach (var (name, detector) in new[] { ("keyword lexicons (before)", RiskDetector.LexiconOnly), ("lexicons + concepts (now)", RiskDetector.Default) })
+    {
+        foreach (var t in texts) detector.Detect(t);
+        var count = 0L;
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed.TotalSeconds < seconds)
+        {
+            foreach (var t in texts) detector.Detect(t);
+            count += texts.Length;
+        }
+        watch.Stop();
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {name} | {count / watch.Elapsed.TotalSeconds:N0} | {watch.Elapsed.TotalMicroseconds / count:0.0} | {allocated / count:N0} |"));
+    }
+}
+return 0;
