@@ -109,8 +109,11 @@ public sealed class RiskDetector
             }
         }
         var conceptHits = new List<Hit>();
+        var latinLanguage = LatinLanguage(analysis, languageHint);
         foreach (var matcher in _concepts)
         {
+            // English and Dutch share a script and a few words ("suicide"): only the language the message is written in reads it.
+            if (matcher.ReadsWords && latinLanguage is not null && matcher.Language != latinLanguage) continue;
             foreach (var c in matcher.Find(analysis))
             {
                 conceptHits.Add(new Hit(c.Start, c.End, c.Pattern.Category, c.Language, c.Pattern.Id, c.Pattern.Level,
@@ -152,6 +155,26 @@ public sealed class RiskDetector
     }
 
     private const string Lexicon = "lexicon";
+
+    // Frequent function words that tell English from Dutch in a short message.
+    private static readonly FrozenSet<string> s_englishWords = FrozenSet.ToFrozenSet(
+        ["i", "the", "to", "and", "a", "is", "it", "my", "me", "you", "not", "of", "i'm", "im", "don't", "dont", "this", "that", "be", "want", "have", "just", "so"], StringComparer.Ordinal);
+    private static readonly FrozenSet<string> s_dutchWords = FrozenSet.ToFrozenSet(
+        ["ik", "de", "het", "een", "en", "niet", "is", "mijn", "me", "je", "dat", "van", "wil", "zou", "ben", "heb", "maar", "er", "meer", "mezelf", "om", "te", "voor", "gewoon"], StringComparer.Ordinal);
+
+    /// <summary>"en" or "nl" when the message's Latin-script words are clearly one of them, else the hint if it is one, else null (both read).</summary>
+    private static string? LatinLanguage(MessageAnalysis analysis, string? hint)
+    {
+        int en = 0, nl = 0;
+        foreach (var t in analysis.Tokens)
+        {
+            if (s_englishWords.Contains(t.Word)) en++;
+            if (s_dutchWords.Contains(t.Word)) nl++;
+        }
+        if (en > nl) return "en";
+        if (nl > en) return "nl";
+        return hint is "en" or "nl" ? hint : null;
+    }
 
     private static RiskMatch ToMatch(NormalizedText normalized, Hit h)
     {

@@ -27,6 +27,7 @@ internal sealed class ConceptMatcher
     private readonly CompiledTerm[] _past;
     private readonly CompiledTerm[] _denial;
     private readonly CompiledTerm[] _firstPersonTerms;
+    private readonly FrozenSet<string> _subjectIntroducers;
 
     public ConceptMatcher(ConceptRules rules)
     {
@@ -51,9 +52,13 @@ internal sealed class ConceptMatcher
         _past = Compile(rules.Cancel.Past);
         _denial = Compile(rules.Cancel.Denial);
         _firstPersonTerms = Compile(rules.FirstPerson);
+        _subjectIntroducers = rules.SubjectIntroducers.Select(Fold).ToFrozenSet(StringComparer.Ordinal);
     }
 
     public string Language => _rules.Language;
+
+    /// <summary>Whether the rules read Latin-script words (English, Dutch) rather than folded characters.</summary>
+    public bool ReadsWords => _words;
 
     /// <summary>Every pattern that fired, cancelled or not, in folded-text positions.</summary>
     public List<ConceptHit> Find(MessageAnalysis m)
@@ -75,7 +80,7 @@ internal sealed class ConceptMatcher
                 var all = true;
                 for (var k = 0; k < concepts.Length && all; k++)
                 {
-                    var inSentence = HitsOf(concepts[k]).FirstOrDefault(h => h.Sentence == sentence && !Overlaps(h, chosen, k));
+                    var inSentence = HitsOf(concepts[k]).FirstOrDefault(h => h.Sentence == sentence && !SameWords(h, chosen, k));
                     if (inSentence.End == 0) all = false;
                     else chosen[k] = inSentence;
                 }
@@ -89,19 +94,20 @@ internal sealed class ConceptMatcher
         return result;
     }
 
-    /// <summary>The reason and cue that cancel a lexicon hit in this language's terms (negation is the lexicon's own).</summary>
+    /// <summary>The reason and cue that cancel a lexicon hit by this language's rules (after the lexicon's own negation).</summary>
     public (string? Reason, string? Cue) CancellationOf(MessageAnalysis m, int start, int end)
     {
         var ctx = new Context(m, _words ? m.Stems(_rules.Language) : [], _words ? m.Clauses(_clauseStarters) : []);
         var span = SpanOf(ctx, start, end);
-        return ContextCancellation(ctx, [span]);
+        return Cancellation(ctx, [span]);
     }
 
-    private static bool Overlaps(Span h, Span[] chosen, int count)
+    /// <summary>Two concepts of a pattern may not be read from the same words (gapped terms may still overlap).</summary>
+    private static bool SameWords(Span h, Span[] chosen, int count)
     {
         for (var i = 0; i < count; i++)
         {
-            if (h.Start < chosen[i].End && chosen[i].Start < h.End) return true;
+            if (h.Start == chosen[i].Start) return true;
         }
         return false;
     }
@@ -149,7 +155,10 @@ internal sealed class ConceptMatcher
             }
             foreach (var cue in FindAll(ctx, _thirdPerson))
             {
-                if (cue.Sentence == sentence && clauses.Contains(ctx.TokenClause[cue.FirstUnit])) return m.Text[cue.Start..cue.End];
+                // Only as a subject: at the start of its clause or after a reporting verb ("said he", "tell my mum" is not).
+                var subject = cue.FirstUnit == 0 || ctx.TokenClause[cue.FirstUnit - 1] != ctx.TokenClause[cue.FirstUnit]
+                    || _subjectIntroducers.Contains(m.Tokens[cue.FirstUnit - 1].Word);
+                if (subject && cue.Sentence == sentence && clauses.Contains(ctx.TokenClause[cue.FirstUnit])) return m.Text[cue.Start..cue.End];
             }
             return null;
         }
@@ -187,6 +196,7 @@ internal sealed class ConceptMatcher
         if (_words)
         {
             var clause = ctx.TokenClause[hit.FirstUnit];
+            if (hit.GapNegator >= 0) return m.Tokens[hit.GapNegator].Word;
             var seen = 0;
             for (var i = hit.FirstUnit - 1; i >= 0 && seen < _rules.NegationWindow; i--)
             {
@@ -227,12 +237,12 @@ internal sealed class ConceptMatcher
     private Span SpanOf(Context ctx, int start, int end)
     {
         var m = ctx.M;
-        if (!_words) return new Span(start, end, m.Sentence[start], start, end);
+        if (!_words) return new Span(start, end, m.Sentence[start], start, end, -1);
         var first = m.Tokens.FindIndex(t => t.End > start);
         var last = m.Tokens.FindLastIndex(t => t.Start < end);
         if (first < 0) first = 0;
         if (last < first) last = first;
-        return new Span(start, end, m.Sentence[start], first, last + 1);
+        return new Span(start, end, m.Sentence[start], first, last + 1, -1);
     }
 
     // ---------------- term matching ----------------
@@ -251,7 +261,7 @@ internal sealed class ConceptMatcher
                     var end = MatchWords(ctx, term, 0, i);
                     if (end > 0)
                     {
-                        result.Add(new Span(m.Tokens[i].Start, m.Tokens[end - 1].End, m.Tokens[i].Sentence, i, end));
+                        result.Add(new Span(m.Tokens[i].Start, m.Tokens[end - 1].End, m.Tokens[i].Sentence, i, end, GapNegator(ctx, term, i, end)));
                         break;
                     }
                 }
@@ -265,7 +275,7 @@ internal sealed class ConceptMatcher
                 var end = MatchChars(ctx, term, p);
                 if (end > 0)
                 {
-                    result.Add(new Span(p, end, m.Sentence[p], p, end));
+                    result.Add(new Span(p, end, m.Sentence[p], p, end, -1));
                     break;
                 }
             }
@@ -273,15 +283,29 @@ internal sealed class ConceptMatcher
         return result;
     }
 
+    /// <summary>A negator inside the span that none of the term's own words accounts for: it sat in a gap ("mezelf nooit van kant").</summary>
+    private int GapNegator(Context ctx, CompiledTerm term, int start, int end)
+    {
+        for (var i = start; i < end; i++)
+        {
+            if (!_negatorStems.Contains(ctx.Stems[i])) continue;
+            var word = ctx.M.Tokens[i].Word;
+            if (!term.Elements.Any(e => e.Words.Any(a => a.Any(w => w.Matches(word, ctx.Stems[i]))))) return i;
+        }
+        return -1;
+    }
+
     /// <summary>Token index after the term when element <paramref name="e"/> onwards matches from token <paramref name="i"/>; 0 if not.</summary>
     private int MatchWords(Context ctx, CompiledTerm term, int e, int i)
     {
         var tokens = ctx.M.Tokens;
-        if (i >= tokens.Count || !term.Elements[e].MatchesWord(tokens[i].Word, ctx.Stems[i])) return 0;
-        if (e + 1 == term.Elements.Length) return i + 1;
+        if (i >= tokens.Count) return 0;
+        var after = term.Elements[e].MatchWords(tokens, ctx.Stems, i);
+        if (after == 0) return 0;
+        if (e + 1 == term.Elements.Length) return after;
         var next = term.Elements[e + 1];
         var maxSkip = next.GapBefore ? _rules.MaxGapWords : 0;
-        for (var j = i + 1; j <= i + 1 + maxSkip && j < tokens.Count; j++)
+        for (var j = after; j <= after + maxSkip && j < tokens.Count; j++)
         {
             if (tokens[j].Sentence != tokens[i].Sentence) break;
             var end = MatchWords(ctx, term, e + 1, j);
@@ -332,13 +356,14 @@ internal sealed class ConceptMatcher
             var alternatives = raw.Split('|', StringSplitOptions.RemoveEmptyEntries);
             if (_words)
             {
-                var stems = alternatives.Where(a => !a.EndsWith('*')).Select(a => Stem(Fold(a))).ToFrozenSet(StringComparer.Ordinal);
-                var prefixes = alternatives.Where(a => a.EndsWith('*')).Select(a => Fold(a[..^1])).ToArray();
-                elements.Add(new Element(gap, stems, prefixes, []));
+                // "do_not" is an alternative of two words in a row.
+                elements.Add(new Element(gap, [.. alternatives.Select(a => a.Split('_', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(w => w.EndsWith('*') ? new WordTest(null, Fold(w[..^1])) : new WordTest(Stem(Fold(w)), null)).ToArray())
+                    .OrderByDescending(a => a.Length)], []));
             }
             else
             {
-                elements.Add(new Element(gap, FrozenSet<string>.Empty, [], [.. alternatives.Select(Fold).OrderByDescending(a => a.Length)]));
+                elements.Add(new Element(gap, [], [.. alternatives.Select(a => Fold(a.Replace('_', ' '))).OrderByDescending(a => a.Length)]));
             }
             gap = false;
         }
@@ -355,30 +380,41 @@ internal sealed class ConceptMatcher
 
     private sealed record CompiledTerm(string Source, Element[] Elements);
 
-    private sealed record Element(bool GapBefore, FrozenSet<string> Stems, string[] Prefixes, string[] Texts)
+    private sealed record WordTest(string? Stem, string? Prefix)
     {
-        public bool MatchesWord(string word, string stem)
+        public bool Matches(string word, string stem) => Stem is not null ? Stem == stem : word.StartsWith(Prefix!, StringComparison.Ordinal);
+    }
+
+    private sealed record Element(bool GapBefore, WordTest[][] Words, string[] Texts)
+    {
+        /// <summary>Token index after the longest alternative matching at token <paramref name="i"/>; 0 if none.</summary>
+        public int MatchWords(IReadOnlyList<MessageAnalysis.Token> tokens, string[] stems, int i)
         {
-            if (Stems.Contains(stem)) return true;
-            foreach (var p in Prefixes)
+            foreach (var alternative in Words)
             {
-                if (word.StartsWith(p, StringComparison.Ordinal)) return true;
+                if (i + alternative.Length > tokens.Count) continue;
+                var ok = true;
+                for (var k = 0; k < alternative.Length && ok; k++)
+                {
+                    ok = tokens[i + k].Sentence == tokens[i].Sentence && alternative[k].Matches(tokens[i + k].Word, stems[i + k]);
+                }
+                if (ok) return i + alternative.Length;
             }
-            return false;
+            return 0;
         }
 
         public int MatchAt(string s, int p)
         {
             foreach (var t in Texts)
             {
-                if (string.CompareOrdinal(s, p, t, 0, t.Length) == 0 && p + t.Length <= s.Length) return t.Length;
+                if (p + t.Length <= s.Length && string.CompareOrdinal(s, p, t, 0, t.Length) == 0) return t.Length;
             }
             return 0;
         }
     }
 
-    /// <summary>A match in folded text: characters [Start, End), its sentence, and its units (tokens or characters).</summary>
-    internal readonly record struct Span(int Start, int End, int Sentence, int FirstUnit, int EndUnit);
+    /// <summary>A match in folded text: characters [Start, End), its sentence, its units (tokens or characters), and a negator token found in one of its gaps (-1 if none).</summary>
+    internal readonly record struct Span(int Start, int End, int Sentence, int FirstUnit, int EndUnit, int GapNegator);
 }
 
 /// <summary>A concept pattern that fired, in folded-text positions; <see cref="Reason"/> set when it is cancelled.</summary>

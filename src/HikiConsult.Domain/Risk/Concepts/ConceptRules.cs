@@ -44,6 +44,9 @@ public sealed record ConceptRules
 
     public IReadOnlyList<string> FirstPerson { get; init; } = [];
 
+    /// <summary>Words after which a third-person cue is a subject ("said he", "that she"); otherwise only at a clause start.</summary>
+    public IReadOnlyList<string> SubjectIntroducers { get; init; } = [];
+
     public CancelCues Cancel { get; init; } = new();
 
     public string? Note { get; init; }

@@ -36,7 +36,15 @@ internal sealed class MessageAnalysis
                 tokens.Add(new Token(s[i..e], i, e, sentence, clause));
             }
         }
-        Tokens = tokens;
+        // A fragment of one to three words ("I'm done.", "on living too") belongs to the sentence before it.
+        var merged = new int[sentence + 1];
+        for (var k = 1; k <= sentence; k++)
+        {
+            var words = tokens.Count(t => t.Sentence == k);
+            merged[k] = words is > 0 and < 4 ? merged[k - 1] : k;
+        }
+        for (var i = 0; i < s.Length; i++) Sentence[i] = merged[Sentence[i]];
+        Tokens = [.. tokens.Select(t => t with { Sentence = merged[t.Sentence] })];
         SentenceCount = sentence + 1;
     }
 
