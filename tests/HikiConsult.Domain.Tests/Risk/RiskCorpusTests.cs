@@ -21,11 +21,14 @@ public sealed class RiskCorpusTests
     }
 
     [Fact]
-    public void Each_message_is_in_the_part_its_id_hash_decides()
+    public void Each_message_is_in_the_part_its_id_decides()
     {
-        Assert.All(Dev, e => Assert.Equal(RiskCorpus.Dev, RiskCorpus.PartOf(e.Id)));
-        Assert.All(Test, e => Assert.Equal(RiskCorpus.Test, RiskCorpus.PartOf(e.Id)));
+        Assert.All(Dev, e => Assert.Equal(RiskCorpus.Dev, RiskCorpus.PartOf(e)));
+        Assert.All(Test, e => Assert.Equal(RiskCorpus.Test, RiskCorpus.PartOf(e)));
         Assert.All(All, e => Assert.StartsWith(e.Language + "-", e.Id, StringComparison.Ordinal));
+        // Retired messages are exactly the series 1 ids the hash had put in the test part.
+        Assert.All(Dev.Where(e => e.RetiredFromTest is not null), e => Assert.Equal(RiskCorpus.Test, RiskCorpus.HashPart(e.Id)));
+        Assert.All(Dev.Where(e => e.RetiredFromTest is null), e => Assert.Equal(RiskCorpus.Dev, RiskCorpus.HashPart(e.Id)));
     }
 
     [Fact]

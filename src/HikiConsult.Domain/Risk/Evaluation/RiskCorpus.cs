@@ -19,7 +19,8 @@ public enum CorpusCategory
 
 /// <summary>
 /// One labelled message of the evaluation corpus (Risk/Evaluation/Corpus, see its README): written by the project,
-/// never from a real person. <see cref="HardNegative"/> names the kind of look-alike a non-risk message is.
+/// never from a real person. <see cref="HardNegative"/> names the kind of look-alike a non-risk message is;
+/// <see cref="RetiredFromTest"/> marks a message of a test part that was run, read and moved to dev ("v1").
 /// </summary>
 public sealed record RiskCorpusEntry(
     string Id,
@@ -28,7 +29,8 @@ public sealed record RiskCorpusEntry(
     RiskLevel Level,
     CorpusCategory? Category = null,
     string? HardNegative = null,
-    string? Source = null)
+    string? Source = null,
+    string? RetiredFromTest = null)
 {
     public bool IsRisk => Level != RiskLevel.None;
 }
@@ -42,11 +44,25 @@ public static class RiskCorpus
     /// <summary>Share of ids, in percent, that go to the test part.</summary>
     public const int TestPercent = 35;
 
+    /// <summary>Ids of the current test series ("en-t2-0001"): written in one go before any tuning on them, all test.</summary>
+    public const string TestSeriesMarker = "-t2-";
+
     /// <summary>
-    /// The part fixed by the id alone: the first four bytes of SHA-256(UTF-8 id), big-endian, modulo 100; below
-    /// <see cref="TestPercent"/> is test. Tuning reads only the dev part; the test part is only ever run.
+    /// The part of a message. Series 1 ids ("en-0001") were split by hash: the first four bytes of SHA-256(UTF-8
+    /// id), big-endian, modulo 100, below <see cref="TestPercent"/> being test; that test part was run once, then
+    /// read, so its messages are retired to dev (<see cref="RiskCorpusEntry.RetiredFromTest"/>). Series 2 ids are
+    /// test. Tuning reads only the dev part; the test part is only ever run.
     /// </summary>
-    public static string PartOf(string id)
+    public static string PartOf(RiskCorpusEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Id.Contains(TestSeriesMarker, StringComparison.Ordinal)) return Test;
+        if (entry.RetiredFromTest is not null) return Dev;
+        return HashPart(entry.Id);
+    }
+
+    /// <summary>The series 1 split by id hash.</summary>
+    public static string HashPart(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(id));
