@@ -137,8 +137,9 @@ public sealed class RiskDetector
                 if (!(c.Start < h.End && h.Start < c.End)) continue;
                 if (h.Pattern == Lexicon && (h.Reason is null) == (c.Reason is null))
                 {
-                    // The same words, read both ways: keep the phrase as evidence, the concept pattern as the why.
-                    hits[i] = h with { Pattern = c.Pattern, Level = (RiskLevel)Math.Max((int)h.Level, (int)c.Level) };
+                    // The same words, read both ways: keep the phrase as evidence, the concept pattern (more specific
+                    // than the phrase's category) as the why and the level.
+                    hits[i] = h with { Pattern = c.Pattern, Level = c.Level };
                     merged = true;
                     break;
                 }
