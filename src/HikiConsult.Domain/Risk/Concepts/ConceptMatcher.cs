@@ -64,7 +64,8 @@ internal sealed class ConceptMatcher
     public List<ConceptHit> Find(MessageAnalysis m)
     {
         var result = new List<ConceptHit>();
-        if (_words && m.Tokens.Count == 0) return result;
+        // Rules for one script have nothing to read in the other: most messages are in one script only.
+        if (_words ? m.Tokens.Count == 0 : !m.HasNonLatinLetters) return result;
         var ctx = new Context(m, _words ? m.Stems(_rules.Language) : [], _words ? m.Clauses(_clauseStarters) : []);
         // Hits per concept, found lazily: most messages have none of the first concept a pattern needs.
         var hits = new List<Span>?[_concepts.Length];

@@ -27,6 +27,7 @@ internal sealed class MessageAnalysis
                 continue;
             }
             if (IsClauseMark(c)) clause++;
+            if (c >= '\u0250' && char.IsLetter(c)) HasNonLatinLetters = true;
             Sentence[i] = sentence;
             Clause[i] = clause;
             if (RiskDetector.IsWordStart(s, i))
@@ -49,6 +50,9 @@ internal sealed class MessageAnalysis
     }
 
     public NormalizedText Normalized { get; }
+
+    /// <summary>Whether any letter outside the Latin script occurs (kana, kanji...): only then do character rules run.</summary>
+    public bool HasNonLatinLetters { get; }
     public string Text { get; }
 
     /// <summary>Sentence and clause index of each folded character.</summary>
