@@ -28,6 +28,19 @@ for (var i = 0; i < args.Length; i++)
 var parts = part == "both" ? new[] { RiskCorpus.Dev, RiskCorpus.Test } : [part];
 Console.WriteLine("Risk detector evaluation (decision support, not a diagnosis; messages written by the project).");
 Console.WriteLine();
+Console.WriteLine("| part | language | messages | risk | paraphrases (no lexicon phrase) | hard negatives | ordinary |");
+Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+foreach (var p in parts)
+{
+    foreach (var g in RiskCorpus.LoadPart(folder, p).GroupBy(e => e.Language).OrderBy(g => g.Key, StringComparer.Ordinal))
+    {
+        var risk = g.Where(e => e.IsRisk).ToArray();
+        var paraphrases = risk.Count(e => RiskDetector.LexiconOnly.Inspect(e.Text).Count == 0);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {p} | {g.Key} | {g.Count()} | {risk.Length} | {paraphrases} ({(double)paraphrases / risk.Length:P0}) | {g.Count(e => e.HardNegative is not null)} | {g.Count(e => !e.IsRisk && e.HardNegative is null)} |"));
+    }
+}
+Console.WriteLine();
 foreach (var p in parts)
 {
     var entries = RiskCorpus.LoadPart(folder, p);
