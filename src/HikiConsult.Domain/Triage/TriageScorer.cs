@@ -206,7 +206,7 @@ public static class TriageScorer
     /// <summary>
     /// Writing less is a trend when the client writes less per attended session, or misses sessions in a row; fewer
     /// messages per week with neither is one missed or cancelled session after a stable record, and does not count.
-    /// Without per-session counts (null) the weekly fall is all there is to go on.
+    /// Without enough attended sessions to compare, the weekly fall is all there is to go on (a client gone silent).
     /// </summary>
     private static void FallingEngagement(ClientTriageInputs inputs, TriageWeights w, List<TriageReason> other)
     {
@@ -219,8 +219,10 @@ public static class TriageScorer
         }
         double? perSessionFall = null;
         string? perSessionData = null;
-        if (inputs.SessionMessageCounts is { } counts && counts.Count >= w.RecentSessionsCompared + w.EarlierSessionsMinimum)
+        var comparable = inputs.SessionMessageCounts is { } counts && counts.Count >= w.RecentSessionsCompared + w.EarlierSessionsMinimum;
+        if (comparable)
         {
+            counts = inputs.SessionMessageCounts!;
             var earlier = counts.Take(counts.Count - w.RecentSessionsCompared).Average();
             var recent = counts.Skip(counts.Count - w.RecentSessionsCompared).Average();
             if (earlier >= w.FallingEngagementMinimumBaseline && (recent - earlier) / earlier <= w.FallingPerSessionThreshold)
@@ -229,7 +231,7 @@ public static class TriageScorer
                 perSessionData = $"client messages per attended session {string.Join(", ", counts)} (last {w.RecentSessionsCompared} against the {counts.Count - w.RecentSessionsCompared} before)";
             }
         }
-        var corroborated = inputs.SessionMessageCounts is null || perSessionFall is not null || inputs.NoShowStreak >= w.NoShowStreakMinimum;
+        var corroborated = !comparable || perSessionFall is not null || inputs.NoShowStreak >= w.NoShowStreakMinimum;
         if (weeklyFall is not null && !corroborated) weeklyFall = null;
         if (weeklyFall is null && perSessionFall is null) return;
 

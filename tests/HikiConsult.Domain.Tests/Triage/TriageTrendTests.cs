@@ -93,6 +93,15 @@ public sealed class TriageTrendTests
     }
 
     [Fact]
+    public void A_weekly_fall_counts_when_too_few_sessions_can_be_compared()
+    {
+        // One session of six messages, then silence with nothing scheduled: no per-session trend can be read.
+        var silent = Score(new ClientTriageInputs { ClientId = "c", EngagementTrend = Weeks(0, 6, 0, 0), SessionMessageCounts = [6] });
+
+        Assert.Equal(Defaults.FallingEngagement, Assert.Single(silent.Reasons, r => r.Code == TriageReasonCodes.FallingEngagement).Weight);
+    }
+
+    [Fact]
     public void Writing_less_per_session_counts_before_the_weekly_window_shows_it()
     {
         var r = Score(new ClientTriageInputs
