@@ -1,29 +1,47 @@
 using System.Collections.Frozen;
+using HikiConsult.Domain.Risk.Concepts;
 
 namespace HikiConsult.Domain.Risk;
 
 /// <summary>
-/// Finds self-harm, suicide, hopelessness and plan-or-means phrases in English, Japanese and Dutch messages, with
-/// negation handled within the clause. Lexicons are compiled once into a first-character index; a call folds the
-/// text once and checks only the terms that can start at each character (no regular expressions). Thread-safe.
-/// A hit never blocks or alters a message: it is evidence for a counselor (decision support, not a diagnosis).
+/// Finds suicide, self-harm, hopelessness, burden, farewell and plan-or-means language in English, Japanese and Dutch
+/// messages in two ways: keyword phrases (the lexicons, compiled into a first-character index) and concept
+/// combinations inside a sentence (Risk/Concepts: self-reference × death or not waking × desire, method × intent,
+/// burden × others better off, farewell acts, repeated self-harm verbs with any adverbs between). Negation, idioms,
+/// fiction, someone else, reported speech, quotations and past ideation now denied cancel a hit with the reason kept.
+/// Each hit names the pattern that fired and its C-SSRS-aligned level. Thread-safe. A hit never blocks or alters a
+/// message: it is evidence for a counselor (decision support, not a diagnosis).
 /// </summary>
 public sealed class RiskDetector
 {
     public const string Source = Sources.RiskLexicon;
     public const string Label = DecisionSupport.Label;
 
-    private static readonly Lazy<RiskDetector> s_default = new(() => new RiskDetector(RiskLexicon.LoadShipped()));
+    private static readonly Lazy<RiskDetector> s_default = new(() => new RiskDetector(RiskLexicon.LoadShipped(), ConceptRules.LoadShipped()));
+    private static readonly Lazy<RiskDetector> s_lexiconOnly = new(() => new RiskDetector(RiskLexicon.LoadShipped()));
 
-    /// <summary>The detector over the shipped lexicons.</summary>
+    /// <summary>The detector over the shipped lexicons and concept rules.</summary>
     public static RiskDetector Default => s_default.Value;
+
+    /// <summary>The keyword lexicons alone (the detector before concept rules), kept to compare against.</summary>
+    public static RiskDetector LexiconOnly => s_lexiconOnly.Value;
+
+    private readonly ConceptMatcher[] _concepts;
 
     private readonly FrozenDictionary<char, Term[]> _byFirstChar;
     private readonly CompiledLexicon[] _lexicons;
 
+    /// <summary>A keyword-only detector over <paramref name="lexicons"/>.</summary>
     public RiskDetector(IEnumerable<RiskLexicon> lexicons)
+        : this(lexicons, [])
+    {
+    }
+
+    public RiskDetector(IEnumerable<RiskLexicon> lexicons, IEnumerable<ConceptRules> concepts)
     {
         ArgumentNullException.ThrowIfNull(lexicons);
+        ArgumentNullException.ThrowIfNull(concepts);
+        _concepts = [.. concepts.Select(c => new ConceptMatcher(c))];
         _lexicons = lexicons.Select((l, i) => new CompiledLexicon(l, i)).ToArray();
         var terms = new List<Term>();
         foreach (var lexicon in _lexicons)
@@ -66,7 +84,122 @@ public sealed class RiskDetector
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length == 0) return [];
         var normalized = TextNormalizer.Normalize(text);
-        var s = normalized.Text;
+        var lexiconHits = LexiconHits(normalized.Text, languageHint);
+        if (_concepts.Length == 0)
+        {
+            return lexiconHits is null ? [] : [.. lexiconHits.Select(h => ToMatch(normalized, h))];
+        }
+
+        var analysis = new MessageAnalysis(normalized);
+        var hits = new List<Hit>();
+        if (lexiconHits is not null)
+        {
+            foreach (var h in lexiconHits)
+            {
+                // The lexicon's own negation first; then the concept rules' other cancellations (someone else, fiction...).
+                if (h.Reason is null && _concepts.FirstOrDefault(c => c.Language == h.Language) is { } matcher
+                    && matcher.CancellationOf(analysis, h.Start, h.End) is ({ } reason, var cue))
+                {
+                    hits.Add(h with { Reason = reason, Cue = cue });
+                }
+                else
+                {
+                    hits.Add(h);
+                }
+            }
+        }
+        var conceptHits = new List<Hit>();
+        var latinLanguage = LatinLanguage(analysis, languageHint);
+        foreach (var matcher in _concepts)
+        {
+            // English and Dutch share a script and a few words ("suicide"): only the language the message is written in reads it.
+            if (matcher.ReadsWords && latinLanguage is not null && matcher.Language != latinLanguage) continue;
+            foreach (var c in matcher.Find(analysis))
+            {
+                conceptHits.Add(new Hit(c.Start, c.End, c.Pattern.Category, c.Language, c.Pattern.Id, c.Pattern.Level,
+                    $"{c.Language}.{c.Pattern.Id}", c.Reason, c.Cue));
+            }
+        }
+        // Live hits before cancelled ones, higher levels and longer spans first: a cancelled pattern never hides a live one.
+        conceptHits.Sort((a, b) =>
+        {
+            var c = (a.Reason is null).CompareTo(b.Reason is null);
+            if (c != 0) return -c;
+            c = b.Level.CompareTo(a.Level);
+            return c != 0 ? c : (b.End - b.Start).CompareTo(a.End - a.Start);
+        });
+        foreach (var c in conceptHits)
+        {
+            var merged = false;
+            for (var i = 0; i < hits.Count; i++)
+            {
+                var h = hits[i];
+                if (!(c.Start < h.End && h.Start < c.End)) continue;
+                if (h.Pattern == Lexicon && (h.Reason is null) == (c.Reason is null))
+                {
+                    // The same words, read both ways: keep the phrase as evidence, the concept pattern (more specific
+                    // than the phrase's category) as the why and the level.
+                    hits[i] = h with { Pattern = c.Pattern, Level = c.Level };
+                    merged = true;
+                    break;
+                }
+                if (h.Reason is null || c.Reason is not null)
+                {
+                    merged = true; // a live hit already covers these words, or both are cancelled
+                    break;
+                }
+            }
+            if (!merged) hits.Add(c);
+        }
+        hits.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return [.. hits.Select(h => ToMatch(normalized, h))];
+    }
+
+    private const string Lexicon = "lexicon";
+
+    // Frequent function words that tell English from Dutch in a short message.
+    private static readonly FrozenSet<string> s_englishWords = FrozenSet.ToFrozenSet(
+        ["i", "the", "to", "and", "a", "is", "it", "my", "me", "you", "not", "of", "i'm", "im", "don't", "dont", "this", "that", "be", "want", "have", "just", "so"], StringComparer.Ordinal);
+    private static readonly FrozenSet<string> s_dutchWords = FrozenSet.ToFrozenSet(
+        ["ik", "de", "het", "een", "en", "niet", "is", "mijn", "me", "je", "dat", "van", "wil", "zou", "ben", "heb", "maar", "er", "meer", "mezelf", "om", "te", "voor", "gewoon"], StringComparer.Ordinal);
+
+    /// <summary>"en" or "nl" when the message's Latin-script words are clearly one of them, else the hint if it is one, else null (both read).</summary>
+    private static string? LatinLanguage(MessageAnalysis analysis, string? hint)
+    {
+        int en = 0, nl = 0;
+        foreach (var t in analysis.Tokens)
+        {
+            if (s_englishWords.Contains(t.Word)) en++;
+            if (s_dutchWords.Contains(t.Word)) nl++;
+        }
+        if (en > nl) return "en";
+        if (nl > en) return "nl";
+        return hint is "en" or "nl" ? hint : null;
+    }
+
+    private static RiskMatch ToMatch(NormalizedText normalized, Hit h)
+    {
+        var (start, length) = normalized.OriginalRange(h.Start, h.End - h.Start);
+        return new RiskMatch(h.Category, h.Language, normalized.Original.Substring(start, length), start, length, h.Term,
+            h.Reason is not null, h.Cue)
+        {
+            Level = h.Level,
+            Pattern = h.Pattern,
+            Reason = h.Reason,
+        };
+    }
+
+    /// <summary>Level a keyword phrase shows by itself, before any concept pattern refines it.</summary>
+    private static RiskLevel LexiconLevel(RiskCategory category) => category switch
+    {
+        RiskCategory.PlanOrMeans => RiskLevel.Method,
+        RiskCategory.Suicide or RiskCategory.SelfHarm => RiskLevel.ActiveIdeation,
+        _ => RiskLevel.WishToBeDead,
+    };
+
+    /// <summary>Keyword hits in folded-text positions, negation by the lexicon's rules; null when none.</summary>
+    private List<Hit>? LexiconHits(string s, string? languageHint)
+    {
         List<Candidate>? candidates = null;
         for (var i = 0; i < s.Length; i++)
         {
@@ -92,7 +225,7 @@ public sealed class RiskDetector
                 (candidates ??= []).Add(new Candidate(i, end, term, gaps));
             }
         }
-        if (candidates is null) return [];
+        if (candidates is null) return null;
 
         // Overlapping hits: keep the longest; for the same span prefer the hinted language, then the more urgent category.
         candidates.Sort((a, b) =>
@@ -106,26 +239,22 @@ public sealed class RiskDetector
             c = RiskCategories.Urgency(a.Term.Category).CompareTo(RiskCategories.Urgency(b.Term.Category));
             return c != 0 ? c : a.Term.Lexicon.Index.CompareTo(b.Term.Lexicon.Index);
         });
-        var result = new List<RiskMatch>();
+        var result = new List<Hit>();
         var lastEnd = -1;
         foreach (var candidate in candidates)
         {
             if (candidate.Start < lastEnd) continue;
             lastEnd = candidate.End;
             var cue = NegationCue(s, candidate);
-            var (start, length) = normalized.OriginalRange(candidate.Start, candidate.End - candidate.Start);
-            result.Add(new RiskMatch(
-                candidate.Term.Category,
-                candidate.Term.Lexicon.Language,
-                text.Substring(start, length),
-                start,
-                length,
-                candidate.Term.Phrase,
-                cue is not null,
-                cue));
+            result.Add(new Hit(candidate.Start, candidate.End, candidate.Term.Category, candidate.Term.Lexicon.Language,
+                candidate.Term.Phrase, LexiconLevel(candidate.Term.Category), Lexicon, cue is null ? null : "negation", cue));
         }
         return result;
     }
+
+    /// <summary>A hit in folded-text positions, from a lexicon phrase or a concept pattern.</summary>
+    private sealed record Hit(int Start, int End, RiskCategory Category, string Language, string Term, RiskLevel Level,
+        string Pattern, string? Reason, string? Cue);
 
     private static int HintRank(Candidate c, string? hint) =>
         hint is not null && string.Equals(c.Term.Lexicon.Language, hint, StringComparison.OrdinalIgnoreCase) ? 0 : 1;

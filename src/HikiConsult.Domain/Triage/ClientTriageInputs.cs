@@ -28,10 +28,19 @@ public sealed record ClientTriageInputs
     /// <summary>Latest Kato 2020 status.</summary>
     public KatoObservation? Kato { get; init; }
 
+    /// <summary>The Kato 2020 status recorded before the latest one, to see a progression (pre-hikikomori to hikikomori).</summary>
+    public KatoObservation? KatoPrevious { get; init; }
+
     /// <summary>Client messages over the last four weeks.</summary>
     public WeeklyTrend? EngagementTrend { get; init; }
 
     public int NoShowStreak { get; init; }
+
+    /// <summary>
+    /// Client messages in each recent attended session, oldest first; null when not known. Writing less per session
+    /// is a trend; fewer messages per week can be only a missed or cancelled session.
+    /// </summary>
+    public IReadOnlyList<int>? SessionMessageCounts { get; init; }
 
     public DateTimeOffset? LastContactAt { get; init; }
 
@@ -42,6 +51,11 @@ public sealed record ClientTriageInputs
     /// <summary>Share of activity between 00:00 and 05:00 local time over the last 28 days.</summary>
     public double? RecentNightShare { get; init; }
 
+    /// <summary>Share of activity between 00:00 and 05:00 over the last 7 days, and over the 21 days before them:
+    /// a shift into the night is a change, a night owl's steady habit is not.</summary>
+    public double? LastWeekNightShare { get; init; }
+    public double? EarlierNightShare { get; init; }
+
     /// <summary>Fills the session-history signals from the client's analytics state.</summary>
     public ClientTriageInputs WithEngagement(EngagementState state, DateTimeOffset now)
     {
@@ -49,20 +63,49 @@ public sealed record ClientTriageInputs
         var hq25 = state.LastTwoScores(InstrumentIds.Hq25);
         var latestHq25 = state.LatestScore(InstrumentIds.Hq25);
         var kato = state.KatoHistory.Length > 0 ? state.KatoHistory[^1] : null;
+        var katoPrevious = state.KatoHistory.Length > 1 ? state.KatoHistory[^2] : null;
+        var (lastWeekNight, earlierNight) = NightShares(state, now);
         var cssrs = state.LatestScore(InstrumentIds.CssrsScreener);
         return this with
         {
             EngagementTrend = state.WeeklyMessageTrend(now),
             NoShowStreak = state.CurrentNoShowStreak,
+            SessionMessageCounts = [.. state.RecentSessions.Select(r => r.ClientMessages)],
             LastContactAt = state.LastContactAt,
             Hq25Previous = hq25 is { } pair ? ScoreObservation.From(pair.Previous) : null,
             Hq25Latest = latestHq25 is null ? null : ScoreObservation.From(latestHq25),
             Kato = kato is null ? Kato : new KatoObservation(kato.Status, kato.Severity, kato.At),
+            KatoPrevious = katoPrevious is null ? KatoPrevious : new KatoObservation(katoPrevious.Status, katoPrevious.Severity, katoPrevious.At),
             Cssrs = cssrs?.Band is { } level && Enum.TryParse<CssrsLevel>(level, ignoreCase: true, out var parsed)
                 ? new CssrsObservation(parsed, cssrs.At)
                 : Cssrs,
             RecentNightShare = state.RecentNightShare(now),
+            LastWeekNightShare = lastWeekNight,
+            EarlierNightShare = earlierNight,
         };
+    }
+
+    /// <summary>Night-time share of the last 7 local days and of the 21 days before them (null where no activity).</summary>
+    private static (double? LastWeek, double? Earlier) NightShares(EngagementState state, DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(ClientTime.Local(now, state.TimeZoneId));
+        int lastTotal = 0, lastNight = 0, earlierTotal = 0, earlierNight = 0;
+        foreach (var d in state.Days)
+        {
+            var age = today.DayNumber - d.Date.DayNumber;
+            if (age is < 0 or > 27) continue;
+            if (age < 7)
+            {
+                lastTotal += d.ClientActivity;
+                lastNight += d.NightActivity;
+            }
+            else
+            {
+                earlierTotal += d.ClientActivity;
+                earlierNight += d.NightActivity;
+            }
+        }
+        return (lastTotal == 0 ? null : (double)lastNight / lastTotal, earlierTotal == 0 ? null : (double)earlierNight / earlierTotal);
     }
 
     /// <summary>Takes the safety signals of a scored assessment (PHQ-9 item 9, C-SSRS level, HQ-25 total).</summary>

@@ -134,19 +134,37 @@ public static class TriageScorer
                     "Meets the proposed hikikomori criteria (6 months or more).", w.KatoHikikomori + severe, data));
                 break;
         }
+        if (inputs.KatoPrevious is { } previous && previous.At < k.At && Progressed(previous, k))
+        {
+            var before = previous.Severity is { } ps ? $", {ps.ToString().ToLowerInvariant()}" : "";
+            other.Add(new TriageReason(TriageReasonCodes.KatoProgression,
+                "Isolation has progressed since the previous record (Kato 2020 status or severity): worsening, not only early.",
+                w.KatoProgression,
+                $"Kato 2020 status {Status(previous.Status)}{before} on {Date(previous.At)}, {Status(k.Status)}{severity} on {Date(k.At)}"));
+        }
+    }
+
+    /// <summary>
+    /// Kato 2020 stages in order: criteria not met, pre-hikikomori (3 to under 6 months), hikikomori (6 months or
+    /// more); within hikikomori, mild (out 2-3 days a week) to moderate (1 day or less) to severe (rarely leaves one room).
+    /// </summary>
+    private static bool Progressed(KatoObservation previous, KatoObservation latest)
+    {
+        static int Stage(Kato.KatoStatus s) => s switch
+        {
+            Kato.KatoStatus.Hikikomori => 2,
+            Kato.KatoStatus.PreHikikomori => 1,
+            _ => 0,
+        };
+        var byStage = Stage(latest.Status).CompareTo(Stage(previous.Status));
+        if (byStage != 0) return byStage > 0;
+        return latest.Status == Kato.KatoStatus.Hikikomori
+            && latest.Severity is { } now && previous.Severity is { } before && now > before;
     }
 
     private static void Engagement(ClientTriageInputs inputs, TriageWeights w, DateTimeOffset now, List<TriageReason> other)
     {
-        if (inputs.EngagementTrend is { RelativeChange: { } change } trend
-            && change <= w.FallingEngagementThreshold
-            && (trend.ClientMessagesPerWeek[0] + trend.ClientMessagesPerWeek[1]) / 2.0 >= w.FallingEngagementMinimumBaseline)
-        {
-            other.Add(new TriageReason(TriageReasonCodes.FallingEngagement,
-                $"Writing less: messages fell by {Percent(-change)} over the last four weeks.",
-                w.FallingEngagement * Math.Min(1, -change),
-                $"client messages per week {string.Join(", ", trend.ClientMessagesPerWeek)} ({Date(trend.From)} to {Date(trend.To)})"));
-        }
+        FallingEngagement(inputs, w, other);
 
         if (inputs.NoShowStreak >= w.NoShowStreakMinimum)
         {
@@ -168,13 +186,67 @@ public static class TriageScorer
             }
         }
 
-        if (inputs.RecentNightShare is { } night && night >= w.NightShareThreshold)
+        if (inputs.LastWeekNightShare is { } lastWeek && lastWeek >= w.NightShareThreshold
+            && inputs.EarlierNightShare is { } earlier && earlier < w.NightShareThreshold)
+        {
+            other.Add(new TriageReason(TriageReasonCodes.NightShift,
+                $"Shifted into the night: {Percent(lastWeek)} of the last 7 days' activity between 00:00 and 05:00, {Percent(earlier)} in the 3 weeks before (possible sleep-wake reversal).",
+                w.NightShift,
+                $"night-time share {Percent(lastWeek)} over the last 7 days, {Percent(earlier)} over the 21 days before"));
+        }
+        else if (inputs.RecentNightShare is { } night && night >= w.NightShareThreshold)
         {
             other.Add(new TriageReason(TriageReasonCodes.NightActivity,
                 $"Active mostly at night: {Percent(night)} of activity between 00:00 and 05:00 (possible sleep-wake reversal).",
                 w.NightActivity,
                 $"night-time share {Percent(night)} over the last 28 days"));
         }
+    }
+
+    /// <summary>
+    /// Writing less is a trend when the client writes less per attended session, or misses sessions in a row; fewer
+    /// messages per week with neither is one missed or cancelled session after a stable record, and does not count.
+    /// Without enough attended sessions to compare, the weekly fall is all there is to go on (a client gone silent).
+    /// </summary>
+    private static void FallingEngagement(ClientTriageInputs inputs, TriageWeights w, List<TriageReason> other)
+    {
+        double? weeklyFall = null;
+        if (inputs.EngagementTrend is { RelativeChange: { } change } trend
+            && change <= w.FallingEngagementThreshold
+            && (trend.ClientMessagesPerWeek[0] + trend.ClientMessagesPerWeek[1]) / 2.0 >= w.FallingEngagementMinimumBaseline)
+        {
+            weeklyFall = -change;
+        }
+        double? perSessionFall = null;
+        string? perSessionData = null;
+        var comparable = inputs.SessionMessageCounts is { } counts && counts.Count >= w.RecentSessionsCompared + w.EarlierSessionsMinimum;
+        if (comparable)
+        {
+            counts = inputs.SessionMessageCounts!;
+            var earlier = counts.Take(counts.Count - w.RecentSessionsCompared).Average();
+            var recent = counts.Skip(counts.Count - w.RecentSessionsCompared).Average();
+            if (earlier >= w.FallingEngagementMinimumBaseline && (recent - earlier) / earlier <= w.FallingPerSessionThreshold)
+            {
+                perSessionFall = (earlier - recent) / earlier;
+                perSessionData = $"client messages per attended session {string.Join(", ", counts)} (last {w.RecentSessionsCompared} against the {counts.Count - w.RecentSessionsCompared} before)";
+            }
+        }
+        var corroborated = !comparable || perSessionFall is not null || inputs.NoShowStreak >= w.NoShowStreakMinimum;
+        if (weeklyFall is not null && !corroborated) weeklyFall = null;
+        if (weeklyFall is null && perSessionFall is null) return;
+
+        var text = perSessionFall is { } ps
+            ? $"Writing less: {Percent(ps)} fewer messages per session in the last {w.RecentSessionsCompared} sessions."
+            : $"Writing less: messages fell by {Percent(weeklyFall!.Value)} over the last four weeks.";
+        var data = string.Join("; ", new[]
+        {
+            weeklyFall is not null && inputs.EngagementTrend is { } t
+                ? $"client messages per week {string.Join(", ", t.ClientMessagesPerWeek)} ({Date(t.From)} to {Date(t.To)})"
+                : null,
+            perSessionData,
+        }.Where(x => x is not null));
+        other.Add(new TriageReason(TriageReasonCodes.FallingEngagement, text,
+            w.FallingEngagement * Math.Min(1, Math.Max(weeklyFall ?? 0, perSessionFall ?? 0)), data));
     }
 
     private static void RisingHq25(ClientTriageInputs inputs, TriageWeights w, DateTimeOffset now, List<TriageReason> other)

@@ -50,6 +50,14 @@ public sealed class TriageWeights
     /// <summary>Extra points when the Kato severity is severe (rarely leaves one room). Default 30.</summary>
     public double KatoSevere { get; set; } = 30;
 
+    /// <summary>
+    /// Points when the Kato 2020 status moved on since the previous record: not met or pre-hikikomori to
+    /// hikikomori, or a hikikomori severity that got worse (Kato, Kanba and Teo 2020: duration 3 to under 6 months is
+    /// pre-hikikomori, 6 months or more hikikomori; severity by days out of the home). Default 200, so progression
+    /// raises a client above where the earlier pre-hikikomori status put it.
+    /// </summary>
+    public double KatoProgression { get; set; } = 200;
+
     /// <summary>Relative change of weekly client messages (last two weeks vs first two of four) at or below which engagement counts as falling. Default -0.3.</summary>
     public double FallingEngagementThreshold { get; set; } = -0.3;
 
@@ -58,6 +66,19 @@ public sealed class TriageWeights
 
     /// <summary>Points for falling engagement at a 100% drop; scaled by the size of the drop. Default 150.</summary>
     public double FallingEngagement { get; set; } = 150;
+
+    /// <summary>
+    /// Relative change of client messages per attended session (mean of the last <see cref="RecentSessionsCompared"/>
+    /// against the sessions before them) at or below which the client writes less when present. Default -0.3.
+    /// A weekly fall with neither this nor a no-show streak is only missed or cancelled sessions and does not count.
+    /// </summary>
+    public double FallingPerSessionThreshold { get; set; } = -0.3;
+
+    /// <summary>Latest attended sessions compared with the earlier ones. Default 2.</summary>
+    public int RecentSessionsCompared { get; set; } = 2;
+
+    /// <summary>Earlier attended sessions needed for a per-session comparison. Default 3.</summary>
+    public int EarlierSessionsMinimum { get; set; } = 3;
 
     /// <summary>No-show streak length from which it counts. Default 2.</summary>
     public int NoShowStreakMinimum { get; set; } = 2;
@@ -98,6 +119,10 @@ public sealed class TriageWeights
     /// <summary>Points for night-time activity above the threshold (sleep-wake reversal). Default 60.</summary>
     public double NightActivity { get; set; } = 60;
 
+    /// <summary>Points for a shift into the night: the last 7 days' night share at or above the threshold while the
+    /// 21 days before were below it (a change, unlike a steady night owl). Default 120.</summary>
+    public double NightShift { get; set; } = 120;
+
     /// <summary>Every numeric setting with a getter bound once: validation runs on each score, so no reflection per call.</summary>
     private static readonly (string Name, Func<TriageWeights, double> Read)[] Settings = [.. typeof(TriageWeights).GetProperties()
         .Select(p => (p.Name, p.PropertyType == typeof(int)
@@ -112,7 +137,7 @@ public sealed class TriageWeights
         foreach (var (name, read) in Settings)
         {
             var value = read(this);
-            if (name == nameof(FallingEngagementThreshold))
+            if (name is nameof(FallingEngagementThreshold) or nameof(FallingPerSessionThreshold))
             {
                 if (value is >= 0 or < -1) (problems ??= []).Add($"{name} must be between -1 and 0 (got {value})");
             }
@@ -122,6 +147,8 @@ public sealed class TriageWeights
             }
         }
         if (CriticalPriority < 1) (problems ??= []).Add($"{nameof(CriticalPriority)} must be at least 1");
+        if (RecentSessionsCompared < 1) (problems ??= []).Add($"{nameof(RecentSessionsCompared)} must be at least 1");
+        if (EarlierSessionsMinimum < 1) (problems ??= []).Add($"{nameof(EarlierSessionsMinimum)} must be at least 1");
         return problems ?? (IReadOnlyList<string>)[];
     }
 }
