@@ -5,7 +5,6 @@ using HikiConsult.Server.Storage;
 using HikiConsult.Storage.Sqlite;
 using Orleans.Configuration;
 using Orleans.Hosting;
-using Orleans.Runtime;
 using Orleans.Serialization;
 
 namespace HikiConsult.Server.Silo;
@@ -46,10 +45,7 @@ public static class SiloExtensions
         builder.Services.AddOptions<SqliteGrainStorageOptions>("Default").Configure<SqliteWriteQueue>((o, queue) => o.WriteQueue = queue);
         builder.Services.AddOptions<SqliteReminderTableOptions>().Configure<SqliteWriteQueue>((o, queue) => o.WriteQueue = queue);
 
-        // Grain timers follow the host's TimeProvider (a test's manual clock); Orleans' own loops (membership,
-        // messaging timeouts, activation collection) keep real time, so moving a test clock never fires them.
-        builder.Services.AddKeyedSingleton<TimeProvider>(KeyedService.AnyKey, TimeProvider.System);
-        builder.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Grains, static (services, _) => services.GetRequiredService<TimeProvider>());
+        builder.Services.UseHostClockForGrainTimersOnly();
         return builder;
     }
 
