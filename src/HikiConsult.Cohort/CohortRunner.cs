@@ -19,6 +19,9 @@ public static class CohortRunner
         ["Auth:StaffTokenLifetime"] = "12:00:00",
         ["Hubs:SendBurst"] = "1000000",
         ["Hubs:SendPerSecond"] = "1000000",
+        ["Hubs:JoinBurst"] = "1000000",
+        ["Hubs:JoinPerSecond"] = "1000000",
+        ["Hubs:MaxConnectionsPerPrincipal"] = "1000000",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
