@@ -16,9 +16,15 @@ public static class CohortRunner
     {
         ["Auth:LoginPermitLimit"] = "1000000",
         ["Auth:PairingPermitLimit"] = "1000000",
-        ["Auth:StaffTokenLifetime"] = "12:00:00",
+        // Token lifetimes are checked against the server's (here simulated) clock, which jumps by hours between
+        // events: a sign-in lasts the run, as it did when tokens were checked against the wall clock.
+        ["Auth:StaffTokenLifetime"] = "365.00:00:00",
+        ["Auth:RefreshTokenLifetime"] = "365.00:00:00",
         ["Hubs:SendBurst"] = "1000000",
         ["Hubs:SendPerSecond"] = "1000000",
+        ["Hubs:JoinBurst"] = "1000000",
+        ["Hubs:JoinPerSecond"] = "1000000",
+        ["Hubs:MaxConnectionsPerPrincipal"] = "1000000",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 

@@ -101,6 +101,7 @@ try
                     ["Hubs:SendBurst"] = "1000000",
                     ["Hubs:JoinPerSecond"] = "1000000",
                     ["Hubs:JoinBurst"] = "1000000",
+                    ["Hubs:MaxConnectionsPerPrincipal"] = "1000000",
                     ["Auth:StaffTokenLifetime"] = "12:00:00",
                 },
                 environmentVariables: options.ServerEnvironment,

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace HikiConsult.Server.Tests;
 
 /// <summary>Every string and list a client sends is bounded; an over-long or mistyped value is a 400 naming its field.</summary>
-public sealed class InputLimitsTests(SharedServer shared) : IClassFixture<SharedServer>
+public sealed class InputLimitsTests(SharedServer shared, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<SharedServer>
 {
     private TestServerApp App => shared.App;
 
@@ -62,6 +62,7 @@ public sealed class InputLimitsTests(SharedServer shared) : IClassFixture<Shared
             }
         }
 
+        output.WriteLine($"OpenAPI walk: {checkedFields.Count} string fields, {failures.Count} failures: {string.Join(", ", checkedFields)}");
         Assert.Empty(failures);
 
         // Every body with strings of the API: clients, pairing, consents, counselors, login, users, sessions, records, assessments.

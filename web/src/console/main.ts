@@ -10,17 +10,18 @@ import { forgetAllStored } from '../shared/storage';
 import { LanguageNames, unavailable, type ConsoleContext } from './context';
 import { clientPage } from './client-page';
 import { sessionRoom } from './room';
+import { SessionRenewal, signOutOnServer } from '../shared/session-renewal';
 
 const app = $('#app');
 const alertHost = $('#alerts');
 const AUTH_KEY = 'hikiconsult.console.auth';
 
-interface Auth { token: string; user: UserInfo; expiresAt: string }
+interface Auth { token: string; user: UserInfo; expiresAt: string; refreshToken?: string }
 
 function loadAuth(): Auth | null {
   try {
     const a = JSON.parse(sessionStorage.getItem(AUTH_KEY) ?? 'null') as Auth | null;
-    return a && Date.parse(a.expiresAt) > Date.now() ? a : null;
+    return a && (Date.parse(a.expiresAt) > Date.now() || !!a.refreshToken) ? a : null;
   } catch {
     return null;
   }
@@ -42,7 +43,21 @@ new ResizeObserver(() => document.documentElement.style.setProperty('--alerts-h'
 
 const api = new Api(() => auth?.token ?? null, () => signOut('Your sign-in has ended. Please sign in again.'));
 
+const renewal = new SessionRenewal();
+
+/** Keeps the 15-minute access token renewed; a sign-in that cannot be renewed ends here too. */
+function keepRenewed(): void {
+  if (!auth) return;
+  renewal.keep(auth, (res) => {
+    auth = { token: res.accessToken, user: res.user, expiresAt: res.expiresAt, refreshToken: res.refreshToken };
+    sessionStorage.setItem(AUTH_KEY, JSON.stringify(auth));
+    keepRenewed();
+  }, () => signOut('Your sign-in has ended. Please sign in again.'));
+}
+
 function signOut(message = ''): void {
+  renewal.stop();
+  if (auth) void signOutOnServer(auth.token);
   // A shared computer keeps nothing: the sign-in, unsent message bodies and the recent-session lists all go.
   forgetAllStored();
   auth = null;
@@ -81,7 +96,7 @@ function renderLogin(message = ''): void {
         btn.disabled = true;
         try {
           const res = await api.post<LoginResponse>('/api/auth/login', { username: user.value.trim(), password: pass.value });
-          auth = { token: res.accessToken, user: res.user, expiresAt: res.expiresAt };
+          auth = { token: res.accessToken, user: res.user, expiresAt: res.expiresAt, refreshToken: res.refreshToken };
           sessionStorage.setItem(AUTH_KEY, JSON.stringify(auth));
           start();
         } catch (ex) {
@@ -103,6 +118,7 @@ function renderLogin(message = ''): void {
 // ---------- shell ----------
 function start(): void {
   if (!auth) return renderLogin();
+  keepRenewed();
   const hub = new HubClient(Hub.counselor, () => auth?.token ?? null, () => signOut('Your sign-in has ended. Please sign in again.'));
   ctx = {
     user: auth.user,

@@ -1,7 +1,7 @@
 // Wire contract mirrored from src/HikiConsult.Contracts (camelCase JSON).
 
 export interface UserInfo { id: string; displayName: string; role: string }
-export interface LoginResponse { accessToken: string; expiresAt: string; user: UserInfo }
+export interface LoginResponse { accessToken: string; expiresAt: string; user: UserInfo; refreshToken?: string; refreshExpiresAt?: string }
 
 export interface DeviceInfo { deviceId: string; kind: string; name: string; pairedAt: string; revoked: boolean }
 export interface ClientDto {
