@@ -21,7 +21,7 @@ public sealed class DashboardTests(SharedServer shared) : IClassFixture<SharedSe
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
 
-        using var page = new HttpRequestMessage(HttpMethod.Get, "/dashboard");
+        using var page = new HttpRequestMessage(HttpMethod.Get, "/dashboard/");
         page.Headers.Add("Cookie", cookie.Split(';')[0]);
         using var response = await App.Http.SendAsync(page);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

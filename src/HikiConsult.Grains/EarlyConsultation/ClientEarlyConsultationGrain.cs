@@ -155,7 +155,7 @@ public sealed partial class ClientEarlyConsultationGrain(
         }
 
         _unacknowledged.Add(alert);
-        AlertRaised(logger, alert.AlertId, ClientId, request.SessionId, request.Seq, alert.Category, request.SenderRole);
+        AlertRaised(logger, alert.AlertId, ClientId, request.SessionId, request.Seq, request.SenderRole);
         var counselors = await AssignedCounselorsAsync();
         await Notifier.PublishRiskAlert(alert, counselors);
         ArmEscalation();
@@ -722,8 +722,9 @@ public sealed partial class ClientEarlyConsultationGrain(
         AtOnce,
     }
 
-    [LoggerMessage(1, LogLevel.Warning, "Risk alert {AlertId} raised for client {ClientId} on {SessionId}/{Seq}: {Category} (sender role {SenderRole})")]
-    private static partial void AlertRaised(ILogger logger, string alertId, string clientId, string sessionId, long seq, string category, string senderRole);
+    // The category is clinical content: it is in the alert store and the audit, never in the log.
+    [LoggerMessage(1, LogLevel.Warning, "Risk alert {AlertId} raised for client {ClientId} on {SessionId}/{Seq} (sender role {SenderRole})")]
+    private static partial void AlertRaised(ILogger logger, string alertId, string clientId, string sessionId, long seq, string senderRole);
 
     [LoggerMessage(2, LogLevel.Information, "Risk alert {AlertId} of client {ClientId} acknowledged by {UserId}")]
     private static partial void AlertAcknowledged(ILogger logger, string alertId, string clientId, string userId);
