@@ -36,7 +36,8 @@ public static class DashboardExtensions
             return app;
         }
 
-        app.MapOrleansDashboard(routePrefix: options.Path).RequireAuthorization(AuthPolicies.Admin);
+        // Not part of the product's API (its trace endpoint streams without end): kept out of the OpenAPI document.
+        app.MapOrleansDashboard(routePrefix: options.Path).RequireAuthorization(AuthPolicies.Admin).ExcludeFromDescription();
         app.MapPost("/api/admin/dashboard-session", (HttpContext context) =>
             {
                 var header = context.Request.Headers.Authorization.ToString();
