@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using HikiConsult.Client.Sessions;
 using HikiConsult.Contracts;
-using HikiConsult.LoadTest.Hosting;
 
 namespace HikiConsult.Client.Tests.RealServer;
 
@@ -11,28 +10,21 @@ namespace HikiConsult.Client.Tests.RealServer;
 /// (SIGKILL) inside that window: the escalation lives in the alert store and the Orleans reminder table, not only in
 /// the memory of the process that raised it.
 /// </summary>
-public sealed class EscalationKillTests : IAsyncLifetime
+public sealed class EscalationKillTests : RestartedServerTests
 {
     private static readonly TimeSpan AcknowledgeTimeout = TimeSpan.FromSeconds(20);
 
-    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("hikiconsult-escalation-kill-").FullName;
-    private readonly int _port = LoopbackPorts.GetFree();
-    private ServerProcess _server = null!;
-
-    public async Task InitializeAsync() => _server = await StartServerAsync();
-
-    public async Task DisposeAsync()
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>(ServerFixture.TestSettings)
     {
-        await _server.DisposeAsync();
-        Directory.Delete(_dataDirectory, recursive: true);
-    }
+        ["EarlyConsultation:AlertAcknowledgeTimeout"] = AcknowledgeTimeout.ToString(),
+    };
 
     [Fact]
     public async Task An_alert_raised_before_a_kill_is_escalated_after_the_restart_when_its_time_is_up()
     {
-        var clinic = await Clinic.SetUpAsync(_server.BaseAddress);
-        await using (var counselor = new SessionConnection(new Uri(_server.BaseAddress, HubPaths.Counselor), clinic.CounselorOptions()))
-        await using (var device = new SessionConnection(new Uri(_server.BaseAddress, HubPaths.Avatar), clinic.DeviceOptions()))
+        var clinic = await Clinic.SetUpAsync(Server.BaseAddress);
+        await using (var counselor = new SessionConnection(new Uri(Server.BaseAddress, HubPaths.Counselor), clinic.CounselorOptions()))
+        await using (var device = new SessionConnection(new Uri(Server.BaseAddress, HubPaths.Avatar), clinic.DeviceOptions()))
         {
             await counselor.StartAsync();
             await counselor.JoinAsync(clinic.Session.Id);
@@ -44,10 +36,10 @@ public sealed class EscalationKillTests : IAsyncLifetime
         // The alert is stored before the sender's ack; the process dies well inside its acknowledgement window.
         var raised = Assert.Single(await AlertsAsync(clinic));
         Assert.Equal(RiskAlertStatuses.Open, raised.Status);
-        _server.Kill();
+        Server.Kill();
         Assert.True(DateTimeOffset.UtcNow < raised.CreatedAt + AcknowledgeTimeout, "the kill must come before the deadline");
 
-        _server = await StartServerAsync();
+        Server = await StartServerAsync();
         var escalated = await WaitForAsync(clinic, a => a.AlertId == raised.AlertId && a.Status == RiskAlertStatuses.Escalated, TimeSpan.FromSeconds(90));
         // At the deadline in real time (a timer's or the reminder's tick after it), never before.
         var deadline = raised.CreatedAt + AcknowledgeTimeout;
@@ -76,10 +68,4 @@ public sealed class EscalationKillTests : IAsyncLifetime
 
         throw new TimeoutException("The alert was not escalated in time.");
     }
-
-    private Task<ServerProcess> StartServerAsync() =>
-        ServerProcess.StartAsync(_dataDirectory, _port, settings: new Dictionary<string, string>(ServerFixture.TestSettings)
-        {
-            ["EarlyConsultation:AlertAcknowledgeTimeout"] = AcknowledgeTimeout.ToString(),
-        });
 }

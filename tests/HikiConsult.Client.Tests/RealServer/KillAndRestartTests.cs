@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using HikiConsult.Client.Sessions;
 using HikiConsult.Contracts;
-using HikiConsult.LoadTest.Hosting;
 using static HikiConsult.Client.Tests.RealServer.EventAssertions;
 
 namespace HikiConsult.Client.Tests.RealServer;
@@ -12,26 +11,14 @@ namespace HikiConsult.Client.Tests.RealServer;
 /// and started again on the same data: nothing that was acknowledged may be lost or doubled, seq goes on without
 /// gaps, clients resume by themselves, and a resend of an acknowledged message is recognised as a duplicate.
 /// </summary>
-public sealed class KillAndRestartTests : IAsyncLifetime
+public sealed class KillAndRestartTests : RestartedServerTests
 {
-    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("hikiconsult-kill-").FullName;
-    private readonly int _port = LoopbackPorts.GetFree();
-    private ServerProcess _server = null!;
-
-    public async Task InitializeAsync() => _server = await StartServerAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        Directory.Delete(_dataDirectory, recursive: true);
-    }
-
     [Fact]
     public async Task Every_acknowledged_event_survives_a_kill_exactly_once_and_clients_resume_by_themselves()
     {
-        var clinic = await Clinic.SetUpAsync(_server.BaseAddress);
-        await using var counselor = new SessionConnection(new Uri(_server.BaseAddress, HubPaths.Counselor), clinic.CounselorOptions());
-        await using var device = new SessionConnection(new Uri(_server.BaseAddress, HubPaths.Avatar), clinic.DeviceOptions());
+        var clinic = await Clinic.SetUpAsync(Server.BaseAddress);
+        await using var counselor = new SessionConnection(new Uri(Server.BaseAddress, HubPaths.Counselor), clinic.CounselorOptions());
+        await using var device = new SessionConnection(new Uri(Server.BaseAddress, HubPaths.Avatar), clinic.DeviceOptions());
         await counselor.StartAsync();
         await counselor.JoinAsync(clinic.Session.Id);
         await device.StartAsync();
@@ -48,16 +35,16 @@ public sealed class KillAndRestartTests : IAsyncLifetime
             acked.Add((request, await sender.SendAsync(request)));
         }
 
-        var killedPid = _server.ProcessId;
-        _server.Kill();
-        Assert.True(_server.HasExited);
+        var killedPid = Server.ProcessId;
+        Server.Kill();
+        Assert.True(Server.HasExited);
 
         // Sent while the server is down: it waits, then goes out once the server is back.
         var duringOutage = TextRequest("sent during the outage");
         var pending = counselor.SendAsync(duringOutage);
 
-        _server = await StartServerAsync();
-        Assert.NotEqual(killedPid, _server.ProcessId);
+        Server = await StartServerAsync();
+        Assert.NotEqual(killedPid, Server.ProcessId);
         var pendingAck = await pending.WaitAsync(Generous);
 
         // Resends of acknowledged messages are recognised, whichever side sends them.
@@ -97,9 +84,9 @@ public sealed class KillAndRestartTests : IAsyncLifetime
     [Fact]
     public async Task Message_counts_written_behind_survive_a_kill()
     {
-        var clinic = await Clinic.SetUpAsync(_server.BaseAddress);
-        await using (var counselor = new SessionConnection(new Uri(_server.BaseAddress, HubPaths.Counselor), clinic.CounselorOptions()))
-        await using (var device = new SessionConnection(new Uri(_server.BaseAddress, HubPaths.Avatar), clinic.DeviceOptions()))
+        var clinic = await Clinic.SetUpAsync(Server.BaseAddress);
+        await using (var counselor = new SessionConnection(new Uri(Server.BaseAddress, HubPaths.Counselor), clinic.CounselorOptions()))
+        await using (var device = new SessionConnection(new Uri(Server.BaseAddress, HubPaths.Avatar), clinic.DeviceOptions()))
         {
             await counselor.StartAsync();
             await counselor.JoinAsync(clinic.Session.Id);
@@ -113,10 +100,10 @@ public sealed class KillAndRestartTests : IAsyncLifetime
 
             // Counted at once, written behind (the write delay is far longer than this test).
             Assert.Equal(4, ClientMessages(await TimelineAsync(clinic)));
-            _server.Kill();
+            Server.Kill();
         }
 
-        _server = await StartServerAsync();
+        Server = await StartServerAsync();
 
         // The next activation of the client's analytics reads the session's log on from its last write.
         var timeline = await TimelineAsync(clinic);
@@ -125,7 +112,7 @@ public sealed class KillAndRestartTests : IAsyncLifetime
         Assert.Equal(4, timeline.GetProperty("summary").GetProperty("messagesPerSession").GetDouble());
 
         // And counts each message once from there on.
-        await using var again = new SessionConnection(new Uri(_server.BaseAddress, HubPaths.Avatar), clinic.DeviceOptions());
+        await using var again = new SessionConnection(new Uri(Server.BaseAddress, HubPaths.Avatar), clinic.DeviceOptions());
         await again.StartAsync();
         await again.JoinAsync(clinic.Session.Id);
         await again.SendAsync(TextRequest("answer 5"));
@@ -141,9 +128,6 @@ public sealed class KillAndRestartTests : IAsyncLifetime
 
     private static int ClientMessages(JsonElement timeline) =>
         timeline.GetProperty("engagementByWeek").EnumerateArray().Sum(w => w.GetProperty("clientMessages").GetInt32());
-
-    private Task<ServerProcess> StartServerAsync() =>
-        ServerProcess.StartAsync(_dataDirectory, _port, settings: ServerFixture.TestSettings);
 
     private static SendRequest TextRequest(string text) =>
         new(SessionConnection.NewClientMsgId(), EventKinds.Text, JsonSerializer.SerializeToElement(new { text }));
