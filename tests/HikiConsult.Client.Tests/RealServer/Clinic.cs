@@ -33,6 +33,17 @@ public sealed record Clinic(HikiConsultApi Counselor, HikiConsultApi Device, Use
         Backoff = new ReconnectBackoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(500)),
     };
 
+    /// <summary>A started connection of the counselor (or of the device) that has joined the session.</summary>
+    public async Task<SessionConnection> JoinAsync(Uri server, bool asCounselor)
+    {
+        var connection = asCounselor
+            ? new SessionConnection(new Uri(server, HubPaths.Counselor), CounselorOptions())
+            : new SessionConnection(new Uri(server, HubPaths.Avatar), DeviceOptions());
+        await connection.StartAsync();
+        await connection.JoinAsync(Session.Id);
+        return connection;
+    }
+
     /// <summary>The session's whole log as the server stores it (REST, every page).</summary>
     public async Task<List<SessionEventDto>> StoredEventsAsync()
     {

@@ -23,13 +23,9 @@ public sealed class EscalationKillTests : RestartedServerTests
     public async Task An_alert_raised_before_a_kill_is_escalated_after_the_restart_when_its_time_is_up()
     {
         var clinic = await Clinic.SetUpAsync(Server.BaseAddress);
-        await using (var counselor = new SessionConnection(new Uri(Server.BaseAddress, HubPaths.Counselor), clinic.CounselorOptions()))
-        await using (var device = new SessionConnection(new Uri(Server.BaseAddress, HubPaths.Avatar), clinic.DeviceOptions()))
+        await using (var counselor = await clinic.JoinAsync(Server.BaseAddress, asCounselor: true))
+        await using (var device = await clinic.JoinAsync(Server.BaseAddress, asCounselor: false))
         {
-            await counselor.StartAsync();
-            await counselor.JoinAsync(clinic.Session.Id);
-            await device.StartAsync();
-            await device.JoinAsync(clinic.Session.Id);
             await device.SendAsync(new SendRequest(SessionConnection.NewClientMsgId(), EventKinds.Text, JsonSerializer.SerializeToElement(new { text = "I want to kill myself tonight." })));
         }
 

@@ -85,13 +85,9 @@ public sealed class KillAndRestartTests : RestartedServerTests
     public async Task Message_counts_written_behind_survive_a_kill()
     {
         var clinic = await Clinic.SetUpAsync(Server.BaseAddress);
-        await using (var counselor = new SessionConnection(new Uri(Server.BaseAddress, HubPaths.Counselor), clinic.CounselorOptions()))
-        await using (var device = new SessionConnection(new Uri(Server.BaseAddress, HubPaths.Avatar), clinic.DeviceOptions()))
+        await using (var counselor = await clinic.JoinAsync(Server.BaseAddress, asCounselor: true))
+        await using (var device = await clinic.JoinAsync(Server.BaseAddress, asCounselor: false))
         {
-            await counselor.StartAsync();
-            await counselor.JoinAsync(clinic.Session.Id);
-            await device.StartAsync();
-            await device.JoinAsync(clinic.Session.Id);
             for (var i = 1; i <= 4; i++)
             {
                 await counselor.SendAsync(TextRequest($"question {i}"));
