@@ -104,6 +104,7 @@ public sealed class TimelineTests(SharedServer server) : IClassFixture<SharedSer
 public sealed class TimelineDurabilityTests
 {
     [Fact]
+    [Trait("Storage", "Sqlite")] // reads the grain state row in the SQLite file
     public async Task Message_counts_are_written_behind_between_half_and_all_of_the_write_delay()
     {
         await using var app = new TestServerApp().Start();
@@ -130,6 +131,7 @@ public sealed class TimelineDurabilityTests
     }
 
     [Fact]
+    [Trait("Storage", "Sqlite")] // reads the grain state row in the SQLite file
     public async Task Ending_a_session_writes_its_message_counts_at_once()
     {
         await using var app = new TestServerApp().Start();
@@ -150,6 +152,7 @@ public sealed class TimelineDurabilityTests
     }
 
     [Fact]
+    [Trait("Storage", "Sqlite")] // edits the grain state row in the SQLite file
     public async Task A_state_written_before_log_positions_were_kept_counts_on_from_the_logs_end()
     {
         await using var app = new TestServerApp().Start();
@@ -200,10 +203,10 @@ public sealed class TimelineDurabilityTests
         // between): on start the client's grain reads it from the log and counts it.
         await app.RestartAsync(async () => Assert.Equal(1, await app.ExecuteAsync(
             "INSERT INTO session_events (session_id, seq, at, sender_id, sender_role, sender_name, kind, body, client_msg_id) " +
-            "SELECT $session, MAX(seq) + 1, $at, 'server', 'system', 'HikiConsult', 'system', $body, NULL FROM session_events WHERE session_id = $session",
-            ("$session", s.Session.Id),
-            ("$at", app.Clock.GetUtcNow().ToUnixTimeMilliseconds()),
-            ("$body", $$"""{"action":"state","state":"cancelled","from":"scheduled","by":"{{s.Counselor.Id}}"}"""))));
+            "SELECT @session, MAX(seq) + 1, @at, 'server', 'system', 'HikiConsult', 'system', @body, NULL FROM session_events WHERE session_id = @session",
+            ("@session", s.Session.Id),
+            ("@at", app.Clock.GetUtcNow().ToUnixTimeMilliseconds()),
+            ("@body", $$"""{"action":"state","state":"cancelled","from":"scheduled","by":"{{s.Counselor.Id}}"}"""))));
         Assert.Equal(1, (await SummaryAsync(app, s)).GetProperty("sessionsCancelled").GetInt32());
 
         // Then the call arrives after all, as a one-way call queued while the grain was catching up does: the grain
@@ -214,6 +217,7 @@ public sealed class TimelineDurabilityTests
     }
 
     [Fact]
+    [Trait("Storage", "Sqlite")] // edits the grain state row in the SQLite file
     public async Task A_session_whose_end_the_client_record_missed_in_a_crash_is_not_counted_again()
     {
         await using var app = new TestServerApp().Start();

@@ -7,6 +7,7 @@ namespace HikiConsult.Server.Tests;
 /// commit-path threshold far away, acknowledged events still reach the main file within a few checkpoint ticks,
 /// and with the reset threshold low the writer's own checkpoints (between transactions) lose nothing.
 /// </summary>
+[Trait("Storage", "Sqlite")]
 public sealed class CheckpointTests : IAsyncLifetime
 {
     private readonly TestServerApp _app = new(new Dictionary<string, string?>

@@ -157,6 +157,7 @@ public sealed class DurabilityTests : IAsyncLifetime
         await app.ExpectAsync<ProblemDetails>(409, HttpMethod.Post, path, s.Counselor.Token);
     }
 
+    [Trait("Storage", "Sqlite")] // edits the SQLite file as a crash would have left it
     [Fact]
     public async Task An_end_whose_state_write_was_lost_in_a_restart_is_taken_from_the_log_and_completed_when_resent()
     {
@@ -182,6 +183,7 @@ public sealed class DurabilityTests : IAsyncLifetime
         Assert.Contains(Note, await transcript.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Trait("Storage", "Sqlite")] // edits the SQLite file as a crash would have left it
     [Theory]
     [InlineData(true)] // died between the log's append and the state's write
     [InlineData(false)] // died between the state's write and telling the client's grain and the staff
@@ -217,6 +219,7 @@ public sealed class DurabilityTests : IAsyncLifetime
         Assert.DoesNotContain(s.Session.Id, (await grains.GetGrain<ICounselorGrain>(s.Counselor.Id).GetSummary()).OpenSessionIds);
     }
 
+    [Trait("Storage", "Sqlite")] // edits the SQLite file as a crash would have left it
     [Fact]
     public async Task A_resend_is_recognised_in_a_database_that_had_the_former_unique_index()
     {

@@ -182,8 +182,8 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
 
     private async Task AssertGaplessAsync(string sessionId)
     {
-        var count = (long)(await _app.QueryScalarAsync("SELECT COUNT(*) FROM session_events WHERE session_id = $s", ("$s", sessionId)))!;
-        var max = (long)(await _app.QueryScalarAsync("SELECT MAX(seq) FROM session_events WHERE session_id = $s", ("$s", sessionId)))!;
+        var count = (long)(await _app.QueryScalarAsync("SELECT COUNT(*) FROM session_events WHERE session_id = @s", ("@s", sessionId)))!;
+        var max = (long)(await _app.QueryScalarAsync("SELECT MAX(seq) FROM session_events WHERE session_id = @s", ("@s", sessionId)))!;
         Assert.Equal(count, max);
     }
 
@@ -192,8 +192,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
         long total = 0;
         foreach (var table in Tables)
         {
-            var exists = (long)(await _app.QueryScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $t", ("$t", table)))!;
-            total += exists == 0 ? 0 : (long)(await _app.QueryScalarAsync($"SELECT COUNT(*) FROM {table}"))!;
+            total += await _app.TableExistsAsync(table) ? (long)(await _app.QueryScalarAsync($"SELECT COUNT(*) FROM {table}"))! : 0;
         }
 
         return total;

@@ -63,6 +63,13 @@ public sealed class TestServerApp : IAsyncDisposable
             ["Hubs:JoinBurst"] = "100000",
             ["Hubs:JoinPerSecond"] = "100000",
         };
+        if (TestPostgres.IsOn && settings?.ContainsKey("Storage:Provider") != true)
+        {
+            PostgresDatabase = TestPostgres.DatabaseName(DataDirectory);
+            _settings["Storage:Provider"] = "Postgres";
+            _settings["Storage:ConnectionString"] = TestPostgres.EnsureDatabase(PostgresDatabase);
+        }
+
         foreach (var (key, value) in settings ?? [])
         {
             _settings[key] = value;
@@ -77,6 +84,9 @@ public sealed class TestServerApp : IAsyncDisposable
     public string Environment { get; }
 
     public string DatabasePath => Path.Combine(DataDirectory, "hikiconsult.db");
+
+    /// <summary>This app's PostgreSQL database when the tests run on PostgreSQL (<see cref="TestPostgres"/>), else null.</summary>
+    public string? PostgresDatabase { get; }
 
     /// <summary>
     /// Starts at the real time, moved back 8 hours when that is between 23:00 and 06:00 in the test clients' time
@@ -136,6 +146,11 @@ public sealed class TestServerApp : IAsyncDisposable
     {
         await _factory.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (_ownsDirectory && PostgresDatabase is not null)
+        {
+            TestPostgres.DropDatabase(PostgresDatabase);
+        }
+
         if (_ownsDirectory)
         {
             try
@@ -257,19 +272,25 @@ public sealed class TestServerApp : IAsyncDisposable
     // ---- The database, read directly to check what is (not) persisted ----
 
     public async Task<long> CountEventsAsync(string sessionId) =>
-        (long)(await QueryScalarAsync("SELECT COUNT(*) FROM session_events WHERE session_id = $s", ("$s", sessionId)))!;
+        (long)(await QueryScalarAsync("SELECT COUNT(*) FROM session_events WHERE session_id = @s", ("@s", sessionId)))!;
 
     public async Task<bool> EventExistsAsync(string sessionId, long seq) =>
-        (long)(await QueryScalarAsync("SELECT COUNT(*) FROM session_events WHERE session_id = $s AND seq = $q", ("$s", sessionId), ("$q", seq)))! == 1;
+        (long)(await QueryScalarAsync("SELECT COUNT(*) FROM session_events WHERE session_id = @s AND seq = @q", ("@s", sessionId), ("@q", seq)))! == 1;
 
     /// <summary>The rows of a client in a table; 0 when the table does not exist (yet).</summary>
     public async Task<long> CountRowsAsync(string table, string clientId)
     {
-        var exists = (long)(await QueryScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $t", ("$t", table)))!;
-        return exists == 0 ? 0 : (long)(await QueryScalarAsync($"SELECT COUNT(*) FROM {table} WHERE client_id = $c", ("$c", clientId)))!;
+        return await TableExistsAsync(table) ? (long)(await QueryScalarAsync($"SELECT COUNT(*) FROM {table} WHERE client_id = @c", ("@c", clientId)))! : 0;
     }
 
-    /// <summary>Runs a query on the database file, read-only, and returns the first column of its first row.</summary>
+    public async Task<bool> TableExistsAsync(string table) =>
+        Convert.ToInt64(await QueryScalarAsync(
+            PostgresDatabase is null
+                ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @t"
+                : "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = @t",
+            ("@t", table))) > 0;
+
+    /// <summary>Runs a query on the database (the SQLite file read-only, or the PostgreSQL database) and returns the first column of its first row.</summary>
     public async Task<object?> QueryScalarAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = await OpenAsync("ReadOnly");
@@ -278,7 +299,7 @@ public sealed class TestServerApp : IAsyncDisposable
     }
 
     /// <summary>
-    /// Changes the database file behind the server's back, for a test that sets up what a crash would have left: run
+    /// Changes the database behind the server's back, for a test that sets up what a crash would have left: run
     /// it from <see cref="RestartAsync(Func{Task}?)"/>'s callback, while the server is stopped. Returns the rows changed.
     /// </summary>
     public async Task<int> ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
@@ -288,20 +309,25 @@ public sealed class TestServerApp : IAsyncDisposable
         return await command.ExecuteNonQueryAsync();
     }
 
-    private async Task<SqliteConnection> OpenAsync(string mode)
+    private async Task<System.Data.Common.DbConnection> OpenAsync(string mode)
     {
-        var connection = new SqliteConnection($"Data Source={DatabasePath};Mode={mode};Pooling=False");
+        System.Data.Common.DbConnection connection = PostgresDatabase is null
+            ? new SqliteConnection($"Data Source={DatabasePath};Mode={mode};Pooling=False")
+            : new Npgsql.NpgsqlConnection(TestPostgres.ConnectionString(PostgresDatabase));
         await connection.OpenAsync();
         return connection;
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, (string Name, object Value)[] parameters)
+    private static System.Data.Common.DbCommand Command(System.Data.Common.DbConnection connection, string sql, (string Name, object Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value);
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
         }
 
         return command;

@@ -1,5 +1,4 @@
 using Dapper;
-using HikiConsult.Storage.Sqlite;
 using HikiConsult.Server.Auth;
 using HikiConsult.Server.Storage;
 
@@ -7,10 +6,9 @@ namespace HikiConsult.Server.Audit;
 
 /// <summary>
 /// Who read which client record or session history, and when. Written before the data is returned, so a read
-/// that cannot be audited is not served. Rows name ids only, never content. Written through the process's one
-/// <see cref="SqliteWriteQueue"/>.
+/// that cannot be audited is not served. Rows name ids only, never content.
 /// </summary>
-public sealed class AuditLog(SqliteDatabase database, SqliteWriteQueue writer, TimeProvider time)
+public sealed class AuditLog(IDatabase database, TimeProvider time)
 {
     public Task RecordAsync(Caller caller, string action, string targetType, string targetId, CancellationToken cancellationToken = default) =>
         RecordAsync(caller, action, targetType, [targetId], cancellationToken);
@@ -24,9 +22,10 @@ public sealed class AuditLog(SqliteDatabase database, SqliteWriteQueue writer, T
 
         var at = time.GetUtcNow().ToUnixTimeMilliseconds();
         var rows = targetIds.Select(targetId => new { at, actorId = caller.Id, actorRole = caller.Role, action, targetType, targetId }).ToArray();
-        await writer.WriteAsync(batch => batch.Connection.Execute(
+        await database.ExecuteWriteAsync(
             "INSERT INTO audit_log (at, actor_id, actor_role, action, target_type, target_id) VALUES (@at, @actorId, @actorRole, @action, @targetType, @targetId)",
-            rows));
+            rows,
+            cancellationToken);
     }
 
     public async Task<IReadOnlyList<AuditEntry>> ListAsync(string? targetId, int limit, CancellationToken cancellationToken = default)

@@ -11,7 +11,7 @@ namespace HikiConsult.Server.Auth;
 /// sign-in. A refresh token renews once: its use issues the next one. Using one a second time means it was copied,
 /// so the whole family is revoked (the legitimate holder signs in again). Only hashes of refresh tokens are kept.
 /// </summary>
-public sealed class AuthSessionStore(SqliteDatabase database, IOptions<AuthOptions> options, TimeProvider time)
+public sealed class AuthSessionStore(IDatabase database, IOptions<AuthOptions> options, TimeProvider time)
 {
     public const string TokenPrefix = "rt_";
 
@@ -22,14 +22,14 @@ public sealed class AuthSessionStore(SqliteDatabase database, IOptions<AuthOptio
         var expiresAt = now + options.Value.RefreshTokenLifetime;
         var token = NewToken();
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO auth_sessions (id, user_id, created_at, expires_at) VALUES (@sessionId, @userId, @now, @expires)",
             new { sessionId, userId, now = now.ToUnixTimeMilliseconds(), expires = expiresAt.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO refresh_tokens (token_hash, session_id, issued_at) VALUES (@hash, @sessionId, @now)",
             new { hash = Hash(token), sessionId, now = now.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
-        transaction.Commit();
+        await transaction.CommitAsync(cancellationToken);
         return (sessionId, token, expiresAt);
     }
 
@@ -40,8 +40,7 @@ public sealed class AuthSessionStore(SqliteDatabase database, IOptions<AuthOptio
         var hash = Hash(refreshToken);
         await using var connection = await database.OpenAsync(cancellationToken);
 
-        // IMMEDIATE: two uses of one token at the same moment are decided one after the other.
-        await using var transaction = connection.BeginTransaction();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<TokenRow>(new CommandDefinition(
             "SELECT t.session_id AS SessionId, t.used_at AS UsedAt, s.user_id AS UserId, s.expires_at AS ExpiresAt, s.revoked_at AS RevokedAt " +
             "FROM refresh_tokens t JOIN auth_sessions s ON s.id = t.session_id WHERE t.token_hash = @hash",
@@ -51,25 +50,27 @@ public sealed class AuthSessionStore(SqliteDatabase database, IOptions<AuthOptio
             return RefreshOutcome.Invalid;
         }
 
-        if (row.UsedAt is not null)
-        {
-            var revoked = await RevokeAsync(connection, transaction, row.SessionId, "refresh-reuse", now, cancellationToken);
-            transaction.Commit();
-            return new RefreshOutcome(RefreshResult.Reused, row.UserId, row.SessionId, null, default) { FamilyRevokedNow = revoked };
-        }
-
-        if (row.RevokedAt is not null || row.ExpiresAt <= now)
+        if (row.UsedAt is null && (row.RevokedAt is not null || row.ExpiresAt <= now))
         {
             return RefreshOutcome.Invalid;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE refresh_tokens SET used_at = @now WHERE token_hash = @hash", new { now, hash }, transaction, cancellationToken: cancellationToken));
+        // Marked used only if nobody did since the read: of two uses at once (on two nodes of a cluster too), one
+        // rotates and the other is a reuse.
+        var usedNow = row.UsedAt is null && await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE refresh_tokens SET used_at = @now WHERE token_hash = @hash AND used_at IS NULL", new { now, hash }, transaction, cancellationToken: cancellationToken)) == 1;
+        if (!usedNow)
+        {
+            var revoked = await RevokeAsync(connection, transaction, row.SessionId, "refresh-reuse", now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new RefreshOutcome(RefreshResult.Reused, row.UserId, row.SessionId, null, default) { FamilyRevokedNow = revoked };
+        }
+
         var next = NewToken();
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO refresh_tokens (token_hash, session_id, issued_at) VALUES (@hash, @sessionId, @now)",
             new { hash = Hash(next), sessionId = row.SessionId, now }, transaction, cancellationToken: cancellationToken));
-        transaction.Commit();
+        await transaction.CommitAsync(cancellationToken);
         return new RefreshOutcome(RefreshResult.Rotated, row.UserId, row.SessionId, next, DateTimeOffset.FromUnixTimeMilliseconds(row.ExpiresAt));
     }
 
@@ -77,14 +78,14 @@ public sealed class AuthSessionStore(SqliteDatabase database, IOptions<AuthOptio
     public async Task<bool> RevokeAsync(string sessionId, string reason, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var revoked = await RevokeAsync(connection, transaction, sessionId, reason, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
-        transaction.Commit();
+        await transaction.CommitAsync(cancellationToken);
         return revoked;
     }
 
     private static async Task<bool> RevokeAsync(
-        Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, string sessionId, string reason, long now, CancellationToken cancellationToken) =>
+        System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string sessionId, string reason, long now, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE auth_sessions SET revoked_at = @now, revoked_reason = @reason WHERE id = @sessionId AND revoked_at IS NULL",
             new { now, reason, sessionId }, transaction, cancellationToken: cancellationToken)) > 0;

@@ -11,7 +11,7 @@ namespace HikiConsult.Server.Auth;
 /// the token's sign-in session is not signed out. Devices: not revoked, of the token's client, with the token's role
 /// and kind. A token minted with a stolen signing key for another role or client fails here.
 /// </summary>
-public sealed class CredentialStatus(SqliteDatabase database)
+public sealed class CredentialStatus(IDatabase database)
 {
     public async Task<bool> IsActiveAsync(ClaimsPrincipal? principal, CancellationToken cancellationToken = default)
     {

@@ -3,7 +3,6 @@ using HikiConsult.Contracts;
 using HikiConsult.Grains;
 using HikiConsult.Server.Storage;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
 
 namespace HikiConsult.Server.Auth;
 
@@ -14,7 +13,7 @@ public sealed record UserRecord(string Id, string Username, string DisplayName, 
 }
 
 /// <summary>Staff accounts in the users table; passwords hashed with ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/>.</summary>
-public sealed class UserStore(SqliteDatabase database, TimeProvider time)
+public sealed class UserStore(IDatabase database, TimeProvider time)
 {
     public static readonly IReadOnlySet<string> StaffRoles = new HashSet<string>(StringComparer.Ordinal) { Roles.Counselor, Roles.Supervisor, Roles.Admin };
 
@@ -36,14 +35,13 @@ public sealed class UserStore(SqliteDatabase database, TimeProvider time)
         var user = new UserRecord(EntityIds.NewUserId(), username, displayName, role, "", time.GetUtcNow(), null);
         user = user with { PasswordHash = Hasher.HashPassword(user, password) };
         await using var connection = await database.OpenAsync(cancellationToken);
-        try
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES (@Id, @Username, @DisplayName, @Role, @PasswordHash, @CreatedAt)",
-                new { user.Id, user.Username, user.DisplayName, user.Role, user.PasswordHash, CreatedAt = user.CreatedAt.ToUnixTimeMilliseconds() },
-                cancellationToken: cancellationToken));
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+
+        // User names are unique without case (SQLite: COLLATE NOCASE; PostgreSQL: a unique index on lower(username)).
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO users (id, username, display_name, role, password_hash, created_at) VALUES (@Id, @Username, @DisplayName, @Role, @PasswordHash, @CreatedAt) ON CONFLICT DO NOTHING",
+            new { user.Id, user.Username, user.DisplayName, user.Role, user.PasswordHash, CreatedAt = user.CreatedAt.ToUnixTimeMilliseconds() },
+            cancellationToken: cancellationToken));
+        if (inserted == 0)
         {
             throw new DuplicateUsernameException(username);
         }
@@ -76,7 +74,7 @@ public sealed class UserStore(SqliteDatabase database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM users WHERE username = @username", new { username }, cancellationToken: cancellationToken));
+            $"SELECT {Columns} FROM users WHERE lower(username) = lower(@username)", new { username }, cancellationToken: cancellationToken));
         return row?.ToRecord();
     }
 

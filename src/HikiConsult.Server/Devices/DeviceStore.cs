@@ -11,7 +11,7 @@ public sealed record DeviceRecord(string Id, string ClientId, string Kind, strin
 }
 
 /// <summary>The devices table: the authority on whether a device token still works.</summary>
-public sealed class DeviceStore(SqliteDatabase database, TimeProvider time)
+public sealed class DeviceStore(IDatabase database, TimeProvider time)
 {
     public async Task<DeviceRecord?> FindAsync(string id, CancellationToken cancellationToken = default)
     {

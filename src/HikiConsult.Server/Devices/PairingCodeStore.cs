@@ -11,7 +11,7 @@ namespace HikiConsult.Server.Devices;
 /// use, valid for <see cref="Lifetime"/>. Only a hash is stored. Guessing is bounded by the rate limit on
 /// pairing and the short lifetime.
 /// </summary>
-public sealed class PairingCodeStore(SqliteDatabase database, TimeProvider time)
+public sealed class PairingCodeStore(IDatabase database, TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
     private const int Digits = 8;

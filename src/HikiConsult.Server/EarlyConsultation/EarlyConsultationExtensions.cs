@@ -34,7 +34,7 @@ public static class EarlyConsultationExtensions
         });
         services.AddSingleton(sp => InstrumentCatalog.Load(sp.GetRequiredService<IOptions<InstrumentOptions>>().Value));
 
-        services.AddSingleton<IEarlyConsultationStore, SqliteEarlyConsultationStore>();
+        services.AddSingleton<IEarlyConsultationStore, EarlyConsultationStore>();
         services.AddSingleton<EarlyConsultationAccess>();
         services.AddSingleton<ISessionEventSink, EarlyConsultationSessionSink>();
 

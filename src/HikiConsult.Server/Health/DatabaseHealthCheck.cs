@@ -5,7 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace HikiConsult.Server.Health;
 
 /// <summary>Ready when the schema is in place and the database answers a query.</summary>
-internal sealed class DatabaseHealthCheck(SqliteDatabase database, DatabaseStatus status) : IHealthCheck
+internal sealed class DatabaseHealthCheck(IDatabase database, DatabaseStatus status) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -18,7 +18,7 @@ internal sealed class DatabaseHealthCheck(SqliteDatabase database, DatabaseStatu
         {
             await using var connection = await database.OpenAsync(cancellationToken);
             await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM meta", cancellationToken: cancellationToken));
-            return HealthCheckResult.Healthy("SQLite answers.");
+            return HealthCheckResult.Healthy("The database answers.");
         }
         catch (Exception ex)
         {

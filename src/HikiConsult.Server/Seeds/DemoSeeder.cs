@@ -25,7 +25,7 @@ internal sealed partial class DemoSeeder(
     IServer server,
     UserStore users,
     IGrainFactory grains,
-    SqliteDatabase database,
+    IDatabase database,
     TimeProvider time,
     ILogger<DemoSeeder> logger) : IHostedService
 {
@@ -33,11 +33,10 @@ internal sealed partial class DemoSeeder(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var hasAccounts = await users.CountAsync(cancellationToken) > 0;
-        if (!hasAccounts)
+        // Nodes of a cluster start together on one database: one fills it, the others then find its accounts.
+        await using (await database.LockAsync(nameof(DemoSeeder), cancellationToken))
         {
-            await BootstrapAdminAsync(cancellationToken);
-            await LoadDemoAsync(cancellationToken);
+            await FillEmptyDatabaseAsync(cancellationToken);
         }
 
         if (await HasDemoMarkerAsync(cancellationToken))
@@ -47,6 +46,16 @@ internal sealed partial class DemoSeeder(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task FillEmptyDatabaseAsync(CancellationToken cancellationToken)
+    {
+        var hasAccounts = await users.CountAsync(cancellationToken) > 0;
+        if (!hasAccounts)
+        {
+            await BootstrapAdminAsync(cancellationToken);
+            await LoadDemoAsync(cancellationToken);
+        }
+    }
 
     private async Task BootstrapAdminAsync(CancellationToken cancellationToken)
     {

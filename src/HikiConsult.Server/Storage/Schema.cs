@@ -1,7 +1,8 @@
 namespace HikiConsult.Server.Storage;
 
 /// <summary>
-/// The server's tables (grain state has its own table, created by the grain storage provider). Times are Unix
+/// The server's tables in the embedded SQLite file; PostgreSQL has the same in HikiConsult.Storage.Postgres's
+/// migrations (grain state has its own table, created by the grain storage provider). Times are Unix
 /// milliseconds (UTC) so that they compare as numbers. Session events are append-only: triggers refuse
 /// updates and deletes.
 /// </summary>
@@ -101,5 +102,30 @@ internal static class Schema
             failures INTEGER NOT NULL,
             lockouts INTEGER NOT NULL,
             locked_until INTEGER NULL);
+
+        -- Early consultation: one alert per alerted message; clinical records append-only (assessments, isolation
+        -- records, biomarker records as JSON), in insertion order (rowid).
+        CREATE TABLE IF NOT EXISTS risk_alerts (
+            alert_id TEXT PRIMARY KEY,
+            client_id TEXT NOT NULL,
+            session_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            alert TEXT NOT NULL,
+            note TEXT NULL,
+            UNIQUE (session_id, seq));
+        CREATE INDEX IF NOT EXISTS ix_risk_alerts_status ON risk_alerts (status, client_id, created_at);
+        CREATE INDEX IF NOT EXISTS ix_risk_alerts_client ON risk_alerts (client_id, created_at);
+
+        CREATE TABLE IF NOT EXISTS clinical_records (
+            record_id TEXT PRIMARY KEY,
+            client_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            record TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_clinical_records_client ON clinical_records (client_id, kind, at);
+        CREATE TRIGGER IF NOT EXISTS clinical_records_no_update BEFORE UPDATE ON clinical_records
+            BEGIN SELECT RAISE(ABORT, 'clinical_records is append-only'); END;
         """;
 }

@@ -5,10 +5,20 @@ public sealed class StorageOptions
 {
     public const string SectionName = "Storage";
 
-    /// <summary>Where the database file and the generated signing key live; relative to the content root. Default "data".</summary>
+    /// <summary>
+    /// Where the data lives: <see cref="StorageProvider.Sqlite"/> (default: one file under <see cref="DataDirectory"/>,
+    /// one node) or <see cref="StorageProvider.Postgres"/> (a database shared by the nodes of a cluster; needs
+    /// <see cref="ConnectionString"/>).
+    /// </summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>Where the SQLite file and the generated signing key live; relative to the content root. Default "data".</summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>A full Microsoft.Data.Sqlite connection string; overrides the file under <see cref="DataDirectory"/>.</summary>
+    /// <summary>
+    /// SQLite: a full Microsoft.Data.Sqlite connection string, overriding the file under <see cref="DataDirectory"/>.
+    /// PostgreSQL: the Npgsql connection string (required), e.g. "Host=db;Port=5432;Username=hikiconsult;Password=…;Database=hikiconsult".
+    /// </summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>
@@ -52,6 +62,7 @@ public sealed class StorageOptions
 
 /// <summary>The resolved storage settings used by every store.</summary>
 public sealed record StorageSettings(
+    StorageProvider Provider,
     string DataDirectory,
     string ConnectionString,
     string Synchronous,
@@ -63,6 +74,11 @@ public sealed record StorageSettings(
     public static StorageSettings Resolve(StorageOptions options, string contentRoot)
     {
         var dataDirectory = Path.GetFullPath(options.DataDirectory, contentRoot);
+        if (options.Provider == StorageProvider.Postgres && string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            throw new InvalidOperationException("Storage:ConnectionString is required when Storage:Provider is Postgres.");
+        }
+
         var connectionString = string.IsNullOrWhiteSpace(options.ConnectionString)
             ? $"Data Source={Path.Combine(dataDirectory, "hikiconsult.db")};Pooling=True"
             : options.ConnectionString;
@@ -81,6 +97,7 @@ public sealed record StorageSettings(
         }
 
         return new StorageSettings(
+            options.Provider,
             dataDirectory, connectionString, synchronous, options.WalAutoCheckpointPages, options.WalResetPages, options.EventWriterCacheMegabytes, options.CheckpointInterval);
     }
 }

@@ -1,6 +1,5 @@
 using HikiConsult.Contracts;
 using HikiConsult.Grains.Sessions;
-using HikiConsult.Server.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HikiConsult.Server.Tests.Infrastructure;
@@ -12,11 +11,12 @@ namespace HikiConsult.Server.Tests.Infrastructure;
 /// </summary>
 internal sealed class FailingEventStore(ISessionEventStore inner, string marker, bool afterCommit = false) : ISessionEventStore
 {
-    /// <summary>Puts the server's SQLite log behind a store that fails on <paramref name="marker"/>.</summary>
+    /// <summary>Puts the server's log (of whichever provider it runs on) behind a store that fails on <paramref name="marker"/>.</summary>
     public static void Replace(IServiceCollection services, string marker, bool afterCommit = false)
     {
-        services.AddSingleton<SqliteSessionEventStore>();
-        services.AddSingleton<ISessionEventStore>(sp => new FailingEventStore(sp.GetRequiredService<SqliteSessionEventStore>(), marker, afterCommit));
+        var real = services.Last(d => d.ServiceType == typeof(ISessionEventStore)).ImplementationType!;
+        services.AddSingleton(real);
+        services.AddSingleton<ISessionEventStore>(sp => new FailingEventStore((ISessionEventStore)sp.GetRequiredService(real), marker, afterCommit));
     }
 
     public async Task<AppendOutcome> AppendAsync(StoredSessionEvent sessionEvent, CancellationToken cancellationToken = default)

@@ -1,52 +1,21 @@
 using System.Text.Json;
 using Dapper;
-using HikiConsult.Storage.Sqlite;
 using HikiConsult.Contracts;
 using HikiConsult.Grains.EarlyConsultation;
 using HikiConsult.Server.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace HikiConsult.Server.EarlyConsultation;
 
 /// <summary>
-/// The early consultation tables in the server's SQLite file: <c>risk_alerts</c> (one row per alerted message, unique
+/// The early consultation tables (see the provider's schema): <c>risk_alerts</c> (one row per alerted message, unique
 /// by session and seq) and <c>clinical_records</c> (append-only: assessments, isolation records, biomarker records
-/// as JSON). Times are Unix milliseconds. The tables are created on first use; writes go through the process's one
-/// <see cref="SqliteWriteQueue"/>.
+/// as JSON). Times are Unix milliseconds.
 /// </summary>
-public sealed class SqliteEarlyConsultationStore(SqliteDatabase database, SqliteWriteQueue writer) : IEarlyConsultationStore
+public sealed class EarlyConsultationStore(IDatabase database) : IEarlyConsultationStore
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS risk_alerts (
-            alert_id TEXT PRIMARY KEY,
-            client_id TEXT NOT NULL,
-            session_id TEXT NOT NULL,
-            seq INTEGER NOT NULL,
-            created_at INTEGER NOT NULL,
-            status TEXT NOT NULL,
-            alert TEXT NOT NULL,
-            note TEXT NULL,
-            UNIQUE (session_id, seq));
-        CREATE INDEX IF NOT EXISTS ix_risk_alerts_status ON risk_alerts (status, client_id, created_at);
-        CREATE INDEX IF NOT EXISTS ix_risk_alerts_client ON risk_alerts (client_id, created_at);
-
-        CREATE TABLE IF NOT EXISTS clinical_records (
-            record_id TEXT PRIMARY KEY,
-            client_id TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            at INTEGER NOT NULL,
-            record TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS ix_clinical_records_client ON clinical_records (client_id, kind, at);
-        CREATE TRIGGER IF NOT EXISTS clinical_records_no_update BEFORE UPDATE ON clinical_records
-            BEGIN SELECT RAISE(ABORT, 'clinical_records is append-only'); END;
-        """;
-
     private const string AlertColumns = "alert AS Alert, note AS Note";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private readonly SemaphoreSlim _schemaLock = new(1, 1);
-    private volatile bool _schemaReady;
 
     public async Task<bool> AddAlertAsync(RiskAlertDto alert, CancellationToken cancellationToken = default)
     {
@@ -138,47 +107,16 @@ public sealed class SqliteEarlyConsultationStore(SqliteDatabase database, Sqlite
     {
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT record FROM clinical_records WHERE client_id = @clientId AND kind = @kind ORDER BY at DESC, rowid DESC LIMIT @limit",
+            $"SELECT record FROM clinical_records WHERE client_id = @clientId AND kind = @kind ORDER BY at DESC, {database.InsertionOrderColumn} DESC LIMIT @limit",
             new { clientId, kind, limit = (long)limit },
             cancellationToken: cancellationToken));
         return [.. rows.Select(r => JsonSerializer.Deserialize<TRecord>(r, Json)!)];
     }
 
-    /// <summary>One statement through the shared writer, once the tables exist; the rows it changed.</summary>
-    private async Task<int> WriteAsync(string sql, object parameters, CancellationToken cancellationToken)
-    {
-        await EnsureSchemaAsync(cancellationToken);
-        return await writer.WriteAsync(batch => batch.Connection.Execute(sql, parameters));
-    }
+    private Task<int> WriteAsync(string sql, object parameters, CancellationToken cancellationToken) =>
+        database.ExecuteWriteAsync(sql, parameters, cancellationToken);
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        await EnsureSchemaAsync(cancellationToken);
-        return await database.OpenAsync(cancellationToken);
-    }
-
-    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        if (_schemaReady)
-        {
-            return;
-        }
-
-        await _schemaLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_schemaReady)
-            {
-                await using var connection = await database.OpenAsync(cancellationToken);
-                await connection.ExecuteAsync(new CommandDefinition(Schema, cancellationToken: cancellationToken));
-                _schemaReady = true;
-            }
-        }
-        finally
-        {
-            _schemaLock.Release();
-        }
-    }
+    private Task<System.Data.Common.DbConnection> OpenAsync(CancellationToken cancellationToken) => database.OpenAsync(cancellationToken);
 
     private sealed record AlertRow(string Alert, string? Note)
     {

@@ -3,7 +3,8 @@ using HikiConsult.Grains.Clients;
 
 namespace HikiConsult.Server.Storage;
 
-public sealed class SqliteClientDirectory(SqliteDatabase database) : IClientDirectory
+/// <summary>Every client id ever created, for the start-up scans that wake clients' grains.</summary>
+public sealed class ClientDirectory(IDatabase database) : IClientDirectory
 {
     public async Task AddAsync(string clientId, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
     {
