@@ -28,9 +28,12 @@ namespace HikiConsult.Grains.Sessions;
 /// state, after the log: the same caller's resent <c>End</c> (with its note) or <c>Cancel</c> completes it.
 /// </para>
 /// </summary>
-[GrainType("session")]
+[GrainType(GrainTypeName)]
 public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
 {
+    /// <summary>The grain type in grain ids (and so in grain state keys): never change it.</summary>
+    public const string GrainTypeName = "session";
+
     private readonly IPersistentState<ConsultationSessionState> _state;
     private readonly ISessionEventStore _store;
     // An array: enumerated for every event, without an enumerator object.

@@ -86,14 +86,14 @@ internal static partial class AdminEndpoints
         }
     }
 
-    private static async Task<Results<NoContent, NotFound>> DisableUserAsync(string id, UserStore store, ConnectionRegistry connections, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, NotFound>> DisableUserAsync(string id, UserStore store, CredentialRevocations revocations, CancellationToken cancellationToken)
     {
         if (!EntityIds.IsUserId(id) || !await store.DisableAsync(id, cancellationToken))
         {
             return TypedResults.NotFound();
         }
 
-        connections.AbortAll(id);
+        await revocations.RevokeAsync(id);
         return TypedResults.NoContent();
     }
 

@@ -64,7 +64,7 @@ internal static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<SignInResponse>, ValidationProblem, ProblemHttpResult>> RefreshAsync(
-        RefreshRequest? request, AuthSessionStore sessions, UserStore users, TokenService tokens, ConnectionRegistry connections, AuditLog audit, CancellationToken cancellationToken)
+        RefreshRequest? request, AuthSessionStore sessions, UserStore users, TokenService tokens, CredentialRevocations revocations, AuditLog audit, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request?.RefreshToken))
         {
@@ -76,7 +76,7 @@ internal static class AuthEndpoints
         {
             // A used token came back: someone holds a copy. The whole sign-in ends, for both holders.
             var user = await users.FindByIdAsync(outcome.UserId!, cancellationToken);
-            connections.AbortWhere(outcome.UserId!, c => c.User?.FindFirst(TokenClaims.SessionId)?.Value == outcome.SessionId);
+            await revocations.RevokeAsync(outcome.UserId!, outcome.SessionId);
             await audit.RecordAsync(new Caller(outcome.UserId!, user?.Role ?? "unknown", outcome.UserId!, null, null),
                 AuditActions.RefreshReuse, "auth-session", outcome.SessionId!, cancellationToken);
         }
@@ -98,12 +98,12 @@ internal static class AuthEndpoints
     }
 
     private static async Task<NoContent> LogoutAsync(
-        ClaimsPrincipal principal, AuthSessionStore sessions, ConnectionRegistry connections, AuditLog audit, CancellationToken cancellationToken)
+        ClaimsPrincipal principal, AuthSessionStore sessions, CredentialRevocations revocations, AuditLog audit, CancellationToken cancellationToken)
     {
         var caller = Caller.Require(principal);
         var sessionId = principal.FindFirst(TokenClaims.SessionId)!.Value;
         await sessions.RevokeAsync(sessionId, "logout", cancellationToken);
-        connections.AbortWhere(caller.Id, c => c.User?.FindFirst(TokenClaims.SessionId)?.Value == sessionId);
+        await revocations.RevokeAsync(caller.Id, sessionId);
         await audit.RecordAsync(caller, AuditActions.Logout, "auth-session", sessionId, cancellationToken);
         return TypedResults.NoContent();
     }

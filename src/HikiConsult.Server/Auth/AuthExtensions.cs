@@ -29,6 +29,10 @@ public static class AuthExtensions
         services.AddSingleton<AuthSessionStore>();
         services.AddSingleton<LoginGuard>();
         services.AddHostedService<CredentialRecheck>();
+
+        // After the silo (AddSilo): it subscribes to a grain when it starts.
+        services.AddSingleton<CredentialRevocations>();
+        services.AddHostedService(sp => sp.GetRequiredService<CredentialRevocations>());
         services.AddSingleton<AuditLog>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, NotFoundForForbiddenHandler>();
 

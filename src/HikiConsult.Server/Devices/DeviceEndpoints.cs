@@ -68,7 +68,7 @@ public static partial class DeviceEndpoints
     }
 
     private static async Task<Results<NoContent, NotFound>> RevokeAsync(
-        string id, ClaimsPrincipal principal, DeviceStore devices, ClientAccess access, IGrainFactory grains, ConnectionRegistry connections, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal principal, DeviceStore devices, ClientAccess access, IGrainFactory grains, CredentialRevocations revocations, CancellationToken cancellationToken)
     {
         var caller = Caller.Require(principal);
         var device = EntityIds.IsDeviceId(id) ? await devices.FindAsync(id, cancellationToken) : null;
@@ -80,7 +80,7 @@ public static partial class DeviceEndpoints
         }
 
         await devices.RevokeAsync(id, cancellationToken);
-        connections.AbortAll(id);
+        await revocations.RevokeAsync(id);
         await grains.GetGrain<IClientGrain>(device!.ClientId).RevokeDevice(id);
         return TypedResults.NoContent();
     }

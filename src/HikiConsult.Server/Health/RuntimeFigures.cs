@@ -40,7 +40,7 @@ internal static class RuntimeFigures
     private static async Task<int> CountSessionGrainsAsync(IGrainFactory grains, ILocalSiloDetails silo)
     {
         var statistics = await grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics(hostsIds: [silo.SiloAddress]);
-        return statistics.Count(s => s.GrainType == typeof(ConsultationSessionGrain).FullName);
+        return statistics.Count(s => s.GrainId.Type.ToString() == ConsultationSessionGrain.GrainTypeName);
     }
 
     public static RuntimeFiguresDto Read(DateTimeOffset at, int sessionGrainActivations)
