@@ -52,6 +52,11 @@ foreach (var p in parts)
 {
     var entries = RiskCorpus.LoadPart(folder, p);
     Console.WriteLine(RiskEvaluation.Format(RiskEvaluation.Evaluate(RiskDetector.Default, entries, p), list));
+    // The test part holds two series written at different times: each is reported on its own too, from the same run.
+    foreach (var series in entries.GroupBy(e => e.Id.Contains(RiskCorpus.TestSeriesMarker, StringComparison.Ordinal) ? "series 2" : "series 1").Where(_ => p == RiskCorpus.Test).OrderBy(g => g.Key, StringComparer.Ordinal))
+    {
+        Console.WriteLine(RiskEvaluation.Format(RiskEvaluation.Evaluate(RiskDetector.Default, [.. series], $"{p}, {series.Key} only"), listErrors: false));
+    }
     Console.WriteLine("Keyword lexicons alone, same part:");
     Console.WriteLine(RiskEvaluation.Format(RiskEvaluation.Evaluate(RiskDetector.LexiconOnly, entries, p + " (lexicon only)"), listErrors: false));
 }
