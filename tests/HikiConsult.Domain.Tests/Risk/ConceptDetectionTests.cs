@@ -20,6 +20,8 @@ public sealed class ConceptDetectionTests
     // A gap of nine characters but three words (本当に, きれい, さっぱり by ICU's dictionary): counted in words, it fits.
     [InlineData("何もかも本当にきれいさっぱり終わりにしたい", "ja.wish-not-alive", RiskLevel.WishToBeDead)]
     [InlineData("vanavond neem ik al mijn pillen in", "nl.take-all-when", RiskLevel.IntentOrPlan)]
+    // Folded, the katakana シーン (a scene: a fiction cue) is しん, as in しんどい: no fiction cue may read it.
+    [InlineData("生きてるのしんどすぎる", "ja.hopeless-about-living", RiskLevel.WishToBeDead)]
     [InlineData("ik heb mijn arm met een aansteker verbrand", "nl.self-harm", RiskLevel.Behaviour)]
     [InlineData("there's no way out of this, dying is the only answer", "en.death-as-solution", RiskLevel.ActiveIdeation)]
     public void A_concept_combination_fires_with_its_pattern_and_level(string text, string pattern, RiskLevel level)
@@ -45,6 +47,8 @@ public sealed class ConceptDetectionTests
     // A medicine and a day are an errand, not intent: a time word counts only with killing oneself or "doing it".
     [InlineData("i need to pick up my meds from the pharmacy tomorrow", null)]
     [InlineData("ik moet morgen mijn medicijnen ophalen", null)]
+    // "Decided" alone is no intent: what was decided here is not to.
+    [InlineData("自殺は絶対しないって決めてる", "negation")]
     public void A_look_alike_raises_no_alert_and_keeps_its_reason(string text, string? reason)
     {
         Assert.Empty(Detector.Detect(text));
