@@ -23,10 +23,36 @@ public sealed record RiskAlertDto(
     string? AcknowledgedBy,
     DateTimeOffset? EscalatedAt,
     string Source,
-    string Label = RiskAlertDto.DecisionSupportLabel)
+    string Label = RiskAlertDto.DecisionSupportLabel,
+    string Level = RiskAlertLevels.None,
+    string Pattern = RiskAlertDto.LexiconPattern)
 {
     /// <summary>Every alert is labelled: it is evidence for a counselor, never a diagnosis.</summary>
     public const string DecisionSupportLabel = "Decision support, not a diagnosis";
+
+    /// <summary>The <see cref="Pattern"/> of an alert raised by a keyword phrase that no concept pattern graded.</summary>
+    public const string LexiconPattern = "lexicon";
+}
+
+/// <summary>
+/// The C-SSRS-aligned level of a risk alert (Posner et al., Am J Psychiatry 2011): the highest step the message's words
+/// show, with the concept pattern that showed it in <see cref="RiskAlertDto.Pattern"/> ("ja.wish-not-alive"), so a
+/// counselor sees why. What the words show, for the counselor to ask about; never an assessment of the person.
+/// </summary>
+public static class RiskAlertLevels
+{
+    /// <summary>Not graded: a keyword phrase alone (pattern "lexicon"), or an alert stored before alerts had levels.</summary>
+    public const string None = "none";
+    /// <summary>Screener Q1: wish to be dead or not to wake up, hopelessness about living, being a burden.</summary>
+    public const string WishToBeDead = "wishToBeDead";
+    /// <summary>Screener Q2: thoughts of killing oneself (for self-harm: an urge).</summary>
+    public const string ActiveIdeation = "activeIdeation";
+    /// <summary>Screener Q3: a method or means thought of or looked up.</summary>
+    public const string Method = "method";
+    /// <summary>Screener Q4/Q5: intent, a plan, a time, a farewell announced.</summary>
+    public const string IntentOrPlan = "intentOrPlan";
+    /// <summary>Screener Q6: a preparatory act or self-harm behaviour.</summary>
+    public const string Behaviour = "behaviour";
 }
 
 public static class RiskAlertStatuses

@@ -28,10 +28,11 @@ public static class Sources
         "Setoyama D, Kato TA, et al. Blood metabolic signatures of hikikomori, pathological social withdrawal. " +
         "Dialogues Clin Neurosci. 2022. doi:10.1080/19585969.2022.2046978";
 
-    /// <summary>The risk lexicons are this product's own keyword and negation rules, not a validated instrument.</summary>
+    /// <summary>The risk lexicons and concept rules are this product's own, not a validated instrument.</summary>
     public const string RiskLexicon =
-        "HikiConsult risk lexicons (en, ja, nl): keyword phrases with negation rules, written for this product; " +
-        "not a validated instrument. Categories follow the ideation / intent / plan distinctions of the C-SSRS " +
+        "HikiConsult risk lexicons and concept rules (en, ja, nl): keyword phrases and concept patterns with negation " +
+        "and context rules, written for this product; not a validated instrument. Levels and categories follow the " +
+        "wish / ideation / method / intent / behaviour steps of the C-SSRS screener " +
         "(Posner et al., Am J Psychiatry 2011, doi:10.1176/appi.ajp.2011.10111704).";
 
     /// <summary>Engagement measures are descriptive counts of the session history, not a validated scale.</summary>

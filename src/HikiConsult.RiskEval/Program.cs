@@ -4,6 +4,7 @@ using HikiConsult.Domain.Risk;
 using HikiConsult.Domain.Risk.Evaluation;
 
 // dotnet run --project src/HikiConsult.RiskEval [-c Release] -- [--part dev|test|both] [--no-list] [--bench [seconds]] [--corpus DIR]
+//                                                          | --inspect TEXT (every hit of one message, cancelled ones with their reason)
 var part = "both";
 var list = true;
 double? benchSeconds = null;
@@ -15,6 +16,12 @@ for (var i = 0; i < args.Length; i++)
         case "--part": part = args[++i]; break;
         case "--no-list": list = false; break;
         case "--corpus": folder = args[++i]; break;
+        case "--inspect":
+            foreach (var m in RiskDetector.Default.Inspect(args[++i]))
+            {
+                Console.WriteLine($"{m.Pattern}\t{m.Level}\t{m.Category}\t\"{m.Evidence}\"{(m.Negated ? $"\tcancelled: {m.Reason} ({m.NegationCue})" : "")}");
+            }
+            return 0;
         case "--bench":
             benchSeconds = i + 1 < args.Length && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var s) ? s : 5;
             if (i + 1 < args.Length && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out _)) i++;
@@ -45,6 +52,11 @@ foreach (var p in parts)
 {
     var entries = RiskCorpus.LoadPart(folder, p);
     Console.WriteLine(RiskEvaluation.Format(RiskEvaluation.Evaluate(RiskDetector.Default, entries, p), list));
+    // The test part holds two series written at different times: each is reported on its own too, from the same run.
+    foreach (var series in entries.GroupBy(e => e.Id.Contains(RiskCorpus.TestSeriesMarker, StringComparison.Ordinal) ? "series 2" : "series 1").Where(_ => p == RiskCorpus.Test).OrderBy(g => g.Key, StringComparer.Ordinal))
+    {
+        Console.WriteLine(RiskEvaluation.Format(RiskEvaluation.Evaluate(RiskDetector.Default, [.. series], $"{p}, {series.Key} only"), listErrors: false));
+    }
     Console.WriteLine("Keyword lexicons alone, same part:");
     Console.WriteLine(RiskEvaluation.Format(RiskEvaluation.Evaluate(RiskDetector.LexiconOnly, entries, p + " (lexicon only)"), listErrors: false));
 }

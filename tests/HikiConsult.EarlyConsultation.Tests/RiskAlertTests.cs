@@ -81,6 +81,36 @@ public sealed class RiskAlertTests(SharedServer server, ITestOutputHelper output
         Assert.True(latencies[^1] < 3000, $"slowest alert latency {latencies[^1]:F0} ms is over the generous bound of 3 s");
     }
 
+    public static TheoryData<string, string, string, string, string> GradedMessages => new()
+    {
+        { "en", "I have been saving up pills in a drawer", RiskAlertLevels.Behaviour, "en.means-acquired", "planOrMeans" },
+        { "ja", "もう死にたい", RiskAlertLevels.WishToBeDead, "ja.wish-not-alive", "suicide" },
+        { "nl", "ik denk steeds aan zelfmoord", RiskAlertLevels.ActiveIdeation, "nl.suicidal-thoughts", "suicide" },
+        // Two hits: the level is the highest step shown (Q6 over Q1), with the pattern that showed it.
+        { "en", "I want to die and I have been saving up pills", RiskAlertLevels.Behaviour, "en.means-acquired", "planOrMeans" },
+    };
+
+    [Theory]
+    [MemberData(nameof(GradedMessages))]
+    public async Task The_pushed_and_stored_alert_carries_the_level_and_the_pattern_that_fired(string language, string message, string level, string pattern, string category)
+    {
+        var s = await Scenario.CreateAsync(App, language);
+        await using var counselorHub = await App.ConnectAsync(HubPaths.Counselor, s.Counselor.Token);
+        await using var device = await App.ConnectAsync(HubPaths.Avatar, s.Device.AccessToken);
+        await device.JoinAsync(s.Session.Id);
+
+        var ack = await device.SendTextAsync(s.Session.Id, message);
+        var pushed = (await counselorHub.WaitForRiskAlertAsync(a => a.SessionId == s.Session.Id && a.Seq == ack.Seq)).Value;
+        Assert.Equal(level, pushed.Level);
+        Assert.Equal(pattern, pushed.Pattern);
+        Assert.Equal(category, pushed.Category);
+        Assert.Equal("Decision support, not a diagnosis", pushed.Label);
+
+        // Read back from the store, as a console opened later lists it.
+        var stored = Assert.Single(await App.GetJsonAsync<List<RiskAlertDto>>("/api/alerts?status=open", s.Counselor.Token), a => a.AlertId == pushed.AlertId);
+        Assert.Equal((level, pattern), (stored.Level, stored.Pattern));
+    }
+
     private static readonly Dictionary<string, string> Sentinels = new()
     {
         ["en"] = "I want to die",

@@ -185,6 +185,9 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     await avatar.click('#send-button');
     const banner = counselor.locator('.risk-alert', { hasText: alias });
     await banner.waitFor({ timeout: T });
+    // The card says why: the C-SSRS-aligned level in words and the concept pattern that fired.
+    assert.match(await banner.locator('.risk-level').innerText(), /C-SSRS Q2/);
+    assert.equal(await banner.locator('.risk-pattern').innerText(), 'en.suicidal-thoughts');
     await counselor.locator('#room-log li.flagged', { hasText: 'I want to kill myself.' }).waitFor({ timeout: T });
     await counselor.waitForTimeout(600); // let the banner finish sliding in for the picture
     await screenshot(counselor, 'console-risk-alert');

@@ -131,6 +131,8 @@ public sealed partial class ClientEarlyConsultationGrain(
         }
 
         var primary = request.Matches.OrderBy(m => Urgency(m.Category)).First();
+        // The level is the highest step any hit shows, and its pattern says why; the category stays the most urgent one.
+        var graded = request.Matches.OrderByDescending(m => LevelRank(m.Level)).ThenBy(m => Urgency(m.Category)).First();
         var alert = new RiskAlertDto(
             RiskAlertIds.For(request.SessionId, request.Seq),
             ClientId,
@@ -146,7 +148,9 @@ public sealed partial class ClientEarlyConsultationGrain(
             AcknowledgedBy: null,
             EscalatedAt: null,
             RiskDetector.Source,
-            DecisionSupport.Label);
+            DecisionSupport.Label,
+            LevelRank(graded.Level) > 0 ? graded.Level : RiskAlertLevels.None,
+            LevelRank(graded.Level) > 0 ? graded.Pattern : RiskAlertDto.LexiconPattern);
 
         // Durable before anyone is told; the (session, seq) key makes a repeat a no-op.
         if (!await store.AddAlertAsync(alert))
@@ -710,6 +714,9 @@ public sealed partial class ClientEarlyConsultationGrain(
             _ => 3,
         }
         : 4;
+
+    /// <summary>The C-SSRS screener step of a level's wire name (Posner et al. 2011); 0 for none or an unknown name.</summary>
+    private static int LevelRank(string level) => Enum.TryParse<RiskLevel>(level, ignoreCase: true, out var l) && Enum.IsDefined(l) ? (int)l : 0;
 
     // Stored with millisecond precision, like session events: what is returned equals what is read back later.
     private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());

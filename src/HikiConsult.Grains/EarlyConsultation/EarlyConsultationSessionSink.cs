@@ -53,7 +53,8 @@ public sealed partial class EarlyConsultationSessionSink(IGrainFactory grains, I
         }
 
         var evidence = matches
-            .Select(m => new RiskEvidence(JsonNamingPolicy.CamelCase.ConvertName(m.Category.ToString()), m.Language, m.Evidence))
+            .Select(m => new RiskEvidence(JsonNamingPolicy.CamelCase.ConvertName(m.Category.ToString()), m.Language, m.Evidence,
+                JsonNamingPolicy.CamelCase.ConvertName(m.Level.ToString()), m.Pattern))
             .ToArray();
         var alert = await Client(persisted).RaiseAlert(new RiskAlertRequest(e.SessionId, e.Seq, e.At, e.Sender.Role, evidence));
         if (alert is null)

@@ -73,9 +73,12 @@ public interface IClientEarlyConsultationGrain : IGrainWithStringKey
 [GenerateSerializer, Immutable, Alias("hc.RiskAlertRequest")]
 public sealed record RiskAlertRequest(string SessionId, long Seq, DateTimeOffset At, string SenderRole, IReadOnlyList<RiskEvidence> Matches);
 
-/// <summary>One lexicon hit: its category (camelCase wire name), language and the span as written.</summary>
+/// <summary>
+/// One risk hit: its category, language and the span as written; the C-SSRS-aligned level and the concept pattern that
+/// fired ("en.wish-not-alive", or "lexicon" for a keyword phrase alone). Category and level are camelCase wire names.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("hc.RiskEvidence")]
-public sealed record RiskEvidence(string Category, string Language, string Evidence);
+public sealed record RiskEvidence(string Category, string Language, string Evidence, string Level = RiskAlertLevels.None, string Pattern = RiskAlertDto.LexiconPattern);
 
 /// <summary>What triage needs of one client: the signals, and who may see the entry.</summary>
 [GenerateSerializer, Immutable, Alias("hc.TriageSubject")]

@@ -32,7 +32,19 @@ export interface RiskAlertDto {
   alertId: string; clientId: string; clientAlias: string; sessionId: string; seq: number; category: string;
   language: string; evidence: string[]; createdAt: string; status: string; acknowledgedAt?: string | null;
   acknowledgedBy?: string | null; escalatedAt?: string | null; source: string; label?: string;
+  /** C-SSRS-aligned level the words show ('none' when only a keyword phrase matched) and the concept pattern that fired. */
+  level?: RiskAlertLevel; pattern?: string;
 }
+export type RiskAlertLevel = 'none' | 'wishToBeDead' | 'activeIdeation' | 'method' | 'intentOrPlan' | 'behaviour';
+/** What each level means, after the C-SSRS screener questions (Posner et al. 2011): what the words show, not a diagnosis. */
+export const RiskAlertLevelText: Record<RiskAlertLevel, string> = {
+  none: 'not graded (keyword phrase)',
+  wishToBeDead: 'wish to be dead (C-SSRS Q1)',
+  activeIdeation: 'suicidal thoughts or self-harm urge (C-SSRS Q2)',
+  method: 'method or means (C-SSRS Q3)',
+  intentOrPlan: 'intent or plan (C-SSRS Q4/Q5)',
+  behaviour: 'preparatory act or self-harm behaviour (C-SSRS Q6)',
+};
 export interface TriageReasonDto { code: string; text: string; weight: number; data: string }
 export interface TriageEntryDto { clientId: string; clientAlias: string; score: number; reasons: TriageReasonDto[]; updatedAt: string }
 export interface TriageQueueDto { entries: TriageEntryDto[]; updatedAt: string; label: string }

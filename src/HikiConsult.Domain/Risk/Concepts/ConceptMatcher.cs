@@ -28,11 +28,13 @@ internal sealed class ConceptMatcher
     private readonly CompiledTerm[] _denial;
     private readonly CompiledTerm[] _firstPersonTerms;
     private readonly FrozenSet<string> _subjectIntroducers;
+    private readonly bool _segmented;
 
     public ConceptMatcher(ConceptRules rules)
     {
         _rules = rules;
         _words = rules.Mode == "words";
+        _segmented = rules.Segmentation == "icu";
         if (_words && !Stemmers.Supports(rules.Language))
             throw new InvalidRecordException($"risk concepts '{rules.Language}'", ["word mode needs a stemmer for the language"]);
         var names = rules.Concepts.Keys.Order(StringComparer.Ordinal).ToArray();
@@ -324,10 +326,13 @@ internal sealed class ConceptMatcher
         {
             var element = term.Elements[e];
             var found = -1;
-            var maxSkip = element.GapBefore ? _rules.MaxGapChars : 0;
+            var maxSkip = !element.GapBefore ? 0 : _segmented ? s.Length : _rules.MaxGapChars;
+            var words = 0;
             for (var q = pos; q <= pos + maxSkip && q < s.Length; q++)
             {
                 if (q > pos && MessageAnalysis.IsSentenceEnd(s[q - 1])) break;
+                // Segmented text: the gap may hold up to MaxGapWords whole words, however long they are.
+                if (_segmented && q > pos && ctx.M.WordStarts[q] && ++words > _rules.MaxGapWords) break;
                 var len = element.MatchAt(s, q);
                 if (len > 0)
                 {

@@ -24,6 +24,12 @@ public sealed record ConceptRules
     public int MaxGapWords { get; init; } = 4;
     public int MaxGapChars { get; init; } = 8;
 
+    /// <summary>
+    /// "icu" (character mode): a gap is counted in words found by ICU's dictionary-based break iterator
+    /// (<see cref="MaxGapWords"/>) instead of characters; null keeps the character count.
+    /// </summary>
+    public string? Segmentation { get; init; }
+
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> Concepts { get; init; }
 
     public required IReadOnlyList<ConceptPattern> Patterns { get; init; }
@@ -72,6 +78,8 @@ public sealed record ConceptRules
         if (rules is null) throw new InvalidRecordException($"risk concepts '{origin}'", ["the file is empty"]);
         var problems = new List<string>();
         if (rules.Mode is not ("words" or "characters")) problems.Add($"unknown mode '{rules.Mode}'");
+        if (rules.Segmentation is not (null or "icu")) problems.Add($"unknown segmentation '{rules.Segmentation}'");
+        if (rules.Segmentation is not null && rules.Mode != "characters") problems.Add("segmentation applies to character mode only");
         foreach (var p in rules.Patterns)
         {
             if (p.All.Count == 0) problems.Add($"pattern '{p.Id}' has no concepts");

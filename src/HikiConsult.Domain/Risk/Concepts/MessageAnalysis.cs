@@ -62,6 +62,10 @@ internal sealed class MessageAnalysis
     public List<Token> Tokens { get; }
 
     private readonly Dictionary<string, string[]> _stems = new(StringComparer.Ordinal);
+    private bool[]? _wordStarts;
+
+    /// <summary>Japanese word starts in the folded text (ICU dictionary segmentation), computed on first use.</summary>
+    public bool[] WordStarts => _wordStarts ??= JapaneseSegmenter.WordStarts(Text);
 
     public string[] Stems(string language)
     {
