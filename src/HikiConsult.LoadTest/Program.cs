@@ -2,7 +2,7 @@ using System.Diagnostics;
 using HikiConsult.Client.Api;
 using HikiConsult.LoadTest;
 using HikiConsult.LoadTest.BareRelay;
-using HikiConsult.LoadTest.Hosting;
+using HikiConsult.ServerLauncher;
 using HikiConsult.LoadTest.Load;
 using HikiConsult.Server.Hosting;
 

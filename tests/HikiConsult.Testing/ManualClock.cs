@@ -5,6 +5,8 @@ namespace HikiConsult.Testing;
 /// with the clock set to each due time. Timestamps (elapsed-time measurements of sockets and the grain host) stay
 /// real, so moving the clock by days does not time out connections. A zero due time fires soon, on the thread pool,
 /// as a real timer would.
+/// Not FakeTimeProvider: its timestamps move with the clock (moving days would time out the in-process server's
+/// connections) and it fires a due-now timer inside CreateTimer, on the caller's stack.
 /// </summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {

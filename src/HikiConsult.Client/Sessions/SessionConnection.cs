@@ -17,11 +17,12 @@ namespace HikiConsult.Client.Sessions;
 /// receives exactly the events it missed; <see cref="Events"/> yields every event once, in seq order. A send keeps its
 /// clientMsgId across reconnects and is repeated until the server acknowledges it, which the server deduplicates.
 /// </summary>
-public sealed class SessionConnection : IAsyncDisposable
+public sealed partial class SessionConnection : IAsyncDisposable
 {
     private static readonly SenderDto UnknownSelf = new("", "", "");
 
     private readonly HubConnection _hub;
+    private readonly Uri _hubUrl;
     private readonly SessionConnectionOptions _options;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
@@ -42,6 +43,7 @@ public sealed class SessionConnection : IAsyncDisposable
     public SessionConnection(Uri hubUrl, SessionConnectionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(hubUrl);
+        _hubUrl = hubUrl;
         _options = options ?? new SessionConnectionOptions();
         var loggerFactory = _options.LoggerFactory ?? NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger<SessionConnection>();
@@ -50,6 +52,7 @@ public sealed class SessionConnection : IAsyncDisposable
         {
             transport.AccessTokenProvider = _options.AccessTokenProvider;
             transport.Connect = _options.Connect;
+            transport.StatefulReconnect = _options.StatefulReconnect;
         });
         builder.Services.AddSingleton(loggerFactory);
         _hub = builder.Build();
@@ -162,7 +165,15 @@ public sealed class SessionConnection : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        await _hub.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _hub.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (HubConnectRefusedException.Find(_hubUrl, ex) is { } refused)
+        {
+            throw refused;
+        }
+
         lock (_gate)
         {
             if (_status == SessionConnectionStatus.Idle)
@@ -207,79 +218,6 @@ public sealed class SessionConnection : IAsyncDisposable
         }
 
         return result;
-    }
-
-    /// <summary>Sends with a fresh clientMsgId; see <see cref="SendAsync(SendRequest, CancellationToken)"/>.</summary>
-    public Task<SendAck> SendAsync(string kind, object body, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
-        ArgumentNullException.ThrowIfNull(body);
-        var element = body is JsonElement json ? json : JsonSerializer.SerializeToElement(body, body.GetType(), HikiConsultApi.JsonOptions);
-        return SendAsync(new SendRequest(NewClientMsgId(), kind, element), cancellationToken);
-    }
-
-    /// <summary>
-    /// Sends one message and returns the server's ack. While the connection is down the send waits; after a
-    /// reconnect it is repeated with the same clientMsgId until acknowledged, so it is stored exactly once
-    /// (<see cref="SendAck.Duplicate"/> is then true if the first attempt had already been stored). A refusal by
-    /// the server (<see cref="HubException"/>) is thrown at once and not repeated.
-    /// </summary>
-    public async Task<SendAck> SendAsync(SendRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentException.ThrowIfNullOrWhiteSpace(request.ClientMsgId);
-        var sessionId = SessionId ?? throw new InvalidOperationException("Join a session before sending.");
-        var failuresWhileConnected = 0;
-
-        while (true)
-        {
-            TaskCompletionSource ready;
-            lock (_gate)
-            {
-                ThrowIfClosedLocked();
-                ready = _ready;
-            }
-
-            await ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                var ack = await _hub.InvokeAsync<SendAck>(HubMethods.Send, sessionId, request, cancellationToken).ConfigureAwait(false);
-                OnOwnAck(sessionId, request, ack);
-                return ack;
-            }
-            catch (HubException)
-            {
-                throw;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex) when (!_stopping.IsCancellationRequested)
-            {
-                // Lost on the way: the server may or may not have stored it, which the repeat with the same id settles.
-                if (_hub.State == HubConnectionState.Connected)
-                {
-                    if (++failuresWhileConnected >= _options.MaxSendAttemptsWhileConnected)
-                    {
-                        throw;
-                    }
-
-                    _logger.LogDebug(ex, "Send failed while the connection looked healthy; repeating");
-                    await Task.Delay(TimeSpan.FromMilliseconds(100), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    lock (_gate)
-                    {
-                        if (_ready == ready && ready.Task.IsCompletedSuccessfully)
-                        {
-                            _ready = NewReadySignal();
-                        }
-                    }
-                }
-            }
-        }
     }
 
     /// <summary>Leaves the session and closes the connection.</summary>
@@ -356,242 +294,6 @@ public sealed class SessionConnection : IAsyncDisposable
         }
 
         StateChanged?.Invoke(state);
-    }
-
-    /// <summary>
-    /// Feeds the caller's own event to the sequencer from its ack, so the stream does not stall on it if the server
-    /// does not echo events to their sender. The server's copy, if it comes, is dropped as a repeat (or vice versa).
-    /// </summary>
-    private void OnOwnAck(string sessionId, SendRequest request, SendAck ack)
-    {
-        var own = new SessionEventDto(sessionId, ack.Seq, ack.At, _options.Self ?? UnknownSelf, request.Kind, request.Body);
-        lock (_gate)
-        {
-            if (_sequencer is null)
-            {
-                return;
-            }
-
-            Deliver(_sequencer.Accept(own));
-            ArmGapRepairLocked();
-        }
-    }
-
-    private void ApplyJoin(JoinSessionResult result, long requestedAfterSeq)
-    {
-        var state = new SessionStateDto(result.SessionId, result.State, result.Participants);
-        lock (_gate)
-        {
-            if (_sequencer is null)
-            {
-                return;
-            }
-
-            Deliver(_sequencer.AcceptRange(result.Events));
-
-            // The server returns every event after the seq asked for; one that starts later has lost events.
-            var first = result.Events.Count == 0 ? (long?)null : result.Events.Min(e => e.Seq);
-            if (first is { } firstSeq && firstSeq > requestedAfterSeq + 1 && _sequencer.LastDelivered < firstSeq - 1)
-            {
-                _logger.LogWarning("Resume of session {SessionId} after seq {AfterSeq} started at seq {FirstSeq}; skipping the missing seqs", result.SessionId, requestedAfterSeq, firstSeq);
-                Deliver(_sequencer.SkipTo(firstSeq - 1));
-            }
-
-            _state = state;
-            ArmGapRepairLocked();
-        }
-
-        StateChanged?.Invoke(state);
-    }
-
-    private void Deliver(IReadOnlyList<SessionEventDto> ready)
-    {
-        foreach (var item in ready)
-        {
-            _events.Writer.TryWrite(item);
-        }
-    }
-
-    private void ArmGapRepairLocked()
-    {
-        if (_gapRepairArmed || _sequencer is not { MissingSeq: { } missing } || _stopping.IsCancellationRequested)
-        {
-            return;
-        }
-
-        _gapRepairArmed = true;
-        _ = RepairGapAsync(missing);
-    }
-
-    /// <summary>Safety net: if a seq is still missing after a while, resume from the last delivered seq.</summary>
-    private async Task RepairGapAsync(long missing)
-    {
-        try
-        {
-            await Task.Delay(_options.GapRepairDelay, _options.TimeProvider, _stopping.Token).ConfigureAwait(false);
-            string? sessionId;
-            long from;
-            lock (_gate)
-            {
-                sessionId = _sessionId;
-                from = _sequencer?.LastDelivered ?? 0;
-                if (sessionId is null || from >= missing || !_ready.Task.IsCompletedSuccessfully)
-                {
-                    return;
-                }
-            }
-
-            _logger.LogWarning("Session {SessionId}: seq {Missing} still missing; resuming from seq {From}", sessionId, missing, from);
-            var result = await _hub.InvokeAsync<JoinSessionResult>(HubMethods.JoinSession, sessionId, from, _stopping.Token).ConfigureAwait(false);
-            ApplyJoin(result, from);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException || !_stopping.IsCancellationRequested)
-        {
-            // A reconnect resumes anyway; the next event re-arms the check.
-            _logger.LogDebug(ex, "Gap repair did not complete");
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                _gapRepairArmed = false;
-                ArmGapRepairLocked();
-            }
-        }
-    }
-
-    private Task OnClosedAsync(Exception? error)
-    {
-        lock (_gate)
-        {
-            if (_stopping.IsCancellationRequested || _status == SessionConnectionStatus.Closed)
-            {
-                return Task.CompletedTask;
-            }
-
-            if (_ready.Task.IsCompleted)
-            {
-                _ready = NewReadySignal();
-            }
-
-            SetStatus(SessionConnectionStatus.Reconnecting);
-            if (_reconnectRunning)
-            {
-                return Task.CompletedTask;
-            }
-
-            _reconnectRunning = true;
-        }
-
-        _logger.LogInformation(error, "Connection lost; reconnecting");
-        _ = Task.Run(ReconnectLoopAsync);
-        return Task.CompletedTask;
-    }
-
-    private async Task ReconnectLoopAsync()
-    {
-        var attempt = 0;
-        while (true)
-        {
-            try
-            {
-                await Task.Delay(_options.Backoff.DelayBefore(attempt++), _options.TimeProvider, _stopping.Token).ConfigureAwait(false);
-                if (_hub.State == HubConnectionState.Disconnected)
-                {
-                    await _hub.StartAsync(_stopping.Token).ConfigureAwait(false);
-                }
-
-                string? sessionId;
-                long from;
-                lock (_gate)
-                {
-                    sessionId = _sessionId;
-                    from = _sequencer?.LastDelivered ?? 0;
-                }
-
-                if (sessionId is not null)
-                {
-                    var result = await _hub.InvokeAsync<JoinSessionResult>(HubMethods.JoinSession, sessionId, from, _stopping.Token).ConfigureAwait(false);
-                    ApplyJoin(result, from);
-                }
-
-                lock (_gate)
-                {
-                    if (_stopping.IsCancellationRequested)
-                    {
-                        _reconnectRunning = false;
-                        return;
-                    }
-
-                    // Dropped again while resuming: go round once more (the Closed handler saw the loop running).
-                    if (_hub.State != HubConnectionState.Connected)
-                    {
-                        continue;
-                    }
-
-                    _reconnectRunning = false;
-                    Interlocked.Increment(ref _reconnects);
-                    if (sessionId is null)
-                    {
-                        SetStatus(SessionConnectionStatus.Connected);
-                    }
-                    else
-                    {
-                        _ready.TrySetResult();
-                        SetStatus(SessionConnectionStatus.Ready);
-                    }
-                }
-
-                _logger.LogInformation("Reconnected after {Attempts} attempt(s)", attempt);
-                return;
-            }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-            {
-                lock (_gate)
-                {
-                    _reconnectRunning = false;
-                }
-
-                return;
-            }
-            catch (Exception ex) when (FindRefusal(ex) is { } refusal)
-            {
-                // Wrong or revoked credentials, or the session may no longer be joined: retrying cannot help.
-                _logger.LogWarning("Reconnect refused: {Reason}", refusal.Message);
-                Fault(refusal);
-                return;
-            }
-            catch (Exception ex)
-            {
-                _logger.LogDebug(ex, "Reconnect attempt {Attempt} failed", attempt);
-            }
-        }
-    }
-
-    private static Exception? FindRefusal(Exception ex)
-    {
-        for (var current = ex; current is not null; current = current.InnerException)
-        {
-            if (current is HubConnectRefusedException or HubException)
-            {
-                return current;
-            }
-        }
-
-        return null;
-    }
-
-    private void Fault(Exception reason)
-    {
-        lock (_gate)
-        {
-            _fault = reason;
-            _reconnectRunning = false;
-            SetStatus(SessionConnectionStatus.Closed);
-            _ready.TrySetException(new InvalidOperationException("The session connection was closed: " + reason.Message, reason));
-            _ready.Task.Exception?.Handle(_ => true);
-            _events.Writer.TryComplete(reason);
-        }
     }
 
     private void SetStatus(SessionConnectionStatus status)

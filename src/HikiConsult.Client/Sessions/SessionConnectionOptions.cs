@@ -16,6 +16,13 @@ public sealed class SessionConnectionOptions
     /// <summary>Who this connection speaks as; used for the caller's own events, which may reach it only through the ack.</summary>
     public SenderDto? Self { get; set; }
 
+    /// <summary>
+    /// SignalR's stateful reconnect for short network drops: the same server connection carries on, so in-flight
+    /// sends complete without a repeat and no resume (an audited history read) is needed. Resume by afterSeq still
+    /// covers everything else, server restarts included. Ignored with a custom <see cref="Connect"/>.
+    /// </summary>
+    public bool StatefulReconnect { get; set; } = true;
+
     public ReconnectBackoff Backoff { get; set; } = new();
 
     /// <summary>

@@ -1,26 +1,40 @@
-using System.Net;
 using System.Net.WebSockets;
-using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace HikiConsult.Client.Transport;
 
 public static class HikiConsultHubConnectionBuilderExtensions
 {
     /// <summary>
-    /// Points the builder at a hub over <see cref="WebSocketConnectionFactory"/>: the stand-in for <c>WithUrl</c>
-    /// from the HTTP connection package.
+    /// <c>WithUrl</c> over WebSockets only, with the socket opened by <see cref="HubSocketOpener"/>. Without
+    /// <see cref="HubTransportOptions.StatefulReconnect"/> the negotiate round trip is skipped: the hub handshake
+    /// runs directly over the socket.
     /// </summary>
-    public static IHubConnectionBuilder WithHikiConsultUrl(this IHubConnectionBuilder builder, Uri hubUrl, Action<WebSocketConnectionOptions>? configure = null)
+    public static IHubConnectionBuilder WithHikiConsultUrl(this IHubConnectionBuilder builder, Uri hubUrl, Action<HubTransportOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(hubUrl);
 
-        var options = new WebSocketConnectionOptions();
+        var options = new HubTransportOptions();
         configure?.Invoke(options);
-        builder.Services.AddSingleton<IConnectionFactory>(new WebSocketConnectionFactory(options));
-        builder.Services.AddSingleton<EndPoint>(new UriEndPoint(hubUrl));
+        var stateful = options.StatefulReconnect && options.Connect is null;
+        builder.WithUrl(hubUrl, HttpTransportType.WebSockets, http =>
+        {
+            http.SkipNegotiation = !stateful;
+            if (options.AccessTokenProvider is { } provider)
+            {
+                // Only the negotiate request uses it; the socket gets its token from the opener.
+                http.AccessTokenProvider = async () => await provider(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            http.WebSocketFactory = (context, cancellationToken) => HubSocketOpener.OpenAsync(context.Uri, options, cancellationToken);
+        });
+        if (stateful)
+        {
+            builder.WithStatefulReconnect();
+        }
+
         return builder;
     }
 

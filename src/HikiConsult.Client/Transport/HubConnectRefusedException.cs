@@ -15,4 +15,21 @@ public sealed class HubConnectRefusedException : Exception
     }
 
     public HttpStatusCode StatusCode { get; }
+
+    /// <summary>The refusal behind a failed start: of the socket upgrade, or of the negotiate request before it.</summary>
+    internal static HubConnectRefusedException? Find(Uri hubUri, Exception error)
+    {
+        for (var current = error; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case HubConnectRefusedException refused:
+                    return refused;
+                case HttpRequestException { StatusCode: { } status } when (int)status is >= 400 and < 500:
+                    return new HubConnectRefusedException(hubUri, status, current);
+            }
+        }
+
+        return null;
+    }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using HikiConsult.Cohort.SimulatedTime;
-using HikiConsult.LoadTest.Hosting;
+using HikiConsult.ServerLauncher;
 
 namespace HikiConsult.Cohort.Hosting;
 

@@ -9,6 +9,7 @@ namespace HikiConsult.Cohort.SimulatedTime;
 /// of times per simulated week. One-shot timers (grain timers are re-armed one-shot) fire at their own due time.
 /// Timestamps (<see cref="TimeProvider.GetTimestamp"/>) stay real: they measure elapsed time of sockets, hub
 /// keep-alives and idle grains, which must not jump.
+/// Not FakeTimeProvider: it fires a periodic timer once per elapsed period and moves timestamps with the clock.
 /// </summary>
 public sealed class SimulatedClock : TimeProvider
 {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using HikiConsult.Contracts;
-using HikiConsult.LoadTest.Hosting;
+using HikiConsult.ServerLauncher;
 using HikiConsult.LoadTest.Load;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

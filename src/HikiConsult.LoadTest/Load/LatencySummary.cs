@@ -1,37 +1,39 @@
-using System.Diagnostics;
-
 namespace HikiConsult.LoadTest.Load;
 
-/// <summary>Percentiles of a set of latencies, from a sorted copy (nearest-rank).</summary>
+/// <summary>Percentiles of a set of latencies, read from a <see cref="LatencyHistogram"/>.</summary>
 public sealed record LatencySummary(int Count, double P50Ms, double P90Ms, double P99Ms, double P999Ms, double MaxMs)
 {
     public static readonly LatencySummary Empty = new(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
 
-    /// <param name="ticks">Stopwatch ticks; sorted in place.</param>
-    public static LatencySummary FromStopwatchTicks(long[] ticks)
+    public static LatencySummary From(LatencyHistogram latencies)
     {
-        if (ticks.Length == 0)
+        ArgumentNullException.ThrowIfNull(latencies);
+        if (latencies.Count == 0)
         {
             return Empty;
         }
 
-        Array.Sort(ticks);
         return new LatencySummary(
-            ticks.Length,
-            Percentile(ticks, 0.50),
-            Percentile(ticks, 0.90),
-            Percentile(ticks, 0.99),
-            Percentile(ticks, 0.999),
-            ToMs(ticks[^1]));
+            (int)latencies.Count,
+            ToMs(latencies.ValueAtPercentile(50)),
+            ToMs(latencies.ValueAtPercentile(90)),
+            ToMs(latencies.ValueAtPercentile(99)),
+            ToMs(latencies.ValueAtPercentile(99.9)),
+            ToMs(latencies.Max));
     }
 
-    /// <summary>Nearest-rank percentile of sorted ticks, in milliseconds.</summary>
-    public static double Percentile(long[] sorted, double quantile)
+    /// <param name="ticks">Stopwatch ticks.</param>
+    public static LatencySummary FromStopwatchTicks(IEnumerable<long> ticks)
     {
-        ArgumentOutOfRangeException.ThrowIfZero(sorted.Length);
-        var rank = (int)Math.Ceiling(quantile * sorted.Length);
-        return ToMs(sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)]);
+        ArgumentNullException.ThrowIfNull(ticks);
+        var latencies = new LatencyHistogram();
+        foreach (var value in ticks)
+        {
+            latencies.Record(value);
+        }
+
+        return From(latencies);
     }
 
-    public static double ToMs(long stopwatchTicks) => stopwatchTicks * 1000.0 / Stopwatch.Frequency;
+    public static double ToMs(long stopwatchTicks) => stopwatchTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
 }

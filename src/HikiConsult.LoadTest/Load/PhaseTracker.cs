@@ -164,10 +164,10 @@ internal sealed class PhaseTracker
     {
         var issued = (int)Issued;
         var windowSeconds = (measureEnd - measureStart) / (double)Stopwatch.Frequency;
-        var relay = new List<long>();
-        var buckets = new SortedDictionary<long, List<long>>();
+        var relay = new LatencyHistogram();
+        var buckets = new SortedDictionary<long, LatencyHistogram>();
         var bucketTicks = (long)(BucketSeconds * Stopwatch.Frequency);
-        var ack = new List<long>();
+        var ack = new LatencyHistogram();
         long sent = 0, acked = 0, errors = 0, lost = 0, withoutAck = 0, sentInWindow = 0, relayedInWindow = 0;
 
         for (var id = 0; id < issued; id++)
@@ -193,7 +193,7 @@ internal sealed class PhaseTracker
 
                     if (inWindow)
                     {
-                        ack.Add(_ackAt[id] - sentAt);
+                        ack.Record(_ackAt[id] - sentAt);
                     }
 
                     break;
@@ -212,10 +212,11 @@ internal sealed class PhaseTracker
                 var bucket = (long)Math.Floor((sentAt - measureStart) / (double)bucketTicks);
                 if (!buckets.TryGetValue(bucket, out var latencies))
                 {
-                    buckets[bucket] = latencies = [];
+                    // Two digits: a quarter second's p50 and p99 need no more, and a phase has many of them.
+                    buckets[bucket] = latencies = new LatencyHistogram(significantDigits: 2);
                 }
 
-                latencies.Add(_firstReceivedAt[id] - sentAt);
+                latencies.Record(_firstReceivedAt[id] - sentAt);
             }
 
             if (inWindow)
@@ -223,7 +224,7 @@ internal sealed class PhaseTracker
                 sentInWindow++;
                 if (received)
                 {
-                    relay.Add(_firstReceivedAt[id] - sentAt);
+                    relay.Record(_firstReceivedAt[id] - sentAt);
                 }
             }
 
@@ -240,8 +241,8 @@ internal sealed class PhaseTracker
             offeredPerSecond,
             sentInWindow / windowSeconds,
             relayedInWindow / windowSeconds,
-            LatencySummary.FromStopwatchTicks([.. relay]),
-            LatencySummary.FromStopwatchTicks([.. ack]),
+            LatencySummary.From(relay),
+            LatencySummary.From(ack),
             sent,
             acked,
             errors,
@@ -259,7 +260,7 @@ internal sealed class PhaseTracker
         {
             Timeline = [.. buckets.Select(b =>
             {
-                var summary = LatencySummary.FromStopwatchTicks([.. b.Value]);
+                var summary = LatencySummary.From(b.Value);
                 return new LatencyBucket(b.Key * BucketSeconds, summary.Count, summary.P50Ms, summary.P99Ms, summary.MaxMs);
             })],
         };

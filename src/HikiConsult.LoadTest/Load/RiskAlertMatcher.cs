@@ -111,7 +111,7 @@ internal sealed class RiskAlertMatcher
     {
         lock (_gate)
         {
-            var latencies = new List<long>();
+            var latencies = new LatencyHistogram();
             long expected = 0, received = 0, duplicates = 0, inWindow = 0, withinSecond = 0;
             foreach (var message in _messages.Values)
             {
@@ -136,7 +136,7 @@ internal sealed class RiskAlertMatcher
                 if (message.Alerts > 0)
                 {
                     var latency = message.FirstAlertAt - message.SentAt;
-                    latencies.Add(latency);
+                    latencies.Record(latency);
                     if (latency <= Stopwatch.Frequency)
                     {
                         withinSecond++;
@@ -156,7 +156,7 @@ internal sealed class RiskAlertMatcher
                 _earlier,
                 inWindow,
                 withinSecond,
-                LatencySummary.FromStopwatchTicks([.. latencies]));
+                LatencySummary.From(latencies));
         }
     }
 

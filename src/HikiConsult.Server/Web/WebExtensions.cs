@@ -29,7 +29,7 @@ public static class WebExtensions
                 context.ProblemDetails.Detail = "The request could not be read: send a JSON body with the documented fields (see /openapi/v1.json).";
             }
         });
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddContractDocument());
 
         // A malformed body is a 400 ProblemDetails, not an exception page, in every environment.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);

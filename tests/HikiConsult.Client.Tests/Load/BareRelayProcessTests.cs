@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using HikiConsult.LoadTest.BareRelay;
-using HikiConsult.LoadTest.Hosting;
+using HikiConsult.ServerLauncher;
 using HikiConsult.LoadTest.Load;
 
 namespace HikiConsult.Client.Tests.Load;

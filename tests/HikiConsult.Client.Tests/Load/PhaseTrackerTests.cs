@@ -84,16 +84,30 @@ public sealed class PhaseTrackerTests
     }
 
     [Fact]
-    public void Percentiles_are_nearest_rank_over_the_sorted_values()
+    public void Percentiles_are_nearest_rank_to_three_significant_digits_and_the_maximum_is_exact()
     {
         var oneMs = Stopwatch.Frequency / 1000;
         var ticks = Enumerable.Range(1, 100).Reverse().Select(i => i * oneMs).ToArray();
 
         var summary = LatencySummary.FromStopwatchTicks(ticks);
 
-        Assert.Equal(50, summary.P50Ms, 6);
-        Assert.Equal(99, summary.P99Ms, 6);
+        Assert.Equal(100, summary.Count);
+        Assert.InRange(summary.P50Ms, 50, 50.05);
+        Assert.InRange(summary.P90Ms, 90, 90.09);
+        Assert.InRange(summary.P99Ms, 99, 99.099);
         Assert.Equal(100, summary.P999Ms, 6);
         Assert.Equal(100, summary.MaxMs, 6);
+    }
+
+    [Fact]
+    public void A_latency_beyond_the_histogram_range_still_counts_and_keeps_its_exact_maximum()
+    {
+        var twoHours = Stopwatch.Frequency * 7200;
+
+        var summary = LatencySummary.FromStopwatchTicks([Stopwatch.Frequency / 1000, twoHours]);
+
+        Assert.Equal(2, summary.Count);
+        Assert.Equal(7_200_000, summary.MaxMs, 6);
+        Assert.InRange(summary.P999Ms, 3_596_400, 3_603_600); // An hour, to three digits.
     }
 }

@@ -15,6 +15,7 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
     private readonly List<Socket> _open = [];
     private readonly Task _acceptLoop;
     private volatile bool _refusing;
+    private int _accepted;
 
     public LoopbackTcpProxy(int targetPort)
     {
@@ -27,6 +28,9 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
     public int Port { get; }
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+
+    /// <summary>Connections forwarded so far.</summary>
+    public int Accepted => Volatile.Read(ref _accepted);
 
     /// <summary>Drops every forwarded connection and closes new ones at once until <see cref="Restore"/>.</summary>
     public void Cut()
@@ -94,6 +98,8 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
                 _open.Add(inbound);
                 _open.Add(outbound);
             }
+
+            Interlocked.Increment(ref _accepted);
 
             _ = PumpAsync(inbound, outbound);
             _ = PumpAsync(outbound, inbound);

@@ -1,4 +1,4 @@
-using HikiConsult.LoadTest.Hosting;
+using HikiConsult.ServerLauncher;
 
 namespace HikiConsult.Client.Tests.RealServer;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using HikiConsult.Contracts;
 using HikiConsult.Robot.Runtime;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HikiConsult.Client.Tests.Robot;
 
@@ -10,7 +11,7 @@ public sealed class RobotCommandDispatcherTests
     private static readonly SenderDto Counselor = new("u1", Roles.Counselor, "Counselor");
 
     private readonly RecordingRobotBody _body = new();
-    private readonly ManualTimeProvider _time = new(Now);
+    private readonly FakeTimeProvider _time = new(Now);
     private readonly RobotCommandDispatcher _dispatcher;
 
     public RobotCommandDispatcherTests() => _dispatcher = new RobotCommandDispatcher(_body, _time);

@@ -68,8 +68,12 @@ public sealed class InMemorySessionHub(InMemorySessionStore store) : Hub
                 await Task.Delay(Timeout.Infinite, Context.ConnectionAborted);
             }
 
-            var audience = store.EchoToSender ? Clients.Group(sessionId) : Clients.OthersInGroup(sessionId);
-            await audience.SendAsync(HubMethods.SessionEvent, stored);
+            if (!store.SkipNextPushOnce())
+            {
+                var audience = store.EchoToSender ? Clients.Group(sessionId) : Clients.OthersInGroup(sessionId);
+                await audience.SendAsync(HubMethods.SessionEvent, stored);
+            }
+
             return new SendAck(stored.Seq, stored.At, false);
         }
         finally
@@ -83,6 +87,7 @@ public sealed class InMemorySessionStore
 {
     private readonly ConcurrentDictionary<string, SessionLog> _logs = new();
     private int _dropNextAck;
+    private int _skipNextPush;
 
     /// <summary>Who joined asking for events after which seq, in order.</summary>
     public ConcurrentQueue<(string Who, long AfterSeq)> JoinRequests { get; } = new();
@@ -102,6 +107,11 @@ public sealed class InMemorySessionStore
     public void DropNextAck() => Volatile.Write(ref _dropNextAck, 1);
 
     public bool DropNextAckOnce() => Interlocked.Exchange(ref _dropNextAck, 0) == 1;
+
+    /// <summary>The next stored event is acknowledged but pushed to nobody: a gap in the others' live stream.</summary>
+    public void SkipNextPush() => Volatile.Write(ref _skipNextPush, 1);
+
+    public bool SkipNextPushOnce() => Interlocked.Exchange(ref _skipNextPush, 0) == 1;
 
     public void AbortConnectionsOf(string who)
     {

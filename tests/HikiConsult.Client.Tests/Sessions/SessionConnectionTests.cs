@@ -2,6 +2,7 @@ using HikiConsult.Client.Sessions;
 using HikiConsult.Client.Transport;
 using HikiConsult.Contracts;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HikiConsult.Client.Tests.Sessions;
 
@@ -97,6 +98,30 @@ public sealed class SessionConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_gap_in_the_live_stream_is_repaired_by_a_resume_once_the_repair_delay_has_passed()
+    {
+        var counselor = await ConnectAsync("counselor");
+        var clock = new ArmedClock();
+        var device = await ConnectAsync("device", clock: clock);
+
+        _host.Store.SkipNextPush();
+        await counselor.SendTextAsync("never pushed");
+        await counselor.SendTextAsync("pushed");
+        await clock.Armed.Task.WaitAsync(Generous);
+
+        // The repair is armed and its delay has not passed: "pushed" waits behind the gap.
+        Assert.False(device.Events.TryRead(out _));
+        Assert.Equal([0L], _host.Store.JoinRequests.Where(j => j.Who == "device").Select(j => j.AfterSeq));
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var seen = await ReadAsync(device, 2);
+
+        Assert.Equal(["never pushed", "pushed"], seen.Select(Text));
+        Assert.Equal([0L, 0L], _host.Store.JoinRequests.Where(j => j.Who == "device").Select(j => j.AfterSeq));
+        Assert.Equal(0, device.Reconnects);
+    }
+
+    [Fact]
     public async Task Own_events_reach_the_stream_even_if_the_server_does_not_echo_them()
     {
         _host.Store.EchoToSender = false;
@@ -146,13 +171,15 @@ public sealed class SessionConnectionTests : IAsyncLifetime
         await Assert.ThrowsAsync<InvalidOperationException>(() => device.SendTextAsync("too late"));
     }
 
-    private async Task<SessionConnection> ConnectAsync(string who, string token = "token", SenderDto? self = null)
+    private async Task<SessionConnection> ConnectAsync(string who, string token = "token", SenderDto? self = null, TimeProvider? clock = null)
     {
         var connection = new SessionConnection(_host.HubUrlFor(who), new SessionConnectionOptions
         {
             AccessTokenProvider = _ => ValueTask.FromResult<string?>(token),
             Backoff = new ReconnectBackoff(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(200)),
             Self = self,
+            GapRepairDelay = TimeSpan.FromSeconds(2),
+            TimeProvider = clock ?? TimeProvider.System,
         });
         _connections.Add(connection);
         await connection.StartAsync().WaitAsync(Generous);
@@ -182,4 +209,17 @@ public sealed class SessionConnectionTests : IAsyncLifetime
     }
 
     private static string Text(SessionEventDto e) => e.Body.GetProperty("text").GetString()!;
+
+    /// <summary>A fake clock that says when the connection first arms a timer on it (here: the gap repair's delay).</summary>
+    private sealed class ArmedClock : FakeTimeProvider
+    {
+        public TaskCompletionSource Armed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            Armed.TrySetResult();
+            return timer;
+        }
+    }
 }

@@ -15,6 +15,8 @@ public sealed class EchoHub : Hub
         return new TokenSeen(http.Request.Query["access_token"].ToString(), http.Request.Headers.Authorization.ToString());
     }
 
+    public string ConnectionId() => Context.ConnectionId;
+
     public void Kick() => Context.Abort();
 }
 

@@ -41,7 +41,7 @@ public sealed class EchoHubHost : IAsyncDisposable
 
         var app = builder.Build();
         app.UseWebSockets();
-        app.MapHub<EchoHub>("/hubs/echo");
+        app.MapHub<EchoHub>("/hubs/echo", o => o.AllowStatefulReconnects = true);
         await app.StartAsync();
 
         var address = inMemory

@@ -3,7 +3,7 @@ import { $, clear, formatTime, h } from '../shared/dom';
 import { SessionChannel, hubErrorMessage, type PendingMessage } from '../shared/hub';
 import { SvgAvatar, lookById } from '../shared/avatar-svg';
 import { asList } from '../shared/api';
-import { AssessmentKind, Expressions, GazeTargets, Gestures, Hub, OpenStates, type ClientDto, type ParticipantDto, type RiskAlertDto, type SessionDto, type SessionEventDto } from '../shared/contract';
+import { AssessmentKind, Expressions, GazeTargets, Gestures, Hub, OpenStates, type ClientDto, type EventKind, type ParticipantDto, type RiskAlertDto, type SessionDto, type SessionEventDto } from '../shared/contract';
 import type { InstrumentDefinition } from '../shared/instruments';
 import { StateLabels, rememberSession, type ConsoleContext } from './context';
 import { newId } from '../shared/ids';
@@ -221,7 +221,7 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
     return form;
   }
 
-  function send(kind: string, body: Record<string, unknown>): void {
+  function send(kind: EventKind, body: Record<string, unknown>): void {
     channel.send(kind, body).catch((err) => {
       const msg = hubErrorMessage(err);
       ctx.toast(kind === AssessmentKind && msg.includes(`'${AssessmentKind}'`) ? 'Asking for a self-report is not available on this server yet.' : msg, 'error');

@@ -1,40 +1,28 @@
-// Wire contract mirrored from src/HikiConsult.Contracts (camelCase JSON).
+// Wire contract types, generated from the server's OpenAPI document (web/openapi/v1.json, kept equal to the served
+// one by a server test) into api.generated.ts by `npm run contract`; the pages import them from here.
+import type { components } from './api.generated';
 
-export interface UserInfo { id: string; displayName: string; role: string }
-export interface LoginResponse { accessToken: string; expiresAt: string; user: UserInfo; refreshToken?: string; refreshExpiresAt?: string }
+type Schemas = components['schemas'];
 
-export interface DeviceInfo { deviceId: string; kind: string; name: string; pairedAt: string; revoked: boolean }
-export interface ClientDto {
-  id: string; alias: string; language: string; timeZone: string; status: string;
-  assignedCounselorIds: string[]; consents: { scope: string; givenAt: string; recordedBy: string }[];
-  devices: DeviceInfo[]; createdAt: string;
-}
-export interface PairingCodeResponse { code: string; expiresAt: string }
-export interface PairDeviceResponse { deviceId: string; accessToken: string; clientId: string; kind: string }
+/** An event's body is a JSON object whose fields depend on its kind (docs/protocol.md). */
+type EventBody = Record<string, unknown> | null;
 
-export interface ParticipantDto { id: string; role: string; displayName: string; present: boolean }
-export interface SessionDto {
-  id: string; clientId: string; state: string; scheduledAt?: string | null; createdAt?: string;
-  endedAt?: string | null; familyOnly?: boolean; participants?: ParticipantDto[]; lastSeq?: number;
-}
-export interface SenderDto { id: string; role: string; displayName: string }
-export interface SessionEventDto {
-  sessionId: string; seq: number; at: string; sender: SenderDto; kind: string;
-  body: Record<string, unknown> | null;
-}
-export interface SessionStateDto { sessionId: string; state: string; participants: ParticipantDto[] }
-export interface JoinSessionResult {
-  sessionId: string; clientId: string; state: string; participants: ParticipantDto[]; events: SessionEventDto[];
-}
-export interface SendAck { seq: number; at: string; duplicate: boolean }
-
-export interface RiskAlertDto {
-  alertId: string; clientId: string; clientAlias: string; sessionId: string; seq: number; category: string;
-  language: string; evidence: string[]; createdAt: string; status: string; acknowledgedAt?: string | null;
-  acknowledgedBy?: string | null; escalatedAt?: string | null; source: string; label?: string;
-  /** C-SSRS-aligned level the words show ('none' when only a keyword phrase matched) and the concept pattern that fired. */
-  level?: RiskAlertLevel; pattern?: string;
-}
+export type UserInfo = Schemas['UserInfo'];
+export type LoginResponse = Schemas['SignInResponse'];
+export type DeviceInfo = Schemas['DeviceInfo'];
+export type ClientDto = Schemas['ClientDto'];
+export type PairingCodeResponse = Schemas['PairingCodeResponse'];
+export type PairDeviceResponse = Schemas['PairDeviceResponse'];
+export type ParticipantDto = Schemas['ParticipantDto'];
+export type SessionDto = Schemas['SessionDto'];
+export type SenderDto = Schemas['SenderDto'];
+export type SessionEventDto = Omit<Schemas['SessionEventDto'], 'body'> & { body: EventBody };
+/** The kinds of session event (fixed by the server). */
+export type EventKind = Schemas['SessionEventDto']['kind'];
+export type SessionStateDto = Schemas['SessionStateDto'];
+export type JoinSessionResult = Omit<Schemas['JoinSessionResult'], 'events'> & { events: SessionEventDto[] };
+export type SendAck = Schemas['SendAck'];
+export type RiskAlertDto = Schemas['RiskAlertDto'];
 export type RiskAlertLevel = 'none' | 'wishToBeDead' | 'activeIdeation' | 'method' | 'intentOrPlan' | 'behaviour';
 /** What each level means, after the C-SSRS screener questions (Posner et al. 2011): what the words show, not a diagnosis. */
 export const RiskAlertLevelText: Record<RiskAlertLevel, string> = {
@@ -45,9 +33,9 @@ export const RiskAlertLevelText: Record<RiskAlertLevel, string> = {
   intentOrPlan: 'intent or plan (C-SSRS Q4/Q5)',
   behaviour: 'preparatory act or self-harm behaviour (C-SSRS Q6)',
 };
-export interface TriageReasonDto { code: string; text: string; weight: number; data: string }
-export interface TriageEntryDto { clientId: string; clientAlias: string; score: number; reasons: TriageReasonDto[]; updatedAt: string }
-export interface TriageQueueDto { entries: TriageEntryDto[]; updatedAt: string; label: string }
+export type TriageReasonDto = Schemas['TriageReasonDto'];
+export type TriageEntryDto = Schemas['TriageEntryDto'];
+export type TriageQueueDto = Schemas['TriageQueueDto'];
 
 export const Hub = {
   counselor: '/hubs/counselor',

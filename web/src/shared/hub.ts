@@ -2,7 +2,7 @@
 // resumes by afterSeq, orders and dedupes events by seq, and resends unacknowledged messages with the
 // same clientMsgId (the server treats a repeat as a duplicate), so nothing is lost or doubled.
 import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
-import type { JoinSessionResult, ParticipantDto, SendAck, SessionEventDto, SessionStateDto } from './contract';
+import type { EventKind, JoinSessionResult, ParticipantDto, SendAck, SenderDto, SessionEventDto, SessionStateDto } from './contract';
 import { Hub } from './contract';
 import { newId } from './ids';
 
@@ -128,7 +128,7 @@ function isConnectionProblem(err: unknown, hub: HubClient): boolean {
   return !msg.includes('HubException') && /connection|Invocation canceled/i.test(msg);
 }
 
-export interface PendingMessage { clientMsgId: string; kind: string; body: Record<string, unknown>; queuedAt: string }
+export interface PendingMessage { clientMsgId: string; kind: EventKind; body: Record<string, unknown>; queuedAt: string }
 
 export interface ChannelHandlers {
   /** A new event, in seq order as far as known; `seq` is never delivered twice. */
@@ -154,7 +154,7 @@ export class SessionChannel {
   constructor(
     private readonly hub: HubClient,
     readonly sessionId: string,
-    private readonly me: { id: string; role: string; displayName: string },
+    private readonly me: SenderDto,
     private readonly handlers: ChannelHandlers,
   ) {
     this.outboxKey = `hikiconsult.outbox.${me.id}.${sessionId}`;
@@ -224,7 +224,7 @@ export class SessionChannel {
   }
 
   /** Queues the message (kept across reloads) and sends it; resolves with the ack or rejects with the server's reason. */
-  async send(kind: string, body: Record<string, unknown>): Promise<SendAck | null> {
+  async send(kind: EventKind, body: Record<string, unknown>): Promise<SendAck | null> {
     const p: PendingMessage = { clientMsgId: newId(), kind, body, queuedAt: new Date().toISOString() };
     this.saveOutbox([...this.loadOutbox(), p]);
     this.handlers.pending?.(p);

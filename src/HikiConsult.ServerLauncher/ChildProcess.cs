@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace HikiConsult.LoadTest.Hosting;
+namespace HikiConsult.ServerLauncher;
 
 /// <summary>
 /// A .NET assembly run as a child process (<c>dotnet assembly.dll …</c>) that serves HTTP on a loopback port: started,
 /// waited on until a health path answers 200, and killed like a crash (whole process tree, no shutdown). Its last
 /// output lines are kept for diagnosing a failure; a caller that talks to the process reads every line as it comes
-/// and writes to its standard input. Shared, as a linked file, by the load tool and the cohort harness.
+/// and writes to its standard input.
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {

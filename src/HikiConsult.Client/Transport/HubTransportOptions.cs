@@ -1,10 +1,9 @@
 using System.Net.WebSockets;
-using Microsoft.AspNetCore.Connections;
 
 namespace HikiConsult.Client.Transport;
 
-/// <summary>How <see cref="WebSocketConnectionFactory"/> opens and runs a hub WebSocket.</summary>
-public sealed class WebSocketConnectionOptions
+/// <summary>How <see cref="HikiConsultHubConnectionBuilderExtensions.WithHikiConsultUrl(Microsoft.AspNetCore.SignalR.Client.IHubConnectionBuilder, Uri, Action{HubTransportOptions}?)"/> opens a hub's WebSocket.</summary>
+public sealed class HubTransportOptions
 {
     /// <summary>Returns the bearer token for each (re)connect, so a refreshed token is picked up; null or empty sends none.</summary>
     public Func<CancellationToken, ValueTask<string?>>? AccessTokenProvider { get; set; }
@@ -24,9 +23,9 @@ public sealed class WebSocketConnectionOptions
     /// <summary>Extra settings for the built-in <see cref="ClientWebSocket"/> (ignored with a custom <see cref="Connect"/>).</summary>
     public Action<ClientWebSocketOptions>? ConfigureClientWebSocket { get; set; }
 
-    /// <summary>Frame type used for outgoing messages: text for the JSON hub protocol, binary for binary protocols.</summary>
-    public TransferFormat TransferFormat { get; set; } = TransferFormat.Text;
-
-    /// <summary>How long a graceful close may wait for the peer's close frame before the socket is aborted.</summary>
-    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Keep the connection across a short transport drop (SignalR's stateful reconnect). It needs the negotiate
+    /// round trip, so it is off by default and ignored with a custom <see cref="Connect"/>, which opens sockets only.
+    /// </summary>
+    public bool StatefulReconnect { get; set; }
 }

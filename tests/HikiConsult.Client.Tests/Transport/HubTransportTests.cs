@@ -1,9 +1,10 @@
+using HikiConsult.Client.Tests.RealServer;
 using HikiConsult.Client.Transport;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace HikiConsult.Client.Tests.Transport;
 
-public sealed class WebSocketConnectionFactoryTests
+public sealed class HubTransportTests
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
 
@@ -13,13 +14,13 @@ public sealed class WebSocketConnectionFactoryTests
     [InlineData("http://host/hubs/avatar?x=1", "t", "ws://host/hubs/avatar?x=1&access_token=t")]
     public void Socket_address_uses_ws_scheme_and_carries_the_token_in_the_query(string hub, string? token, string expected)
     {
-        Assert.Equal(expected, WebSocketConnectionFactory.BuildSocketUri(new Uri(hub), token).AbsoluteUri);
+        Assert.Equal(expected, HubSocketOpener.BuildSocketUri(new Uri(hub), token).AbsoluteUri);
     }
 
     [Fact]
     public void Unsupported_scheme_is_refused()
     {
-        Assert.Throws<ArgumentException>(() => WebSocketConnectionFactory.BuildSocketUri(new Uri("ftp://host/hub"), null));
+        Assert.Throws<ArgumentException>(() => HubSocketOpener.BuildSocketUri(new Uri("ftp://host/hub"), null));
     }
 
     [Fact]
@@ -55,7 +56,7 @@ public sealed class WebSocketConnectionFactoryTests
         Assert.Equal("token-1", seen.Query);
         Assert.Equal("Bearer token-1", seen.Header);
 
-        // Bigger than one pipe segment in both directions, so multi-segment sends and partial receives are exercised.
+        // Bigger than one socket frame in both directions.
         var large = string.Concat(Enumerable.Range(0, 20_000).Select(i => (char)('a' + (i % 26))));
         Assert.Equal(large, await connection.InvokeAsync<string>(nameof(EchoHub.Echo), large).WaitAsync(Generous));
 
@@ -99,5 +100,35 @@ public sealed class WebSocketConnectionFactoryTests
 
         Assert.Equal(HubConnectionState.Disconnected, connection.State);
         await connection.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task With_stateful_reconnect_a_dropped_socket_is_bridged_without_closing_the_hub_connection()
+    {
+        await using var host = await EchoHubHost.StartAsync(inMemory: false);
+        await using var proxy = new LoopbackTcpProxy(host.BaseAddress.Port);
+        await using var connection = new HubConnectionBuilder()
+            .WithHikiConsultUrl(new Uri(proxy.BaseAddress, "/hubs/echo"), o => o.StatefulReconnect = true)
+            .Build();
+        var closed = false;
+        connection.Closed += _ =>
+        {
+            closed = true;
+            return Task.CompletedTask;
+        };
+        await connection.StartAsync().WaitAsync(Generous);
+        var before = await connection.InvokeAsync<string>(nameof(EchoHub.ConnectionId)).WaitAsync(Generous);
+        var accepted = proxy.Accepted;
+
+        proxy.Cut();
+        proxy.Restore();
+        var echoed = await connection.InvokeAsync<string>(nameof(EchoHub.Echo), "after the drop").WaitAsync(Generous);
+        var after = await connection.InvokeAsync<string>(nameof(EchoHub.ConnectionId)).WaitAsync(Generous);
+
+        Assert.Equal("after the drop", echoed);
+        Assert.Equal(before, after);
+        Assert.True(proxy.Accepted > accepted, "the socket was not re-opened, so the drop was not exercised");
+        Assert.False(closed);
+        Assert.Equal(HubConnectionState.Connected, connection.State);
     }
 }

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace HikiConsult.LoadTest.Hosting;
+namespace HikiConsult.ServerLauncher;
 
 /// <summary>
 /// The real server as a child process on a loopback port and a given data directory, as an operator would run it
@@ -29,7 +29,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The last lines the server wrote (for diagnosing a failed start).</summary>
     public string RecentOutput => Process.RecentOutput;
 
-    /// <summary>The server assembly built next to this tool (same configuration), unless overridden.</summary>
+    /// <summary>The server assembly built with this library (same configuration), unless overridden.</summary>
     public static string DefaultAssemblyPath =>
         typeof(ServerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "ServerAssemblyPath")?.Value
         ?? throw new InvalidOperationException("The server assembly path was not recorded at build time.");

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace HikiConsult.LoadTest.Hosting;
+namespace HikiConsult.ServerLauncher;
 
 public static class LoopbackPorts
 {
