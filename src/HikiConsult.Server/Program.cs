@@ -6,6 +6,7 @@ using HikiConsult.Server.EarlyConsultation;
 using HikiConsult.Server.Health;
 using HikiConsult.Server.Hosting;
 using HikiConsult.Server.Hubs;
+using HikiConsult.Server.Protection;
 using HikiConsult.Server.Silo;
 using HikiConsult.Server.Seeds;
 using HikiConsult.Server.Sessions;
@@ -19,6 +20,7 @@ SharedArrayPoolSettings.Apply();
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddStorage();
+builder.AddDataProtectionAtRest();
 builder.AddSilo();
 builder.AddAuth();
 builder.AddClients();

@@ -3,6 +3,7 @@ using Dapper;
 using HikiConsult.Storage.Sqlite;
 using HikiConsult.Contracts;
 using HikiConsult.Grains.EarlyConsultation;
+using HikiConsult.Grains.Protection;
 using HikiConsult.Server.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -11,10 +12,11 @@ namespace HikiConsult.Server.EarlyConsultation;
 /// <summary>
 /// The early consultation tables in the server's SQLite file: <c>risk_alerts</c> (one row per alerted message, unique
 /// by session and seq) and <c>clinical_records</c> (append-only: assessments, isolation records, biomarker records
-/// as JSON). Times are Unix milliseconds. The tables are created on first use; writes go through the process's one
+/// as JSON). Times are Unix milliseconds. The alert (its evidence quotes messages), the acknowledgement note and every
+/// record are encrypted (<see cref="IClinicalDataProtector"/>); ids, status and times stay plain for the queries. The tables are created on first use; writes go through the process's one
 /// <see cref="SqliteWriteQueue"/>.
 /// </summary>
-public sealed class SqliteEarlyConsultationStore(SqliteDatabase database, SqliteWriteQueue writer) : IEarlyConsultationStore
+public sealed class SqliteEarlyConsultationStore(SqliteDatabase database, SqliteWriteQueue writer, IClinicalDataProtector protector) : IEarlyConsultationStore
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS risk_alerts (
@@ -61,7 +63,7 @@ public sealed class SqliteEarlyConsultationStore(SqliteDatabase database, Sqlite
                 alert.Seq,
                 CreatedAt = alert.CreatedAt.ToUnixTimeMilliseconds(),
                 alert.Status,
-                Alert = JsonSerializer.Serialize(alert, Json),
+                Alert = Protect(alert),
             },
             cancellationToken);
         return inserted == 1;
@@ -71,7 +73,7 @@ public sealed class SqliteEarlyConsultationStore(SqliteDatabase database, Sqlite
     {
         var updated = await WriteAsync(
             "UPDATE risk_alerts SET status = @Status, alert = @Alert, note = COALESCE(@Note, note) WHERE alert_id = @AlertId",
-            new { alert.AlertId, alert.Status, Alert = JsonSerializer.Serialize(alert, Json), Note = note },
+            new { alert.AlertId, alert.Status, Alert = Protect(alert), Note = note is null ? null : protector.Protect(note) },
             cancellationToken);
         if (updated != 1)
         {
@@ -84,7 +86,7 @@ public sealed class SqliteEarlyConsultationStore(SqliteDatabase database, Sqlite
         await using var connection = await OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<AlertRow>(new CommandDefinition(
             $"SELECT {AlertColumns} FROM risk_alerts WHERE alert_id = @alertId", new { alertId }, cancellationToken: cancellationToken));
-        return row?.ToAlert();
+        return row?.ToAlert(protector);
     }
 
     public async Task<RiskAlertDto?> FindAlertForMessageAsync(string sessionId, long seq, CancellationToken cancellationToken = default)
@@ -92,7 +94,7 @@ public sealed class SqliteEarlyConsultationStore(SqliteDatabase database, Sqlite
         await using var connection = await OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<AlertRow>(new CommandDefinition(
             $"SELECT {AlertColumns} FROM risk_alerts WHERE session_id = @sessionId AND seq = @seq", new { sessionId, seq }, cancellationToken: cancellationToken));
-        return row?.ToAlert();
+        return row?.ToAlert(protector);
     }
 
     public async Task<IReadOnlyList<RiskAlertDto>> ListUnacknowledgedAlertsAsync(string? clientId, CancellationToken cancellationToken = default)
@@ -103,7 +105,7 @@ public sealed class SqliteEarlyConsultationStore(SqliteDatabase database, Sqlite
             "ORDER BY created_at, alert_id",
             new { open = RiskAlertStatuses.Open, escalated = RiskAlertStatuses.Escalated, clientId },
             cancellationToken: cancellationToken));
-        return [.. rows.Select(r => r.ToAlert())];
+        return [.. rows.Select(r => r.ToAlert(protector))];
     }
 
     public async Task<IReadOnlyList<RiskAlertRecord>> ListAlertHistoryAsync(string clientId, int limit, CancellationToken cancellationToken = default)
@@ -113,7 +115,7 @@ public sealed class SqliteEarlyConsultationStore(SqliteDatabase database, Sqlite
             $"SELECT {AlertColumns} FROM risk_alerts WHERE client_id = @clientId ORDER BY created_at DESC, alert_id DESC LIMIT @limit",
             new { clientId, limit = (long)limit },
             cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new RiskAlertRecord(r.ToAlert(), r.Note))];
+        return [.. rows.Select(r => new RiskAlertRecord(r.ToAlert(protector), r.Note is null ? null : protector.Unprotect(r.Note)))];
     }
 
     public async Task<IReadOnlyList<string>> ListClientsWithOpenAlertsAsync(CancellationToken cancellationToken = default)
@@ -130,7 +132,7 @@ public sealed class SqliteEarlyConsultationStore(SqliteDatabase database, Sqlite
     {
         await WriteAsync(
             "INSERT INTO clinical_records (record_id, client_id, kind, at, record) VALUES (@recordId, @clientId, @kind, @at, @record)",
-            new { recordId, clientId, kind, at = at.ToUnixTimeMilliseconds(), record = JsonSerializer.Serialize(record, Json) },
+            new { recordId, clientId, kind, at = at.ToUnixTimeMilliseconds(), record = protector.Protect(JsonSerializer.SerializeToUtf8Bytes(record, Json)) },
             cancellationToken);
     }
 
@@ -141,8 +143,10 @@ public sealed class SqliteEarlyConsultationStore(SqliteDatabase database, Sqlite
             "SELECT record FROM clinical_records WHERE client_id = @clientId AND kind = @kind ORDER BY at DESC, rowid DESC LIMIT @limit",
             new { clientId, kind, limit = (long)limit },
             cancellationToken: cancellationToken));
-        return [.. rows.Select(r => JsonSerializer.Deserialize<TRecord>(r, Json)!)];
+        return [.. rows.Select(r => JsonSerializer.Deserialize<TRecord>(protector.UnprotectToUtf8(r), Json)!)];
     }
+
+    private string Protect(RiskAlertDto alert) => protector.Protect(JsonSerializer.SerializeToUtf8Bytes(alert, Json));
 
     /// <summary>One statement through the shared writer, once the tables exist; the rows it changed.</summary>
     private async Task<int> WriteAsync(string sql, object parameters, CancellationToken cancellationToken)
@@ -182,6 +186,6 @@ public sealed class SqliteEarlyConsultationStore(SqliteDatabase database, Sqlite
 
     private sealed record AlertRow(string Alert, string? Note)
     {
-        public RiskAlertDto ToAlert() => JsonSerializer.Deserialize<RiskAlertDto>(Alert, Json)!;
+        public RiskAlertDto ToAlert(IClinicalDataProtector protector) => JsonSerializer.Deserialize<RiskAlertDto>(protector.UnprotectToUtf8(Alert), Json)!;
     }
 }
