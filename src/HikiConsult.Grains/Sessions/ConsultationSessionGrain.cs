@@ -162,6 +162,16 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         return Task.FromResult<SessionDto?>(ToDto());
     }
 
+    public async Task Erase()
+    {
+        if (_state.RecordExists)
+        {
+            await _state.ClearStateAsync();
+        }
+
+        DeactivateOnIdle();
+    }
+
     public Task<SessionRecord?> GetRecord()
     {
         if (!S.Created)

@@ -6,14 +6,14 @@ namespace HikiConsult.Server.Tests.Infrastructure;
 
 /// <summary>
 /// A client's clinical data, each piece carrying a marker string: a message (which raises a risk alert), the alert's
-/// acknowledgement note, an assessment, an isolation record and the session's closing note; then a search of the
-/// database files' bytes for the marker.
+/// acknowledgement note, an assessment, an isolation record and the session's closing note (and, when asked, the
+/// client's alias, which is kept as plain JSON); then a search of the database files' bytes for the marker.
 /// </summary>
 public static class ClinicalMarkers
 {
-    public static async Task<Scenario> WriteAllAsync(TestServerApp app, string marker, Staff? counselor = null)
+    public static async Task<Scenario> WriteAllAsync(TestServerApp app, string marker, string? alias = null)
     {
-        var s = await Scenario.CreateAsync(app, counselor: counselor);
+        var s = await Scenario.CreateAsync(app, alias: alias);
         var (counselorHub, device) = await s.JoinBothAsync(app);
         await using (counselorHub)
         await using (device)
