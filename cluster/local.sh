@@ -53,6 +53,7 @@ start_node() {
     export Storage__DataDirectory="$state/node$n"
     export Auth__SigningKey
     Auth__SigningKey=$(cat "$state/signing-key")
+    export Keys__Directory="$state/keys"
     export Orleans__AdvertisedAddress=127.0.0.1
     export Orleans__SiloPort=$((base + 100 + n)) Orleans__GatewayPort=$((base + 200 + n))
     cd "$repo/src/HikiConsult.Server"

@@ -44,3 +44,7 @@ public static class DeviceKinds
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Avatar, Robot, Family };
 }
+
+/// <summary>What an erasure answers: the client erased, when, and how many of its sessions went with it.</summary>
+[GenerateSerializer, Immutable, Alias("hc.ErasureReceipt")]
+public sealed record ErasureReceipt(string ClientId, DateTimeOffset ErasedAt, int Sessions);

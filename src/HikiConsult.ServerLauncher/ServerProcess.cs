@@ -53,7 +53,11 @@ public sealed class ServerProcess : IAsyncDisposable
         int keptLines = 200)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{port ?? LoopbackPorts.GetFree()}");
-        var arguments = new List<string> { "--urls", baseAddress.ToString().TrimEnd('/'), "--Storage:DataDirectory=" + dataDirectory };
+        // The keys inside the tool's temporary directory, removed with it (a server's default is a sibling of its data).
+        var arguments = new List<string>
+        {
+            "--urls", baseAddress.ToString().TrimEnd('/'), "--Storage:DataDirectory=" + dataDirectory, "--Keys:Directory=" + Path.Combine(dataDirectory, "keys"),
+        };
         arguments.AddRange((settings ?? new Dictionary<string, string>()).Select(s => $"--{s.Key}={s.Value}"));
         var variables = new Dictionary<string, string>
         {

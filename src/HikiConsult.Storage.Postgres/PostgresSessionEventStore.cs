@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using HikiConsult.Contracts;
+using HikiConsult.Grains.Protection;
 using HikiConsult.Grains.Sessions;
 using Npgsql;
 
@@ -9,8 +10,9 @@ namespace HikiConsult.Storage.Postgres;
 /// <summary>
 /// The session log in PostgreSQL, shared by every node of a cluster. An append commits before it completes; the
 /// (session, seq) primary key refuses a second writer's event, which comes back as <see cref="AppendOutcome.SeqConflict"/>.
+/// Bodies are encrypted as in the embedded store, except system events' (ids and states, searched by action).
 /// </summary>
-public sealed class PostgresSessionEventStore(NpgsqlDataSource dataSource) : ISessionEventStore
+public sealed class PostgresSessionEventStore(NpgsqlDataSource dataSource, IClinicalDataProtector protector) : ISessionEventStore
 {
     private const string EventColumns =
         "session_id AS SessionId, seq AS Seq, at AS At, sender_id AS SenderId, sender_role AS SenderRole, sender_name AS SenderName, kind AS Kind, body AS Body";
@@ -30,7 +32,7 @@ public sealed class PostgresSessionEventStore(NpgsqlDataSource dataSource) : ISe
                 SenderRole = e.Sender.Role,
                 SenderName = e.Sender.DisplayName,
                 e.Kind,
-                Body = e.BodyJson,
+                Body = e.Kind == EventKinds.System ? e.BodyJson : protector.Protect(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e.Body)),
                 e.ClientMsgId,
             },
             cancellationToken: cancellationToken));
@@ -71,29 +73,31 @@ public sealed class PostgresSessionEventStore(NpgsqlDataSource dataSource) : ISe
             $"SELECT {EventColumns} FROM session_events WHERE session_id = @sessionId AND seq > @afterSeq ORDER BY seq LIMIT @limit",
             new { sessionId, afterSeq, limit = (long)limit },
             cancellationToken: cancellationToken));
-        return [.. rows.Select(r => r.ToDto())];
+        return [.. rows.Select(r => r.ToDto(protector))];
     }
 
     public async Task<SessionEventDto?> FindLastSystemEventAsync(string sessionId, string action, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<EventRow>(new CommandDefinition(
-            $"SELECT {EventColumns} FROM session_events WHERE session_id = @sessionId AND kind = @kind AND (body::jsonb ->> 'action') = @action ORDER BY seq DESC LIMIT 1",
+            $"SELECT {EventColumns} FROM session_events WHERE session_id = @sessionId AND kind = @kind AND CASE WHEN kind = @kind THEN body::jsonb ->> 'action' END = @action ORDER BY seq DESC LIMIT 1",
             new { sessionId, kind = EventKinds.System, action },
             cancellationToken: cancellationToken));
-        return row?.ToDto();
+        return row?.ToDto(protector);
     }
 
     private sealed record AckRow(long Seq, long At);
 
     private sealed record EventRow(string SessionId, long Seq, long At, string SenderId, string SenderRole, string SenderName, string Kind, string Body)
     {
-        public SessionEventDto ToDto() => new(
+        public SessionEventDto ToDto(IClinicalDataProtector protector) => new(
             SessionId,
             Seq,
             DateTimeOffset.FromUnixTimeMilliseconds(At),
             new SenderDto(SenderId, SenderRole, SenderName),
             Kind,
-            JsonSerializer.Deserialize<JsonElement>(Body));
+            IClinicalDataProtector.IsProtected(Body)
+                ? JsonSerializer.Deserialize<JsonElement>(protector.UnprotectToUtf8(Body))
+                : JsonSerializer.Deserialize<JsonElement>(Body));
     }
 }

@@ -27,6 +27,9 @@ public static class PostgresSiloBuilderExtensions
             o.Invariant = Invariant;
             o.DataSource = dataSource;
             o.GrainStorageSerializer = new JsonGrainStateSerializer();
+
+            // A cleared state leaves no row (a client's erasure clears its grains' state).
+            o.DeleteStateOnClear = true;
         });
         silo.UseAdoNetReminderService(o =>
         {

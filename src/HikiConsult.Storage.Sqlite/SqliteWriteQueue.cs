@@ -111,14 +111,20 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
     /// log over; the result is busy if they did not finish in time. The writer is held for that wait.
     /// </para>
     /// </summary>
-    public Task<WalCheckpointResult> CheckpointAsync(TimeSpan? waitForReaders = null)
+    public Task<WalCheckpointResult> CheckpointAsync(TimeSpan? waitForReaders = null) => CheckpointAsync(waitForReaders, truncate: false);
+
+    /// <summary>
+    /// As <see cref="CheckpointAsync(TimeSpan?)"/>; with <paramref name="truncate"/> a TRUNCATE checkpoint, which also
+    /// cuts the log file to zero bytes once all of it is copied, so that no older page images remain in it (erasure).
+    /// </summary>
+    public Task<WalCheckpointResult> CheckpointAsync(TimeSpan? waitForReaders, bool truncate)
     {
         if (_closing)
         {
             return Task.FromException<WalCheckpointResult>(ShuttingDown());
         }
 
-        var pending = new PendingCheckpoint(waitForReaders);
+        var pending = new PendingCheckpoint(waitForReaders, truncate);
         _queue.Enqueue(pending);
         WriteIfIdle(maxBatches: 1);
         return pending.Completion.Task;
@@ -294,8 +300,8 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
         {
             var connection = Batch().Connection;
             checkpoint.Completion.TrySetResult(checkpoint.WaitForReaders is { } wait
-                ? WalCheckpointResult.RunWaitingForReaders(connection, wait)
-                : WalCheckpointResult.Run(connection, "PASSIVE"));
+                ? WalCheckpointResult.RunWaitingForReaders(connection, wait, checkpoint.Truncate ? "TRUNCATE" : "RESTART")
+                : WalCheckpointResult.Run(connection, checkpoint.Truncate ? "TRUNCATE" : "PASSIVE"));
         }
         catch (Exception ex)
         {
@@ -331,9 +337,11 @@ public sealed partial class SqliteWriteQueue : IAsyncDisposable, IDisposable, IT
     }
 
     /// <summary>Queued like a write so that it keeps its place in the order; run alone, outside any transaction.</summary>
-    private sealed class PendingCheckpoint(TimeSpan? waitForReaders) : IPendingWrite
+    private sealed class PendingCheckpoint(TimeSpan? waitForReaders, bool truncate) : IPendingWrite
     {
         public TimeSpan? WaitForReaders { get; } = waitForReaders;
+
+        public bool Truncate { get; } = truncate;
 
         public TaskCompletionSource<WalCheckpointResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

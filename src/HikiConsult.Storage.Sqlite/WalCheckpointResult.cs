@@ -25,10 +25,10 @@ public sealed record WalCheckpointResult(bool Busy, long LogFrames, long Checkpo
     }
 
     /// <summary>
-    /// Runs <c>PRAGMA wal_checkpoint(RESTART)</c> with the connection's busy timeout set to <paramref name="wait"/>
-    /// for it (how long it waits for the log's readers), then restores the timeout the connection had.
+    /// Runs <c>PRAGMA wal_checkpoint(RESTART)</c> (or TRUNCATE) with the connection's busy timeout set to
+    /// <paramref name="wait"/> for it (how long it waits for the log's readers), then restores the timeout the connection had.
     /// </summary>
-    public static WalCheckpointResult RunWaitingForReaders(Microsoft.Data.Sqlite.SqliteConnection connection, TimeSpan wait)
+    public static WalCheckpointResult RunWaitingForReaders(Microsoft.Data.Sqlite.SqliteConnection connection, TimeSpan wait, string mode = "RESTART")
     {
         using var timeout = connection.CreateCommand();
         timeout.CommandText = "PRAGMA busy_timeout;";
@@ -37,7 +37,7 @@ public sealed record WalCheckpointResult(bool Busy, long LogFrames, long Checkpo
         timeout.ExecuteNonQuery();
         try
         {
-            return Run(connection, "RESTART");
+            return Run(connection, mode);
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using HikiConsult.Contracts;
 using HikiConsult.Grains.Clients;
+using HikiConsult.Grains.Protection;
 using HikiConsult.Grains.Sessions;
 using HikiConsult.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +37,9 @@ public sealed class TwoSiloCluster : IAsyncLifetime
             silo.Services.AddSingleton<ISessionEventStore>(Log);
             silo.Services.AddSingleton<IClientDirectory, NoDirectory>();
             silo.Services.AddSingleton<TimeProvider>(Clock);
+
+            // Both silos read one key directory, as a cluster's nodes do.
+            silo.Services.AddSingleton<IClinicalDataProtector>(_ => new AesGcmClinicalDataProtector(new DataKeyRing(Path.Combine(_directory, "keys"), Clock, TimeSpan.Zero)));
             silo.Services.UseHostClockForGrainTimersOnly();
         });
         builder.ConfigureClient(client => client.Services.AddSerializer(serializer => serializer.AddHikiConsultSerialization()));

@@ -28,6 +28,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.World worl
         Row("POST", "/api/clients/{client}/pairing-codes", ("counselor", 201), ("otherCounselor", 404), ("supervisor", 201), ("admin", 404), ("device", 404), ("family", 404), ("otherDevice", 404), (Anonymous, 401));
         Row("POST", "/api/clients/{client}/consents", ("counselor", 200), ("otherCounselor", 404), ("supervisor", 200), ("admin", 404), ("device", 404), ("family", 404), ("otherDevice", 404), (Anonymous, 401));
         Row("POST", "/api/clients/{client}/counselors", ("counselor", 404), ("otherCounselor", 404), ("admin", 404), ("device", 404), ("family", 404), (Anonymous, 401));
+        Row("POST", "/api/clients/{client}/erasure", ("counselor", 404), ("otherCounselor", 404), ("admin", 404), ("device", 404), ("family", 404), ("otherDevice", 404), (Anonymous, 401));
         Row("GET", "/api/clients", ("counselor", 200), ("otherCounselor", 200), ("supervisor", 200), ("admin", 404), ("device", 404), ("family", 404), (Anonymous, 401));
         Row("POST", "/api/clients", ("counselor", 201), ("supervisor", 201), ("admin", 404), ("device", 404), ("family", 404), (Anonymous, 401));
 

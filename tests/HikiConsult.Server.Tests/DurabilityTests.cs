@@ -244,15 +244,15 @@ public sealed class DurabilityTests : IAsyncLifetime
         var s = await Scenario.CreateAsync(_app);
         await _app.RestartAsync();
 
-        // Tokens issued before the restart still work: the generated key was kept in the data directory.
+        // Tokens issued before the restart still work: the generated key was kept in the key directory.
         var clients = await _app.ExpectAsync<List<ClientDto>>(200, HttpMethod.Get, "/api/clients", s.Counselor.Token);
         Assert.Equal([s.Client.Id], clients.Select(c => c.Id));
         var sessions = await _app.ExpectAsync<List<SessionDto>>(200, HttpMethod.Get, "/api/devices/me/sessions", s.Device.AccessToken);
         Assert.Equal([s.Session.Id], sessions.Select(x => x.Id));
-        Assert.True(File.Exists(Path.Combine(_app.DataDirectory, "signing-key")));
+        Assert.True(File.Exists(_app.SigningKeyPath));
         if (!OperatingSystem.IsWindows())
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_app.DataDirectory, "signing-key")));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_app.SigningKeyPath));
         }
     }
 }

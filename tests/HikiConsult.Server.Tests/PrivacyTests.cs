@@ -44,7 +44,7 @@ public sealed class PrivacyTests : IAsyncLifetime
         Assert.DoesNotContain(lines, l => l.Contains(s.Device.AccessToken, StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains(s.Device.AccessToken[..20], StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains(TestServerApp.Password, StringComparison.Ordinal));
-        Assert.DoesNotContain(lines, l => l.Contains(File.ReadAllText(Path.Combine(_app.DataDirectory, "signing-key")), StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains(File.ReadAllText(_app.SigningKeyPath), StringComparison.Ordinal));
     }
 
     [Fact]

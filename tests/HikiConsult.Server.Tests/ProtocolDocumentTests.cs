@@ -172,6 +172,8 @@ public sealed class ProtocolDocumentTests : IAsyncLifetime
         await Call("audit.list.response", 200, HttpMethod.Get, $"/api/audit?targetId={clientId}", admin.Token);
         await Call("health.response", 200, HttpMethod.Get, "/health", null);
         await Call("runtime.response", 200, HttpMethod.Get, "/api/runtime", admin.Token);
+        var supervisor = await _app.CreateStaffAsync(Roles.Supervisor);
+        await Call("clients.erasure.response", 200, HttpMethod.Post, $"/api/clients/{clientId}/erasure", supervisor.Token);
         return real;
     }
 

@@ -6,10 +6,10 @@ namespace HikiConsult.Testing;
 public sealed record Scenario(Staff Counselor, ClientDto Client, PairDeviceResponse Device, SessionDto Session)
 {
     /// <summary>All through the API; the device is a family device for a family-only session, else an avatar.</summary>
-    public static async Task<Scenario> CreateAsync(TestServerApp app, string language = "en", Staff? counselor = null, bool familyOnly = false, string? deviceKind = null)
+    public static async Task<Scenario> CreateAsync(TestServerApp app, string language = "en", Staff? counselor = null, bool familyOnly = false, string? deviceKind = null, string? alias = null)
     {
         counselor ??= await app.CreateStaffAsync(Roles.Counselor);
-        var client = await app.CreateClientAsync(counselor.Token, language: language);
+        var client = await app.CreateClientAsync(counselor.Token, alias, language: language);
         var device = await app.PairDeviceAsync(counselor.Token, client.Id, deviceKind ?? (familyOnly ? DeviceKinds.Family : DeviceKinds.Avatar));
         var session = await app.CreateSessionAsync(counselor.Token, client.Id, familyOnly);
         return new Scenario(counselor, client, device, session);

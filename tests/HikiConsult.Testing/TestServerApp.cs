@@ -50,6 +50,9 @@ public sealed class TestServerApp : IAsyncDisposable
         _settings = new Dictionary<string, string?>
         {
             ["Storage:DataDirectory"] = DataDirectory,
+
+            // Inside the temporary directory so that it goes with it (a server's default is a sibling of its data).
+            ["Keys:Directory"] = Path.Combine(DataDirectory, "keys"),
             ["Seeds:Demo"] = "false",
             ["Auth:LoginPermitLimit"] = "100000",
             ["Auth:PairingPermitLimit"] = "100000",
@@ -87,6 +90,30 @@ public sealed class TestServerApp : IAsyncDisposable
 
     /// <summary>This app's PostgreSQL database when the tests run on PostgreSQL (<see cref="TestPostgres"/>), else null.</summary>
     public string? PostgresDatabase { get; }
+
+    /// <summary>The key directory the server resolved (the test default, or what the settings made of it).</summary>
+    public string KeyDirectory => Services.GetRequiredService<HikiConsult.Server.Protection.KeysSettings>().Directory;
+
+    public string SigningKeyPath => Path.Combine(KeyDirectory, "signing-key");
+
+    /// <summary>The bytes of the database file, its WAL and its shared-memory file, as they are on disk now.</summary>
+    public byte[] ReadDatabaseFiles()
+    {
+        var bytes = new List<byte>();
+        foreach (var path in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
+        {
+            if (File.Exists(path))
+            {
+                // Shared reads: the server holds the files open.
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                var buffer = new byte[stream.Length];
+                stream.ReadExactly(buffer);
+                bytes.AddRange(buffer);
+            }
+        }
+
+        return [.. bytes];
+    }
 
     /// <summary>
     /// Starts at the real time, moved back 8 hours when that is between 23:00 and 06:00 in the test clients' time

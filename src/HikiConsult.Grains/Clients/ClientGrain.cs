@@ -140,6 +140,16 @@ public sealed class ClientGrain(
 
     public Task<IReadOnlyList<ClientSessionSummary>> GetSessions() => Task.FromResult(state.State.Sessions);
 
+    public async Task Erase()
+    {
+        if (state.RecordExists)
+        {
+            await state.ClearStateAsync();
+        }
+
+        DeactivateOnIdle();
+    }
+
     private void EnsureCreated()
     {
         if (!state.State.Created)

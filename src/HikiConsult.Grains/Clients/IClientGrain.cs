@@ -33,6 +33,9 @@ public interface IClientGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<IReadOnlyList<ClientSessionSummary>> GetSessions();
+
+    /// <summary>Erasure: deletes the record's state row and ends the activation; the client is unknown from then on.</summary>
+    Task Erase();
 }
 
 /// <summary>What is needed to create a client record.</summary>

@@ -20,6 +20,15 @@ public sealed class CounselorGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task RemoveFromCaseload(string clientId)
+    {
+        if (state.State.Caseload.Contains(clientId))
+        {
+            state.State = state.State with { Caseload = [.. state.State.Caseload.Where(id => id != clientId)] };
+            await state.WriteStateAsync();
+        }
+    }
+
     public Task<IReadOnlyList<string>> GetCaseload() => Task.FromResult(state.State.Caseload);
 
     public Task<CounselorSummary> GetSummary() =>

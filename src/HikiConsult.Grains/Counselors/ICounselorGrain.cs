@@ -12,6 +12,9 @@ public interface ICounselorGrain : IGrainWithStringKey
 {
     Task AddToCaseload(string clientId);
 
+    /// <summary>Erasure of a client: its id leaves the caseload.</summary>
+    Task RemoveFromCaseload(string clientId);
+
     [ReadOnly]
     Task<IReadOnlyList<string>> GetCaseload();
 

@@ -71,6 +71,9 @@ public sealed partial class ClientEarlyConsultationGrain(
     private IGrainTimer? _writeTimer;
     private Random? _writeSpread;
     private bool _writePending;
+
+    /// <summary>Set by <see cref="Erase"/>: nothing held back may be written after it.</summary>
+    private bool _erased;
     private bool _triagePending;
     private string? _lastTriageSignature;
     private EngagementStateBuilder? _analytics;
@@ -113,6 +116,25 @@ public sealed partial class ClientEarlyConsultationGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => FlushDeferredAsync();
 
     public Task Wake() => Task.CompletedTask;
+
+    public async Task Erase()
+    {
+        _erased = true;
+        _writeTimer?.Dispose();
+        _escalationTimer?.Dispose();
+        _unacknowledged.Clear();
+        if (await this.GetReminder(EscalationReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        if (state.RecordExists)
+        {
+            await state.ClearStateAsync();
+        }
+
+        DeactivateOnIdle();
+    }
 
     // ---- Risk alerts ----
 
@@ -535,6 +557,11 @@ public sealed partial class ClientEarlyConsultationGrain(
 
     private async Task FlushDeferredAsync()
     {
+        if (_erased)
+        {
+            return;
+        }
+
         if (_writePending)
         {
             await WriteStateAsync();

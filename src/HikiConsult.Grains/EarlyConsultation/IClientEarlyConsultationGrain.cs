@@ -67,6 +67,12 @@ public interface IClientEarlyConsultationGrain : IGrainWithStringKey
 
     /// <summary>Activates the grain, which re-arms escalation deadlines of its open alerts (after a restart).</summary>
     Task Wake();
+
+    /// <summary>
+    /// Erasure of the client: deletes the state row, drops the escalation reminder and ends the activation without
+    /// writing what it held back (its alerts and records are deleted by the caller).
+    /// </summary>
+    Task Erase();
 }
 
 /// <summary>A message that matched the risk lexicons. Carries the evidence spans, never the whole message.</summary>

@@ -2,6 +2,7 @@ using Orleans;
 using Orleans.Runtime;
 using Orleans.Utilities;
 using HikiConsult.Contracts;
+using HikiConsult.Grains.Protection;
 using HikiConsult.Grains.Clients;
 using HikiConsult.Grains.Counselors;
 using Microsoft.Extensions.Logging;
@@ -39,6 +40,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
     // An array: enumerated for every event, without an enumerator object.
     private readonly ISessionEventSink[] _sinks;
     private readonly TimeProvider _time;
+    private readonly IClinicalDataProtector _protector;
     private readonly ILogger<ConsultationSessionGrain> _logger;
     private readonly ObserverManager<ISessionObserver> _observers;
     private readonly Dictionary<string, HashSet<string>> _connections = new(StringComparer.Ordinal);
@@ -61,8 +63,10 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         ISessionEventStore store,
         IEnumerable<ISessionEventSink> sinks,
         TimeProvider time,
+        IClinicalDataProtector protector,
         ILogger<ConsultationSessionGrain> logger)
     {
+        _protector = protector;
         _state = state;
         _store = store;
         _sinks = sinks.ToArray();
@@ -161,6 +165,16 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         return Task.FromResult<SessionDto?>(ToDto());
     }
 
+    public async Task Erase()
+    {
+        if (_state.RecordExists)
+        {
+            await _state.ClearStateAsync();
+        }
+
+        DeactivateOnIdle();
+    }
+
     public Task<SessionRecord?> GetRecord()
     {
         if (!S.Created)
@@ -169,7 +183,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
             return Task.FromResult<SessionRecord?>(null);
         }
 
-        return Task.FromResult<SessionRecord?>(new SessionRecord(ToDto(), S.ClosingNote, S.ClosedBy));
+        return Task.FromResult<SessionRecord?>(new SessionRecord(ToDto(), S.ClosingNote is null ? null : _protector.Unprotect(S.ClosingNote), S.ClosedBy));
     }
 
     public async Task<JoinSessionResult> Join(SenderDto participant, string connectionId, long afterSeq, ISessionObserver? observer)
@@ -389,7 +403,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
     {
         var from = S.State;
         await AppendSystemAsync(SystemEvents.StateChange(next, from, by.Id));
-        _state.State = S with { State = next, EndedAt = Now(), ClosedBy = by.Id, ClosingNote = note };
+        _state.State = S with { State = next, EndedAt = Now(), ClosedBy = by.Id, ClosingNote = ProtectNote(note) };
         await _state.WriteStateAsync();
         await BroadcastStateAsync();
         await TellClientAndStaffAsync();
@@ -399,13 +413,16 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
     /// The same close, resent because its answer was lost: the log has it, but its state write (with the note) never
     /// happened, so the state was taken from the log.
     /// </summary>
+    /// <summary>The note is clinical text: kept encrypted in the grain's state row.</summary>
+    private string? ProtectNote(string? note) => note is null ? null : _protector.Protect(note);
+
     private bool ResendOfCloseTakenFromLog(SenderDto by) => _closeTakenFromLog && S.ClosedBy == by.Id && S.ClosingNote is null;
 
     /// <summary>Does what the close's own state write would have: stores its note, tells the client's grain and the staff.</summary>
     private async Task CompleteCloseTakenFromLogAsync(string? note)
     {
         _closeTakenFromLog = false;
-        _state.State = S with { ClosingNote = note };
+        _state.State = S with { ClosingNote = ProtectNote(note) };
         await _state.WriteStateAsync();
         await TellClientAndStaffAsync();
     }

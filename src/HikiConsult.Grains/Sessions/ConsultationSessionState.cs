@@ -18,6 +18,7 @@ public sealed record ConsultationSessionState
     public string CreatedBy { get; init; } = "";
     public DateTimeOffset? EndedAt { get; init; }
     public string? ClosedBy { get; init; }
+    /// <summary>Encrypted (<see cref="Protection.IClinicalDataProtector"/>): the state row is plain JSON otherwise.</summary>
     public string? ClosingNote { get; init; }
 
     /// <summary>True once a client or family device has joined (decides <c>ended</c> versus <c>noShow</c>).</summary>

@@ -49,6 +49,12 @@ public interface IConsultationSessionGrain : IGrainWithStringKey
     Task<long> Subscribe(ISessionObserver observer);
 
     Task Unsubscribe(ISessionObserver observer);
+
+    /// <summary>
+    /// Erasure of the session's client: deletes the state row and ends the activation (its log is deleted by the
+    /// caller); the session is unknown from then on.
+    /// </summary>
+    Task Erase();
 }
 
 /// <summary>What is needed to create a session.</summary>

@@ -66,4 +66,7 @@ public static class AuditActions
 
     /// <summary>An account was locked after failed sign-ins.</summary>
     public const string Lockout = "auth.lockout";
+
+    /// <summary>Tombstone of an erased client: the actor is the supervisor, or "retention" for the retention policy.</summary>
+    public const string ClientErased = "client.erased";
 }

@@ -10,8 +10,9 @@ public sealed class AuthOptions
     public string Audience { get; set; } = "hikiconsult";
 
     /// <summary>
-    /// Base64 of at least 32 random bytes. When empty, a key is generated on first start and kept in the data
-    /// directory (file "signing-key", readable by the owner only). It is never logged.
+    /// Base64 of at least 32 random bytes. When empty, a key is generated on first start and kept in the key
+    /// directory (Keys:Directory, file "signing-key", readable by the owner only; moved there from the data directory
+    /// of an older install). It is never logged.
     /// </summary>
     public string? SigningKey { get; set; }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using HikiConsult.Contracts;
 using HikiConsult.Grains.EarlyConsultation;
+using HikiConsult.Grains.Protection;
 using HikiConsult.Server.Storage;
 
 namespace HikiConsult.Server.EarlyConsultation;
@@ -9,9 +10,10 @@ namespace HikiConsult.Server.EarlyConsultation;
 /// <summary>
 /// The early consultation tables (see the provider's schema): <c>risk_alerts</c> (one row per alerted message, unique
 /// by session and seq) and <c>clinical_records</c> (append-only: assessments, isolation records, biomarker records
-/// as JSON). Times are Unix milliseconds.
+/// as JSON). Times are Unix milliseconds. The alert (its evidence quotes messages), the acknowledgement note and every
+/// record are encrypted (<see cref="IClinicalDataProtector"/>); ids, status and times stay plain for the queries.
 /// </summary>
-public sealed class EarlyConsultationStore(IDatabase database) : IEarlyConsultationStore
+public sealed class EarlyConsultationStore(IDatabase database, IClinicalDataProtector protector) : IEarlyConsultationStore
 {
     private const string AlertColumns = "alert AS Alert, note AS Note";
 
@@ -30,7 +32,7 @@ public sealed class EarlyConsultationStore(IDatabase database) : IEarlyConsultat
                 alert.Seq,
                 CreatedAt = alert.CreatedAt.ToUnixTimeMilliseconds(),
                 alert.Status,
-                Alert = JsonSerializer.Serialize(alert, Json),
+                Alert = Protect(alert),
             },
             cancellationToken);
         return inserted == 1;
@@ -40,7 +42,7 @@ public sealed class EarlyConsultationStore(IDatabase database) : IEarlyConsultat
     {
         var updated = await WriteAsync(
             "UPDATE risk_alerts SET status = @Status, alert = @Alert, note = COALESCE(@Note, note) WHERE alert_id = @AlertId",
-            new { alert.AlertId, alert.Status, Alert = JsonSerializer.Serialize(alert, Json), Note = note },
+            new { alert.AlertId, alert.Status, Alert = Protect(alert), Note = note is null ? null : protector.Protect(note) },
             cancellationToken);
         if (updated != 1)
         {
@@ -53,7 +55,7 @@ public sealed class EarlyConsultationStore(IDatabase database) : IEarlyConsultat
         await using var connection = await OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<AlertRow>(new CommandDefinition(
             $"SELECT {AlertColumns} FROM risk_alerts WHERE alert_id = @alertId", new { alertId }, cancellationToken: cancellationToken));
-        return row?.ToAlert();
+        return row?.ToAlert(protector);
     }
 
     public async Task<RiskAlertDto?> FindAlertForMessageAsync(string sessionId, long seq, CancellationToken cancellationToken = default)
@@ -61,7 +63,7 @@ public sealed class EarlyConsultationStore(IDatabase database) : IEarlyConsultat
         await using var connection = await OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<AlertRow>(new CommandDefinition(
             $"SELECT {AlertColumns} FROM risk_alerts WHERE session_id = @sessionId AND seq = @seq", new { sessionId, seq }, cancellationToken: cancellationToken));
-        return row?.ToAlert();
+        return row?.ToAlert(protector);
     }
 
     public async Task<IReadOnlyList<RiskAlertDto>> ListUnacknowledgedAlertsAsync(string? clientId, CancellationToken cancellationToken = default)
@@ -72,7 +74,7 @@ public sealed class EarlyConsultationStore(IDatabase database) : IEarlyConsultat
             "ORDER BY created_at, alert_id",
             new { open = RiskAlertStatuses.Open, escalated = RiskAlertStatuses.Escalated, clientId },
             cancellationToken: cancellationToken));
-        return [.. rows.Select(r => r.ToAlert())];
+        return [.. rows.Select(r => r.ToAlert(protector))];
     }
 
     public async Task<IReadOnlyList<RiskAlertRecord>> ListAlertHistoryAsync(string clientId, int limit, CancellationToken cancellationToken = default)
@@ -82,7 +84,7 @@ public sealed class EarlyConsultationStore(IDatabase database) : IEarlyConsultat
             $"SELECT {AlertColumns} FROM risk_alerts WHERE client_id = @clientId ORDER BY created_at DESC, alert_id DESC LIMIT @limit",
             new { clientId, limit = (long)limit },
             cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new RiskAlertRecord(r.ToAlert(), r.Note))];
+        return [.. rows.Select(r => new RiskAlertRecord(r.ToAlert(protector), r.Note is null ? null : protector.Unprotect(r.Note)))];
     }
 
     public async Task<IReadOnlyList<string>> ListClientsWithOpenAlertsAsync(CancellationToken cancellationToken = default)
@@ -99,7 +101,7 @@ public sealed class EarlyConsultationStore(IDatabase database) : IEarlyConsultat
     {
         await WriteAsync(
             "INSERT INTO clinical_records (record_id, client_id, kind, at, record) VALUES (@recordId, @clientId, @kind, @at, @record)",
-            new { recordId, clientId, kind, at = at.ToUnixTimeMilliseconds(), record = JsonSerializer.Serialize(record, Json) },
+            new { recordId, clientId, kind, at = at.ToUnixTimeMilliseconds(), record = protector.Protect(JsonSerializer.SerializeToUtf8Bytes(record, Json)) },
             cancellationToken);
     }
 
@@ -110,8 +112,10 @@ public sealed class EarlyConsultationStore(IDatabase database) : IEarlyConsultat
             $"SELECT record FROM clinical_records WHERE client_id = @clientId AND kind = @kind ORDER BY at DESC, {database.InsertionOrderColumn} DESC LIMIT @limit",
             new { clientId, kind, limit = (long)limit },
             cancellationToken: cancellationToken));
-        return [.. rows.Select(r => JsonSerializer.Deserialize<TRecord>(r, Json)!)];
+        return [.. rows.Select(r => JsonSerializer.Deserialize<TRecord>(protector.UnprotectToUtf8(r), Json)!)];
     }
+
+    private string Protect(RiskAlertDto alert) => protector.Protect(JsonSerializer.SerializeToUtf8Bytes(alert, Json));
 
     private Task<int> WriteAsync(string sql, object parameters, CancellationToken cancellationToken) =>
         database.ExecuteWriteAsync(sql, parameters, cancellationToken);
@@ -120,6 +124,6 @@ public sealed class EarlyConsultationStore(IDatabase database) : IEarlyConsultat
 
     private sealed record AlertRow(string Alert, string? Note)
     {
-        public RiskAlertDto ToAlert() => JsonSerializer.Deserialize<RiskAlertDto>(Alert, Json)!;
+        public RiskAlertDto ToAlert(IClinicalDataProtector protector) => JsonSerializer.Deserialize<RiskAlertDto>(protector.UnprotectToUtf8(Alert), Json)!;
     }
 }

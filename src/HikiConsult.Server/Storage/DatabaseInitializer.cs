@@ -1,17 +1,34 @@
 using Dapper;
+using HikiConsult.Grains.Protection;
 
 namespace HikiConsult.Server.Storage;
 
-/// <summary>Creates the data directory and the schema before anything else starts (idempotent).</summary>
+/// <summary>Creates the data directory (0700), the database file (0600) and the schema before anything else starts (idempotent).</summary>
 internal sealed partial class DatabaseInitializer(StorageSettings settings, SqliteDatabase database, DatabaseStatus status, ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(settings.DataDirectory);
+        PrivateFiles.EnsureDirectory(settings.DataDirectory);
+        var file = settings.DatabaseFile;
+        if (file is not null && !File.Exists(file))
+        {
+            // Made 0600 before SQLite opens it: SQLite gives the WAL and SHM files the database file's mode.
+            PrivateFiles.TryCreate(file, []);
+        }
+
         await using var connection = await database.OpenAsync(cancellationToken);
         var existed = await connection.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'users'") > 0;
         await connection.ExecuteAsync(Schema.Create);
+        if (file is not null)
+        {
+            // An install from before kept them 0644.
+            foreach (var path in new[] { file, $"{file}-wal", $"{file}-shm" })
+            {
+                PrivateFiles.Restrict(path);
+            }
+        }
+
         status.MarkReady(isNew: !existed);
         SchemaReady(logger, settings.DataDirectory, !existed);
     }

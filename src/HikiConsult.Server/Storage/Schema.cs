@@ -4,7 +4,7 @@ namespace HikiConsult.Server.Storage;
 /// The server's tables in the embedded SQLite file; PostgreSQL has the same in HikiConsult.Storage.Postgres's
 /// migrations (grain state has its own table, created by the grain storage provider). Times are Unix
 /// milliseconds (UTC) so that they compare as numbers. Session events are append-only: triggers refuse
-/// updates and deletes.
+/// updates and deletes, except the deletes of a client's erasure.
 /// </summary>
 internal static class Schema
 {
@@ -63,7 +63,13 @@ internal static class Schema
         DROP INDEX IF EXISTS ux_session_events_client_msg;
         CREATE TRIGGER IF NOT EXISTS session_events_no_update BEFORE UPDATE ON session_events
             BEGIN SELECT RAISE(ABORT, 'session_events is append-only'); END;
-        CREATE TRIGGER IF NOT EXISTS session_events_no_delete BEFORE DELETE ON session_events
+        -- The one permitted delete: erasure of a client, whose transaction lists the client's sessions in
+        -- erasing_sessions and empties it again before it commits (src/HikiConsult.Server/Erasure).
+        CREATE TABLE IF NOT EXISTS erasing_sessions (
+            session_id TEXT PRIMARY KEY);
+        DROP TRIGGER IF EXISTS session_events_no_delete;
+        CREATE TRIGGER session_events_no_delete BEFORE DELETE ON session_events
+            WHEN NOT EXISTS (SELECT 1 FROM erasing_sessions WHERE session_id = OLD.session_id)
             BEGIN SELECT RAISE(ABORT, 'session_events is append-only'); END;
 
         CREATE TABLE IF NOT EXISTS audit_log (

@@ -7,10 +7,12 @@ public sealed class SqliteDatabase(StorageSettings settings)
 {
     public string ConnectionString => settings.ConnectionString;
 
-    // Per connection: wait briefly for the write lock instead of failing, the durability level, and the WAL size at
-    // which a commit checkpoints by itself (a safety net: the background checkpointer normally does it).
+    // Per connection: wait briefly for the write lock instead of failing, the durability level, the WAL size at
+    // which a commit checkpoints by itself (a safety net: the background checkpointer normally does it), and
+    // secure_delete, so that deleted and overwritten content (an erased client, a state row's older version) is
+    // zeroed in its page rather than left in free space.
     private string ConnectionPragmas =>
-        $"PRAGMA busy_timeout = 5000; PRAGMA synchronous = {settings.Synchronous}; PRAGMA wal_autocheckpoint = {settings.WalAutoCheckpointPages};";
+        $"PRAGMA busy_timeout = 5000; PRAGMA synchronous = {settings.Synchronous}; PRAGMA wal_autocheckpoint = {settings.WalAutoCheckpointPages}; PRAGMA secure_delete = ON;";
 
     public Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default) => OpenAsync(ConnectionPragmas, cancellationToken);
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dapper;
 using HikiConsult.Storage.Sqlite;
 using HikiConsult.Contracts;
+using HikiConsult.Grains.Protection;
 using HikiConsult.Grains.Sessions;
 using Microsoft.Data.Sqlite;
 
@@ -13,7 +14,7 @@ namespace HikiConsult.Server.Storage;
 /// whatever is queued in one transaction (group commit); an append completes only after that transaction has
 /// committed. Reads use their own pooled connections and see every committed append (WAL).
 /// </summary>
-public sealed class SqliteSessionEventStore(SqliteDatabase database, SqliteWriteQueue writer) : ISessionEventStore
+public sealed class SqliteSessionEventStore(SqliteDatabase database, SqliteWriteQueue writer, IClinicalDataProtector protector) : ISessionEventStore
 {
     private const int SqliteConstraintPrimaryKey = 1555;
     private const string InsertSql =
@@ -21,7 +22,7 @@ public sealed class SqliteSessionEventStore(SqliteDatabase database, SqliteWrite
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
     public Task<AppendOutcome> AppendAsync(StoredSessionEvent sessionEvent, CancellationToken cancellationToken = default) =>
-        writer.WriteAsync(static (batch, e) => Append(batch, e), sessionEvent);
+        writer.WriteAsync(static (batch, x) => Append(batch, x.Event, x.Protector), (Event: sessionEvent, Protector: protector));
 
     public async Task<long> GetLastSeqAsync(string sessionId, CancellationToken cancellationToken = default)
     {
@@ -54,7 +55,7 @@ public sealed class SqliteSessionEventStore(SqliteDatabase database, SqliteWrite
             "FROM session_events WHERE session_id = @sessionId AND seq > @afterSeq ORDER BY seq LIMIT @limit",
             new { sessionId, afterSeq, limit = (long)limit },
             cancellationToken: cancellationToken));
-        return [.. rows.Select(r => r.ToDto())];
+        return [.. rows.Select(r => r.ToDto(protector))];
     }
 
     public async Task<SessionEventDto?> FindLastSystemEventAsync(string sessionId, string action, CancellationToken cancellationToken = default)
@@ -62,14 +63,18 @@ public sealed class SqliteSessionEventStore(SqliteDatabase database, SqliteWrite
         await using var connection = await database.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<EventRow>(new CommandDefinition(
             "SELECT session_id AS SessionId, seq AS Seq, at AS At, sender_id AS SenderId, sender_role AS SenderRole, sender_name AS SenderName, kind AS Kind, body AS Body " +
-            "FROM session_events WHERE session_id = @sessionId AND kind = @kind AND json_extract(body, '$.action') = @action ORDER BY seq DESC LIMIT 1",
+            "FROM session_events WHERE session_id = @sessionId AND kind = @kind AND CASE WHEN kind = @kind THEN json_extract(body, '$.action') END = @action ORDER BY seq DESC LIMIT 1",
             new { sessionId, kind = EventKinds.System, action },
             cancellationToken: cancellationToken));
-        return row?.ToDto();
+        return row?.ToDto(protector);
     }
 
-    private static AppendOutcome Append(SqliteWriteBatch batch, StoredSessionEvent e)
+    private static AppendOutcome Append(SqliteWriteBatch batch, StoredSessionEvent e, IClinicalDataProtector protector)
     {
+        // System events (joined, left, state: ids and states, no clinical text) stay plain JSON so that the log can be
+        // searched by action; every other body is encrypted. The CASE above keeps json_extract off encrypted bodies.
+        var raw = JsonMarshal.GetRawUtf8Value(e.Body);
+        var isPlain = e.Kind == EventKinds.System;
         // Bound from spans on a statement prepared once: no per-append ADO.NET objects or UTF-8 copies.
         var insert = batch.Statement(InsertSql)
             .Bind(1, e.SessionId)
@@ -79,8 +84,16 @@ public sealed class SqliteSessionEventStore(SqliteDatabase database, SqliteWrite
             .Bind(5, e.Sender.Role)
             .Bind(6, e.Sender.DisplayName)
             .Bind(7, e.Kind)
-            .BindUtf8(8, JsonMarshal.GetRawUtf8Value(e.Body))
             .Bind(9, e.ClientMsgId);
+        if (isPlain)
+        {
+            insert.BindUtf8(8, raw);
+        }
+        else
+        {
+            insert.Bind(8, protector.Protect(raw));
+        }
+
         try
         {
             insert.Execute();
@@ -106,12 +119,14 @@ public sealed class SqliteSessionEventStore(SqliteDatabase database, SqliteWrite
 
     private sealed record EventRow(string SessionId, long Seq, long At, string SenderId, string SenderRole, string SenderName, string Kind, string Body)
     {
-        public SessionEventDto ToDto() => new(
+        public SessionEventDto ToDto(IClinicalDataProtector protector) => new(
             SessionId,
             Seq,
             DateTimeOffset.FromUnixTimeMilliseconds(At),
             new SenderDto(SenderId, SenderRole, SenderName),
             Kind,
-            JsonSerializer.Deserialize<JsonElement>(Body));
+            IClinicalDataProtector.IsProtected(Body)
+                ? JsonSerializer.Deserialize<JsonElement>(protector.UnprotectToUtf8(Body))
+                : JsonSerializer.Deserialize<JsonElement>(Body));
     }
 }

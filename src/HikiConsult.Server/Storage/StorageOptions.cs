@@ -12,7 +12,7 @@ public sealed class StorageOptions
     /// </summary>
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
-    /// <summary>Where the SQLite file and the generated signing key live; relative to the content root. Default "data".</summary>
+    /// <summary>Where the database file lives (0700; keys are apart, see Keys:Directory); relative to the content root. Default "data".</summary>
     public string DataDirectory { get; set; } = "data";
 
     /// <summary>
@@ -71,6 +71,9 @@ public sealed record StorageSettings(
     int EventWriterCacheMegabytes,
     TimeSpan CheckpointInterval)
 {
+    /// <summary>The database file under the data directory; null when a connection string of its own is configured.</summary>
+    public string? DatabaseFile { get; init; }
+
     public static StorageSettings Resolve(StorageOptions options, string contentRoot)
     {
         var dataDirectory = Path.GetFullPath(options.DataDirectory, contentRoot);
@@ -98,6 +101,9 @@ public sealed record StorageSettings(
 
         return new StorageSettings(
             options.Provider,
-            dataDirectory, connectionString, synchronous, options.WalAutoCheckpointPages, options.WalResetPages, options.EventWriterCacheMegabytes, options.CheckpointInterval);
+            dataDirectory, connectionString, synchronous, options.WalAutoCheckpointPages, options.WalResetPages, options.EventWriterCacheMegabytes, options.CheckpointInterval)
+        {
+            DatabaseFile = string.IsNullOrWhiteSpace(options.ConnectionString) ? Path.Combine(dataDirectory, "hikiconsult.db") : null,
+        };
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using HikiConsult.Client.Api;
-using HikiConsult.LoadTest.Hosting;
+using HikiConsult.ServerLauncher;
 
 namespace HikiConsult.Client.Tests.Cluster;
 
