@@ -55,7 +55,8 @@ start_node() {
     Auth__SigningKey=$(cat "$state/signing-key")
     export Keys__Directory="$state/keys"
     export Orleans__AdvertisedAddress=127.0.0.1
-    export Orleans__SiloPort=$((base + 100 + n)) Orleans__GatewayPort=$((base + 200 + n))
+    export Orleans__SiloPort=$((base + 100 + n))
+    export Orleans__GatewayPort=$((base + 200 + n))
     cd "$repo/src/HikiConsult.Server"
     exec dotnet "$(server_dll)" --urls "http://127.0.0.1:$port" >>"$state/node$n.log" 2>&1
   ) &

@@ -28,7 +28,9 @@ public static class HikiConsultHubConnectionBuilderExtensions
                 http.AccessTokenProvider = async () => await provider(CancellationToken.None).ConfigureAwait(false);
             }
 
-            http.WebSocketFactory = (context, cancellationToken) => HubSocketOpener.OpenAsync(context.Uri, options, cancellationToken);
+            // The negotiate request's cookies go with the socket: a load balancer's affinity cookie (HAProxy in a
+            // cluster) sends both to the node that holds the negotiated connection.
+            http.WebSocketFactory = (context, cancellationToken) => HubSocketOpener.OpenAsync(context.Uri, options, cancellationToken, context.Options.Cookies);
         });
         if (stateful)
         {

@@ -12,7 +12,7 @@ namespace HikiConsult.Client.Transport;
 /// </summary>
 public static partial class HubSocketOpener
 {
-    public static async ValueTask<WebSocket> OpenAsync(Uri socketUri, HubTransportOptions options, CancellationToken cancellationToken)
+    public static async ValueTask<WebSocket> OpenAsync(Uri socketUri, HubTransportOptions options, CancellationToken cancellationToken, CookieContainer? cookies = null)
     {
         ArgumentNullException.ThrowIfNull(socketUri);
         ArgumentNullException.ThrowIfNull(options);
@@ -20,7 +20,7 @@ public static partial class HubSocketOpener
         var uri = BuildSocketUri(socketUri, options.SendTokenInQuery ? token : null);
         if (options.Connect is null)
         {
-            return await ConnectClientWebSocketAsync(uri, options.SendTokenInHeader ? token : null, options, cancellationToken).ConfigureAwait(false);
+            return await ConnectClientWebSocketAsync(uri, options.SendTokenInHeader ? token : null, options, cookies, cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -63,11 +63,13 @@ public static partial class HubSocketOpener
         return builder.Uri;
     }
 
-    private static async Task<WebSocket> ConnectClientWebSocketAsync(Uri socketUri, string? token, HubTransportOptions options, CancellationToken cancellationToken)
+    private static async Task<WebSocket> ConnectClientWebSocketAsync(
+        Uri socketUri, string? token, HubTransportOptions options, CookieContainer? cookies, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         try
         {
+            socket.Options.Cookies = cookies;
             if (!string.IsNullOrEmpty(token))
             {
                 socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
@@ -78,7 +80,7 @@ public static partial class HubSocketOpener
             await socket.ConnectAsync(socketUri, cancellationToken).ConfigureAwait(false);
             return socket;
         }
-        catch (WebSocketException ex) when ((int)socket.HttpStatusCode is >= 400 and < 500)
+        catch (WebSocketException ex) when ((int)socket.HttpStatusCode is >= 400 and < 500 && !IsUnknownConnection(socketUri, socket.HttpStatusCode))
         {
             var status = socket.HttpStatusCode;
             socket.Dispose();
@@ -90,6 +92,13 @@ public static partial class HubSocketOpener
             throw;
         }
     }
+
+    /// <summary>
+    /// A 404 for a negotiated connection id: the node reached does not hold that connection (behind a load balancer,
+    /// after its node was lost). Not a refusal: a new negotiate may reach a node that answers.
+    /// </summary>
+    private static bool IsUnknownConnection(Uri socketUri, HttpStatusCode status) =>
+        status == HttpStatusCode.NotFound && socketUri.Query.Contains("id=", StringComparison.Ordinal);
 
     private static HttpStatusCode? RefusalStatus(string message)
     {

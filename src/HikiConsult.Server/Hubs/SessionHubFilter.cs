@@ -3,6 +3,7 @@ using HikiConsult.Contracts;
 using HikiConsult.Grains;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 
 namespace HikiConsult.Server.Hubs;
 
@@ -42,7 +43,7 @@ public sealed partial class SessionHubFilter(
 
         try
         {
-            return await next(invocationContext);
+            return await InvokeRidingOutNodeLossAsync(invocationContext, next);
         }
         catch (SessionRuleException ex)
         {
@@ -72,6 +73,30 @@ public sealed partial class SessionHubFilter(
             throw new HubException("The server could not complete the request. Try again; a resend with the same clientMsgId is safe.");
         }
     }
+
+    /// <summary>
+    /// In a cluster, calls to grains that lived on a node that just died are rejected until the cluster has declared it
+    /// dead (seconds); then they activate on another node. Every hub method may be repeated (a send carries its
+    /// clientMsgId, a join is a read), so the call is repeated here and the client sees a slower answer, not an error.
+    /// </summary>
+    private static async ValueTask<object?> InvokeRidingOutNodeLossAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (Exception ex) when (ex is OrleansMessageRejectionException or TimeoutException && attempt < NodeLossRetryDelays.Length)
+            {
+                await Task.Delay(NodeLossRetryDelays[attempt], context.Context.ConnectionAborted);
+            }
+        }
+    }
+
+    /// <summary>About 10 s in all: longer than the cluster takes to declare a node dead (docs/operations.md).</summary>
+    private static readonly TimeSpan[] NodeLossRetryDelays =
+        [.. new[] { 100, 200, 400, 800, 1600, 3200, 3200 }.Select(ms => TimeSpan.FromMilliseconds(ms))];
 
     /// <summary>Refuses a connection beyond <see cref="HubSettings.MaxConnectionsPerPrincipal"/> for its token's principal.</summary>
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)

@@ -42,7 +42,18 @@ public sealed class LocalCluster : IAsyncLifetime
         await RunAsync("up");
     }
 
-    public Task DisposeAsync() => RunAsync("down");
+    public async Task DisposeAsync()
+    {
+        // The nodes' logs outlive the cluster, for a failed run: the last run's are in hikiconsult-cluster-tests/last-logs.
+        var kept = Path.Combine(Path.GetTempPath(), "hikiconsult-cluster-tests", "last-logs");
+        Directory.CreateDirectory(kept);
+        foreach (var log in Directory.GetFiles(_state, "node*.log"))
+        {
+            File.Copy(log, Path.Combine(kept, Path.GetFileName(log)), overwrite: true);
+        }
+
+        await RunAsync("down");
+    }
 
     /// <summary>kill -9 of node n.</summary>
     public Task KillAsync(int n) => RunAsync("kill", n.ToString());

@@ -22,11 +22,13 @@ public sealed class NodeLossTests(LocalCluster cluster, ITestOutputHelper output
         var admin = await LocalCluster.AdminAsync(cluster.Proxy);
         var sessions = await CreateAsync(counselor, sessionCount);
         var connections = await Task.WhenAll(sessions.Select(s => s.ConnectDeviceAsync(cluster.Proxy)));
+        var victim = 0;
+        var victimBack = false;
         try
         {
             using var stop = new CancellationTokenSource();
             var senders = sessions.Select((s, i) => s.SendUntilAsync(connections[i], SendPause, stop.Token)).ToArray();
-            await WaitUntilAsync(() => sessions.All(s => s.FirstAckAfter(DateTimeOffset.MinValue) is not null), TimeSpan.FromSeconds(60));
+            await WaitForAcksAfterAsync(sessions, connections, DateTimeOffset.MinValue, TimeSpan.FromSeconds(60));
 
             var grains = new int[LocalCluster.NodeCount + 1];
             for (var n = 1; n <= LocalCluster.NodeCount; n++)
@@ -35,12 +37,12 @@ public sealed class NodeLossTests(LocalCluster cluster, ITestOutputHelper output
             }
 
             Assert.True(grains.Sum() >= sessionCount, $"session grains per node: {string.Join(", ", grains.Skip(1))}");
-            var victim = Array.IndexOf(grains, grains.Max());
+            victim = Array.IndexOf(grains, grains.Max());
             var killedAt = DateTimeOffset.UtcNow;
             await cluster.KillAsync(victim);
 
             // Every session sends again (acknowledged) after the kill; then the load stops and every send completes.
-            await WaitUntilAsync(() => sessions.All(s => s.FirstAckAfter(killedAt) is not null), TimeSpan.FromSeconds(60));
+            await WaitForAcksAfterAsync(sessions, connections, killedAt, TimeSpan.FromSeconds(60));
             await stop.CancelAsync();
             await Task.WhenAll(senders).WaitAsync(TimeSpan.FromSeconds(60));
 
@@ -60,6 +62,7 @@ public sealed class NodeLossTests(LocalCluster cluster, ITestOutputHelper output
 
             // The node comes back and takes new sessions again.
             await cluster.StartAsync(victim);
+            victimBack = true;
             var later = await CreateAsync(counselor, 15);
             foreach (var session in later)
             {
@@ -72,6 +75,11 @@ public sealed class NodeLossTests(LocalCluster cluster, ITestOutputHelper output
         finally
         {
             await Task.WhenAll(connections.Select(c => c.DisposeAsync().AsTask()));
+            if (victim != 0 && !victimBack)
+            {
+                // The other tests share the cluster.
+                await cluster.StartAsync(victim);
+            }
         }
     }
 
@@ -93,7 +101,7 @@ public sealed class NodeLossTests(LocalCluster cluster, ITestOutputHelper output
                 await cluster.StartAsync(n);
 
                 // Each node's turn ends when every session has sent again.
-                await WaitUntilAsync(() => sessions.All(s => s.FirstAckAfter(before) is not null), TimeSpan.FromSeconds(60));
+                await WaitForAcksAfterAsync(sessions, connections, before, TimeSpan.FromSeconds(60));
             }
 
             await stop.CancelAsync();
@@ -130,13 +138,17 @@ public sealed class NodeLossTests(LocalCluster cluster, ITestOutputHelper output
         }));
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    /// <summary>Polls until every session has an ack after <paramref name="after"/>.</summary>
+    private static async Task WaitForAcksAfterAsync(ClusterSession[] sessions, SessionConnection[] connections, DateTimeOffset after, TimeSpan timeout)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
         var deadline = DateTimeOffset.UtcNow + timeout;
-        while (!condition())
+        while (sessions.Any(s => s.FirstAckAfter(after) is null))
         {
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"not reached within {timeout.TotalSeconds} s");
+            Assert.True(DateTimeOffset.UtcNow < deadline,
+                $"{sessions.Count(s => s.FirstAckAfter(after) is null)} of {sessions.Length} sessions had no ack within {timeout.TotalSeconds} s: " +
+                string.Join("; ", sessions.Select((s, i) => (s, c: connections[i])).Where(x => x.s.FirstAckAfter(after) is null)
+                    .Select(x => $"{x.s.Session.Id} {x.c.Status}, {x.c.Reconnects} reconnects, {x.s.Acked.Count} acks")));
             await timer.WaitForNextTickAsync();
         }
     }
