@@ -4,7 +4,7 @@ import '../shared/avatar.css';
 import { Api, ApiError, asList } from '../shared/api';
 import { $, clear, formatDateTime, formatTime, h } from '../shared/dom';
 import { HubClient } from '../shared/hub';
-import { Hub, RiskAlertLevelText, type ClientDto, type LoginResponse, type RiskAlertDto, type TriageQueueDto, type UserInfo } from '../shared/contract';
+import { Hub, RiskAlertLevelText, type RiskAlertLevel, type ClientDto, type LoginResponse, type RiskAlertDto, type TriageQueueDto, type UserInfo } from '../shared/contract';
 import { armAudio, chime } from '../shared/sound';
 import { forgetAllStored } from '../shared/storage';
 import { LanguageNames, unavailable, type ConsoleContext } from './context';
@@ -370,7 +370,7 @@ function renderAlerts(): void {
         h('div', { class: 'risk-evidence' }, a.evidence.map((ev) => h('q', {}, ev))),
         // Why it fired, in words before codes: the level a screen reader reads first, then the pattern's id.
         h('div', { class: 'risk-why' },
-          h('span', { class: 'risk-why-label' }, 'Level: '), h('strong', { class: 'risk-level', dataset: { level: a.level ?? 'none' } }, RiskAlertLevelText[a.level ?? 'none'] ?? a.level ?? ''),
+          h('span', { class: 'risk-why-label' }, 'Level: '), h('strong', { class: 'risk-level', dataset: { level: a.level ?? 'none' } }, RiskAlertLevelText[(a.level ?? 'none') as RiskAlertLevel] ?? a.level ?? ''),
           h('span', { class: 'risk-why-label' }, ' · pattern: '), h('code', { class: 'risk-pattern' }, a.pattern ?? 'lexicon')),
         h('div', { class: 'risk-source' }, `${a.label ?? 'Decision support, not a diagnosis'}. ${a.source}`)),
       h('div', { class: 'risk-actions' },

@@ -471,6 +471,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/clients/{id}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erases a client and everything kept of it (supervisors only); the audit keeps a tombstone. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErasureReceipt"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/runtime": {
         parameters: {
             query?: never;
@@ -1814,6 +1859,13 @@ export interface components {
             /** Format: double */
             recentNightShare: null | number;
         };
+        ErasureReceipt: {
+            clientId: string;
+            /** Format: date-time */
+            erasedAt: string;
+            /** Format: int32 */
+            sessions: number;
+        };
         EventsPage: {
             events: components["schemas"]["SessionEventDto"][];
             /** Format: int64 */
@@ -1963,6 +2015,10 @@ export interface components {
             source: string;
             /** @default Decision support, not a diagnosis */
             label: string;
+            /** @default none */
+            level: string;
+            /** @default lexicon */
+            pattern: string;
         };
         RiskAlertRecord: {
             alert: components["schemas"]["RiskAlertDto"];
@@ -1993,6 +2049,8 @@ export interface components {
             threadPoolThreads: number;
             /** Format: int64 */
             threadPoolCompletedWorkItems: number;
+            /** Format: int32 */
+            sessionGrainActivations: number;
         };
         ScorePoint: {
             /** Format: date-time */
