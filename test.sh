@@ -17,7 +17,7 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 missing=()
-[ -x /usr/bin/haproxy ] || missing+=(haproxy)
+command -v haproxy >/dev/null || missing+=(haproxy)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   log "Installing Debian's ${missing[*]} for the cluster and PostgreSQL tests"

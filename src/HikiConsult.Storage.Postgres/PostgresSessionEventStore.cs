@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using HikiConsult.Contracts;
 using HikiConsult.Grains.Protection;
@@ -14,9 +13,6 @@ namespace HikiConsult.Storage.Postgres;
 /// </summary>
 public sealed class PostgresSessionEventStore(NpgsqlDataSource dataSource, IClinicalDataProtector protector) : ISessionEventStore
 {
-    private const string EventColumns =
-        "session_id AS SessionId, seq AS Seq, at AS At, sender_id AS SenderId, sender_role AS SenderRole, sender_name AS SenderName, kind AS Kind, body AS Body";
-
     public async Task<AppendOutcome> AppendAsync(StoredSessionEvent e, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -69,8 +65,8 @@ public sealed class PostgresSessionEventStore(NpgsqlDataSource dataSource, IClin
     public async Task<IReadOnlyList<SessionEventDto>> ReadAsync(string sessionId, long afterSeq, int limit, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
-            $"SELECT {EventColumns} FROM session_events WHERE session_id = @sessionId AND seq > @afterSeq ORDER BY seq LIMIT @limit",
+        var rows = await connection.QueryAsync<SessionEventRow>(new CommandDefinition(
+            $"SELECT {SessionEventRow.Columns} FROM session_events WHERE session_id = @sessionId AND seq > @afterSeq ORDER BY seq LIMIT @limit",
             new { sessionId, afterSeq, limit = (long)limit },
             cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToDto(protector))];
@@ -79,25 +75,12 @@ public sealed class PostgresSessionEventStore(NpgsqlDataSource dataSource, IClin
     public async Task<SessionEventDto?> FindLastSystemEventAsync(string sessionId, string action, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<EventRow>(new CommandDefinition(
-            $"SELECT {EventColumns} FROM session_events WHERE session_id = @sessionId AND kind = @kind AND CASE WHEN kind = @kind THEN body::jsonb ->> 'action' END = @action ORDER BY seq DESC LIMIT 1",
+        var row = await connection.QuerySingleOrDefaultAsync<SessionEventRow>(new CommandDefinition(
+            $"SELECT {SessionEventRow.Columns} FROM session_events WHERE session_id = @sessionId AND kind = @kind AND CASE WHEN kind = @kind THEN body::jsonb ->> 'action' END = @action ORDER BY seq DESC LIMIT 1",
             new { sessionId, kind = EventKinds.System, action },
             cancellationToken: cancellationToken));
         return row?.ToDto(protector);
     }
 
     private sealed record AckRow(long Seq, long At);
-
-    private sealed record EventRow(string SessionId, long Seq, long At, string SenderId, string SenderRole, string SenderName, string Kind, string Body)
-    {
-        public SessionEventDto ToDto(IClinicalDataProtector protector) => new(
-            SessionId,
-            Seq,
-            DateTimeOffset.FromUnixTimeMilliseconds(At),
-            new SenderDto(SenderId, SenderRole, SenderName),
-            Kind,
-            IClinicalDataProtector.IsProtected(Body)
-                ? JsonSerializer.Deserialize<JsonElement>(protector.UnprotectToUtf8(Body))
-                : JsonSerializer.Deserialize<JsonElement>(Body));
-    }
 }

@@ -1,20 +1,22 @@
 using HikiConsult.Grains.Access;
 using HikiConsult.Server.Hubs;
+using HikiConsult.Server.Silo;
 using Orleans;
 
 namespace HikiConsult.Server.Auth;
 
 /// <summary>
 /// Closes the hub connections of a revoked credential on every node: here at once, and on the other nodes through the
-/// <see cref="ICredentialRevocationGrain"/>, to which this node's observer subscribes before the server takes requests
-/// and renews every <see cref="CredentialRevocationTiming.RenewPeriod"/>.
+/// <see cref="ICredentialRevocationGrain"/>, to which this node subscribes, renewed every
+/// <see cref="CredentialRevocationTiming.RenewPeriod"/>.
 /// </summary>
 public sealed partial class CredentialRevocations(
-    IGrainFactory grains, ConnectionRegistry connections, TimeProvider time, ILogger<CredentialRevocations> logger) : BackgroundService, ICredentialRevocationObserver
+    IGrainFactory grains, ConnectionRegistry connections, TimeProvider time, ILogger<CredentialRevocations> logger)
+    : ObserverSubscription<ICredentialRevocationObserver>(grains, time, logger, CredentialRevocationTiming.RenewPeriod), ICredentialRevocationObserver
 {
-    private ICredentialRevocationObserver? _reference;
+    private ICredentialRevocationGrain Fanout => Grains.GetGrain<ICredentialRevocationGrain>(0);
 
-    private ICredentialRevocationGrain Fanout => grains.GetGrain<ICredentialRevocationGrain>(0);
+    protected override ICredentialRevocationObserver Observer => this;
 
     /// <param name="principalId">The device or account.</param>
     /// <param name="authSessionId">Only the connections of this sign-in; null for all of the principal's connections.</param>
@@ -38,52 +40,9 @@ public sealed partial class CredentialRevocations(
         return Task.CompletedTask;
     }
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        _reference = grains.CreateObjectReference<ICredentialRevocationObserver>(this);
-        await Fanout.Subscribe(_reference);
-        await base.StartAsync(cancellationToken);
-    }
+    protected override Task SubscribeAsync(ICredentialRevocationObserver reference) => Fanout.Subscribe(reference);
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        if (_reference is not null)
-        {
-            try
-            {
-                await Fanout.Unsubscribe(_reference);
-            }
-            catch (Exception ex)
-            {
-                RenewFailed(logger, ex);
-            }
-
-            ObserverReferences.Delete(grains, _reference);
-        }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(CredentialRevocationTiming.RenewPeriod, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await Fanout.Subscribe(_reference!);
-                }
-                catch (Exception ex)
-                {
-                    RenewFailed(logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task UnsubscribeAsync(ICredentialRevocationObserver reference) => Fanout.Unsubscribe(reference);
 
     private void Close(string principalId, string? authSessionId)
     {
@@ -99,7 +58,4 @@ public sealed partial class CredentialRevocations(
 
     [LoggerMessage(1, LogLevel.Warning, "Telling the other nodes of a revoked credential failed; their periodic checks will close its connections")]
     private static partial void FanoutFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(2, LogLevel.Warning, "Renewing the credential revocation subscription failed")]
-    private static partial void RenewFailed(ILogger logger, Exception exception);
 }

@@ -1,73 +1,27 @@
 using Orleans;
 using HikiConsult.Grains.EarlyConsultation;
 using HikiConsult.Server.Hubs;
+using HikiConsult.Server.Silo;
 using Microsoft.AspNetCore.SignalR;
 
 namespace HikiConsult.Server.EarlyConsultation;
 
 /// <summary>
-/// Subscribes this node's <see cref="EarlyConsultationObserver"/> to the clinic's notifier grain before the server
-/// takes requests, renews the subscription every <see cref="EarlyConsultationObserverTiming.RenewPeriod"/> (which
-/// also brings it back if the notifier was reactivated), and unsubscribes on shutdown.
+/// Subscribes this node's <see cref="EarlyConsultationObserver"/> to the clinic's notifier grain, renewed every
+/// <see cref="EarlyConsultationObserverTiming.RenewPeriod"/>.
 /// </summary>
-public sealed partial class EarlyConsultationPushService(
+public sealed class EarlyConsultationPushService(
     IGrainFactory grains,
     IHubContext<CounselorHub> hub,
     TimeProvider time,
-    ILogger<EarlyConsultationPushService> logger) : BackgroundService
+    ILogger<EarlyConsultationPushService> logger)
+    : ObserverSubscription<IEarlyConsultationObserver>(grains, time, logger, EarlyConsultationObserverTiming.RenewPeriod)
 {
-    private readonly EarlyConsultationObserver _observer = new(hub);
-    private IEarlyConsultationObserver? _reference;
+    private IEarlyConsultationNotifierGrain Notifier => Grains.GetGrain<IEarlyConsultationNotifierGrain>(EarlyConsultationOptions.DefaultClinic);
 
-    private IEarlyConsultationNotifierGrain Notifier => grains.GetGrain<IEarlyConsultationNotifierGrain>(EarlyConsultationOptions.DefaultClinic);
+    protected override IEarlyConsultationObserver Observer { get; } = new EarlyConsultationObserver(hub);
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        _reference = grains.CreateObjectReference<IEarlyConsultationObserver>(_observer);
-        await Notifier.Subscribe(_reference);
-        await base.StartAsync(cancellationToken);
-    }
+    protected override Task SubscribeAsync(IEarlyConsultationObserver reference) => Notifier.Subscribe(reference);
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        if (_reference is not null)
-        {
-            try
-            {
-                await Notifier.Unsubscribe(_reference);
-            }
-            catch (Exception ex)
-            {
-                RenewFailed(logger, ex);
-            }
-
-            ObserverReferences.Delete(grains, _reference);
-        }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(EarlyConsultationObserverTiming.RenewPeriod, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await Notifier.Subscribe(_reference!);
-                }
-                catch (Exception ex)
-                {
-                    RenewFailed(logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    [LoggerMessage(1, LogLevel.Warning, "Renewing the early consultation push subscription failed")]
-    private static partial void RenewFailed(ILogger logger, Exception exception);
+    protected override Task UnsubscribeAsync(IEarlyConsultationObserver reference) => Notifier.Unsubscribe(reference);
 }

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Dapper;
 using HikiConsult.Storage.Sqlite;
 using HikiConsult.Contracts;
@@ -50,8 +49,8 @@ public sealed class SqliteSessionEventStore(SqliteDatabase database, SqliteWrite
     public async Task<IReadOnlyList<SessionEventDto>> ReadAsync(string sessionId, long afterSeq, int limit, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
-            "SELECT session_id AS SessionId, seq AS Seq, at AS At, sender_id AS SenderId, sender_role AS SenderRole, sender_name AS SenderName, kind AS Kind, body AS Body " +
+        var rows = await connection.QueryAsync<SessionEventRow>(new CommandDefinition(
+            $"SELECT {SessionEventRow.Columns} " +
             "FROM session_events WHERE session_id = @sessionId AND seq > @afterSeq ORDER BY seq LIMIT @limit",
             new { sessionId, afterSeq, limit = (long)limit },
             cancellationToken: cancellationToken));
@@ -61,8 +60,8 @@ public sealed class SqliteSessionEventStore(SqliteDatabase database, SqliteWrite
     public async Task<SessionEventDto?> FindLastSystemEventAsync(string sessionId, string action, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<EventRow>(new CommandDefinition(
-            "SELECT session_id AS SessionId, seq AS Seq, at AS At, sender_id AS SenderId, sender_role AS SenderRole, sender_name AS SenderName, kind AS Kind, body AS Body " +
+        var row = await connection.QuerySingleOrDefaultAsync<SessionEventRow>(new CommandDefinition(
+            $"SELECT {SessionEventRow.Columns} " +
             "FROM session_events WHERE session_id = @sessionId AND kind = @kind AND CASE WHEN kind = @kind THEN json_extract(body, '$.action') END = @action ORDER BY seq DESC LIMIT 1",
             new { sessionId, kind = EventKinds.System, action },
             cancellationToken: cancellationToken));
@@ -116,17 +115,4 @@ public sealed class SqliteSessionEventStore(SqliteDatabase database, SqliteWrite
     }
 
     private sealed record AckRow(long Seq, long At);
-
-    private sealed record EventRow(string SessionId, long Seq, long At, string SenderId, string SenderRole, string SenderName, string Kind, string Body)
-    {
-        public SessionEventDto ToDto(IClinicalDataProtector protector) => new(
-            SessionId,
-            Seq,
-            DateTimeOffset.FromUnixTimeMilliseconds(At),
-            new SenderDto(SenderId, SenderRole, SenderName),
-            Kind,
-            IClinicalDataProtector.IsProtected(Body)
-                ? JsonSerializer.Deserialize<JsonElement>(protector.UnprotectToUtf8(Body))
-                : JsonSerializer.Deserialize<JsonElement>(Body));
-    }
 }
