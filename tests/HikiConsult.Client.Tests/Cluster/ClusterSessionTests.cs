@@ -2,12 +2,14 @@ using System.Net;
 using HikiConsult.Client.Api;
 using HikiConsult.Client.Sessions;
 using HikiConsult.Client.Tests.RealServer;
+using HikiConsult.Client.Transport;
 using HikiConsult.Contracts;
+using Microsoft.AspNetCore.SignalR.Client;
 using static HikiConsult.Client.Tests.RealServer.EventAssertions;
 
 namespace HikiConsult.Client.Tests.Cluster;
 
-/// <summary>One session across nodes, and credentials that hold or fail on every node alike.</summary>
+/// <summary>One session across nodes, pushes that reach every node, and credentials that hold or fail on every node alike.</summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterSessionTests(LocalCluster cluster)
 {
@@ -33,6 +35,30 @@ public sealed class ClusterSessionTests(LocalCluster cluster)
         await onNode3.LoginAsync("demo.counselor", "demo-password");
         var page = await onNode3.GetEventsAsync(clinic.Session.Id);
         Assert.Equal(stored.Select(e => e.Seq), page.Events.Select(e => e.Seq));
+    }
+
+    [Fact]
+    public async Task A_risk_alert_raised_on_one_node_reaches_the_counselor_on_another()
+    {
+        var clinic = await Clinic.SetUpAsync(cluster.Proxy);
+        await using var console = new HubConnectionBuilder()
+            .WithHikiConsultUrl(LocalCluster.Node(3), HubPaths.Counselor, clinic.Counselor.AccessToken)
+            .Build();
+        var alert = new TaskCompletionSource<RiskAlertDto>(TaskCreationOptions.RunContinuationsAsynchronously);
+        console.On<RiskAlertDto>(EarlyConsultationHubMethods.RiskAlert, a =>
+        {
+            if (a.SessionId == clinic.Session.Id)
+            {
+                alert.TrySetResult(a);
+            }
+        });
+        await console.StartAsync();
+
+        await using var device = await clinic.JoinAsync(LocalCluster.Node(1), asCounselor: false);
+        var ack = await device.SendAsync(EventKinds.Text, new { text = "I want to die" });
+
+        var received = await alert.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((clinic.Session.ClientId, ack.Seq), (received.ClientId, received.Seq));
     }
 
     [Fact]
