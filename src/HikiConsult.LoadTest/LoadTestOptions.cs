@@ -92,7 +92,7 @@ public sealed record LoadTestOptions
                     "in-process" => options with { BareRelayInProcess = true },
                     var other => throw new ArgumentException($"--bare-relay must be process or in-process, not '{other}'."),
                 },
-                "--server-dll" => options with { ServerDll = Next() },
+                "--server-dll" => options with { ServerDll = Path.GetFullPath(Next()) },
                 "--server-env" => options with { ServerEnvironment = WithVariable(options.ServerEnvironment, Next()) },
                 "--server-log" => options with { ServerLogFile = Next() },
                 "--connect-parallelism" => options with { ConnectParallelism = Int() },

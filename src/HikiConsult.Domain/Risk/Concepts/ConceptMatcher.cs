@@ -8,25 +8,25 @@ namespace HikiConsult.Domain.Risk.Concepts;
 /// negation, idioms, fiction, someone else, reported speech and past ideation now denied cancel it with the reason
 /// kept. Compiled once; thread-safe.
 /// </summary>
-internal sealed class ConceptMatcher
+internal sealed partial class ConceptMatcher
 {
     private readonly ConceptRules _rules;
     private readonly bool _words;
-    private readonly (string Name, CompiledTerm[] Terms)[] _concepts;
+    private readonly (string Name, TermSet Terms)[] _concepts;
     private readonly (ConceptPattern Pattern, int[] Concepts)[] _patterns;
     private readonly FrozenSet<string> _negatorStems;
     private readonly FrozenSet<string> _breakerWords;
     private readonly FrozenSet<string> _clauseStarters;
     private readonly FrozenSet<string> _firstPerson;
-    private readonly CompiledTerm[] _negationAfter;
-    private readonly CompiledTerm[] _breakerTerms;
-    private readonly CompiledTerm[] _idiom;
-    private readonly CompiledTerm[] _fiction;
-    private readonly CompiledTerm[] _thirdPerson;
-    private readonly CompiledTerm[] _reported;
-    private readonly CompiledTerm[] _past;
-    private readonly CompiledTerm[] _denial;
-    private readonly CompiledTerm[] _firstPersonTerms;
+    private readonly TermSet _negationAfter;
+    private readonly TermSet _breakerTerms;
+    private readonly TermSet _idiom;
+    private readonly TermSet _fiction;
+    private readonly TermSet _thirdPerson;
+    private readonly TermSet _reported;
+    private readonly TermSet _past;
+    private readonly TermSet _denial;
+    private readonly TermSet _firstPersonTerms;
     private readonly FrozenSet<string> _subjectIntroducers;
     private readonly bool _segmented;
 
@@ -170,9 +170,9 @@ internal sealed class ConceptMatcher
         return FirstIn(ctx, _thirdPerson, s);
     }
 
-    private string? FirstIn(Context ctx, CompiledTerm[] terms, int? sentence)
+    private string? FirstIn(Context ctx, TermSet terms, int? sentence)
     {
-        if (terms.Length == 0) return null;
+        if (terms.IsEmpty) return null;
         foreach (var h in FindAll(ctx, terms))
         {
             if (sentence is null || h.Sentence == sentence) return ctx.M.Text[h.Start..h.End];
@@ -224,11 +224,11 @@ internal sealed class ConceptMatcher
         {
             if (MessageAnalysis.IsSentenceEnd(s[p]) || MessageAnalysis.IsClauseMark(s[p])) return null;
             if (all.Any(h => p >= h.Start && p < h.End)) continue;
-            foreach (var b in _breakerTerms)
+            foreach (var b in _breakerTerms.StartingWithChar(s[p]))
             {
                 if (MatchChars(ctx, b, p) > 0) return null;
             }
-            foreach (var cue in _negationAfter)
+            foreach (var cue in _negationAfter.StartingWithChar(s[p]))
             {
                 var e = MatchChars(ctx, cue, p);
                 if (e > 0) return s[p..e];
@@ -250,16 +250,16 @@ internal sealed class ConceptMatcher
 
     // ---------------- term matching ----------------
 
-    private List<Span> FindAll(Context ctx, CompiledTerm[] terms)
+    private List<Span> FindAll(Context ctx, TermSet terms)
     {
         var result = new List<Span>();
-        if (terms.Length == 0) return result;
+        if (terms.IsEmpty) return result;
         var m = ctx.M;
         if (_words)
         {
             for (var i = 0; i < m.Tokens.Count; i++)
             {
-                foreach (var term in terms)
+                foreach (var term in terms.StartingWithStem(ctx.Stems[i]))
                 {
                     var end = MatchWords(ctx, term, 0, i);
                     if (end > 0)
@@ -273,7 +273,7 @@ internal sealed class ConceptMatcher
         }
         for (var p = 0; p < m.Text.Length; p++)
         {
-            foreach (var term in terms)
+            foreach (var term in terms.StartingWithChar(m.Text[p]))
             {
                 var end = MatchChars(ctx, term, p);
                 if (end > 0)
@@ -346,7 +346,7 @@ internal sealed class ConceptMatcher
         return pos;
     }
 
-    private CompiledTerm[] Compile(IEnumerable<string> terms) => [.. terms.Select(CompileTerm)];
+    private TermSet Compile(IEnumerable<string> terms) => new([.. terms.Select(CompileTerm)]);
 
     private CompiledTerm CompileTerm(string term)
     {
