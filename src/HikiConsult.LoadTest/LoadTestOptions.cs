@@ -6,7 +6,7 @@ public sealed record LoadTestOptions
 {
     public const string Usage =
         "HikiConsult.LoadTest [--sessions 1000] [--rate 2000] [--warmup 5] [--duration 20] [--ceiling-duration 10] " +
-        "[--targets both|server|bare] [--bare-relay process|in-process] [--no-ceiling] [--server-dll path] [--server-env NAME=VALUE …] [--server-log file] [--connect-parallelism 32] [--sessions-per-counselor 5] [--risk-share 0.01] [--markdown file] [--timeline file.csv]";
+        "[--targets both|server|bare] [--bare-relay process|in-process] [--no-ceiling] [--dashboard] [--server-dll path] [--server-env NAME=VALUE …] [--server-log file] [--connect-parallelism 32] [--sessions-per-counselor 5] [--risk-share 0.01] [--markdown file] [--timeline file.csv]";
 
     public int Sessions { get; init; } = 1000;
 
@@ -31,6 +31,9 @@ public sealed record LoadTestOptions
     /// puts it next to the load clients, sharing their runtime, thread pool and collections.
     /// </summary>
     public bool BareRelayInProcess { get; init; }
+
+    /// <summary>Runs the server with the Orleans Dashboard on (off by default, as in Production), to measure its cost.</summary>
+    public bool Dashboard { get; init; }
 
     public string? ServerDll { get; init; }
 
@@ -79,6 +82,7 @@ public sealed record LoadTestOptions
                 "--duration" => options with { Duration = Seconds() },
                 "--ceiling-duration" => options with { CeilingDuration = Seconds() },
                 "--no-ceiling" => options with { Ceiling = false },
+                "--dashboard" => options with { Dashboard = true },
                 "--targets" => Next() switch
                 {
                     "both" => options with { Server = true, Bare = true },

@@ -103,6 +103,10 @@ try
                     ["Hubs:JoinBurst"] = "1000000",
                     ["Hubs:MaxConnectionsPerPrincipal"] = "1000000",
                     ["Auth:StaffTokenLifetime"] = "12:00:00",
+
+                    // The server runs in Development for its demo accounts; the admin dashboard stays off as in
+                    // Production unless asked for, since it profiles every grain call.
+                    ["Dashboard:Enabled"] = options.Dashboard ? "true" : "false",
                 },
                 environmentVariables: options.ServerEnvironment,
                 cancellationToken: stop.Token,
