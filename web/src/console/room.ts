@@ -102,6 +102,7 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
       void loadClient();
     }
   }, (e: Error) => {
+    if (clientId) return; // the hub join has brought the same and more
     banner.textContent = `This session could not be loaded: ${e.message}`;
     banner.hidden = false;
   });
