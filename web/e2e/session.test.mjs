@@ -117,7 +117,7 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     await counselor.fill('#speak-input', 'It is good to see you here.');
     await counselor.click('#speak-send');
     await avatar.locator('#speech-bubble', { hasText: 'It is good to see you here.' }).waitFor({ state: 'visible', timeout: T });
-    await avatar.waitForTimeout(700); // let the wave settle into the picture
+    await avatar.locator('#counselor-avatar[data-gesture="none"]').waitFor({ timeout: T }); // the wave over, for the picture
     await screenshot(avatar, 'avatar-session');
     await screenshot(counselor, 'console-session-room');
   });
@@ -174,13 +174,10 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), 'no gap, no duplicate, in order');
   });
 
-  it('a risk phrase from the client raises an alert that acknowledging clears [needs the early-consultation server part]', async (t) => {
+  it('a risk phrase from the client raises an alert that acknowledging clears', async () => {
     const token = await apiLogin(server.baseUrl);
-    const probe = await fetch(`${server.baseUrl}/api/triage`, { headers: { Authorization: `Bearer ${token}` } });
-    if (probe.status === 404 || probe.status === 405) {
-      t.skip('risk detection is not on this server yet (GET /api/triage is missing)');
-      return;
-    }
+    const triage = await fetch(`${server.baseUrl}/api/triage`, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(triage.status, 200, `GET /api/triage (risk detection and triage) answers ${triage.status}: ${await triage.text()}`);
     await avatar.fill('#message-input', 'I want to kill myself.');
     await avatar.click('#send-button');
     const banner = counselor.locator('.risk-alert', { hasText: alias });
@@ -189,7 +186,7 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     assert.match(await banner.locator('.risk-level').innerText(), /C-SSRS Q2/);
     assert.equal(await banner.locator('.risk-pattern').innerText(), 'en.suicidal-thoughts');
     await counselor.locator('#room-log li.flagged', { hasText: 'I want to kill myself.' }).waitFor({ timeout: T });
-    await counselor.waitForTimeout(600); // let the banner finish sliding in for the picture
+    await banner.evaluate((el) => Promise.all(el.getAnimations().map((a) => a.finished))); // slid in, for the picture
     await screenshot(counselor, 'console-risk-alert');
     await banner.locator('.ack-note').fill('Called the client, safety plan agreed.');
     await banner.locator('button.ack').click();
@@ -197,22 +194,16 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     assert.equal(await counselor.locator('.risk-alert', { hasText: alias }).count(), 0);
   });
 
-  it('the counselor asks for a PHQ-9 self-report and the client fills it in [needs instruments, assessments and the assessment kind on the server]', async (t) => {
+  it('the counselor asks for a PHQ-9 self-report and the client fills it in', async () => {
     const token = await apiLogin(server.baseUrl);
-    const probe = await fetch(`${server.baseUrl}/api/instruments`, { headers: { Authorization: `Bearer ${token}` } });
-    if (!probe.ok) {
-      t.skip(`GET /api/instruments answers ${probe.status}`);
-      return;
-    }
+    const instruments = await fetch(`${server.baseUrl}/api/instruments`, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(instruments.status, 200, `GET /api/instruments answers ${instruments.status}: ${await instruments.text()}`);
     await counselor.selectOption('#assessment-select', 'phq9');
     await counselor.click('#send-assessment');
     const request = avatar.locator('#log li.assessment-request[data-instrument="phq9"]');
     const refused = counselor.locator('.toast.error');
     await Promise.race([request.waitFor({ timeout: T }), refused.waitFor({ timeout: T })]);
-    if (await refused.count()) {
-      t.skip(`the server refuses the assessment kind: ${await refused.first().textContent()}`);
-      return;
-    }
+    assert.equal(await refused.count(), 0, `the console shows an error instead of sending the request: ${await refused.allTextContents()}`);
     await request.locator('button').click();
     const form = avatar.locator('dialog#assessment form.assessment-form');
     await form.waitFor({ timeout: T });
@@ -251,53 +242,49 @@ describe('counselor console and avatar client', { timeout: 300_000 }, () => {
     await counselor.locator('#timeline figure').first().waitFor({ timeout: T });
 
     // Assessment forms are generated from the instrument definitions; PHQ-9 item 9 above 0 raises the safety flag.
-    const token = await apiLogin(server.baseUrl);
-    const hasInstruments = (await fetch(`${server.baseUrl}/api/instruments`, { headers: { Authorization: `Bearer ${token}` } })).ok;
-    if (hasInstruments) {
-      for (const [n, answers] of [[1, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2, 1, 1, 0]].entries()) {
-        await counselor.selectOption('#instrument-select', 'phq9');
-        const items = counselor.locator('#assessment-entry fieldset.assessment-item');
-        assert.equal(await items.count(), 9);
-        for (let i = 0; i < 9; i++) await items.nth(i).locator(`input[value="${answers[i]}"]`).check();
-        await counselor.click('#assessment-save');
-        const total = answers.reduce((a, b) => a + b, 0);
-        await counselor.locator('#assessment-entry .result-total', { hasText: `PHQ-9: ${total}` }).waitFor({ timeout: T }).catch(async (e) => {
-          throw new Error(`${e.message}\nresult box: ${await counselor.locator('#assessment-entry .result-box').textContent()}`);
-        });
-        assert.equal(await counselor.locator('#assessment-entry .result-box .flag').count(), answers[8] > 0 ? 1 : 0, 'safety flag exactly when item 9 is above 0');
-        // The history above the form refreshes after a save; wait for it so nothing moves under the next clicks.
-        await counselor.locator('#assessment-history tbody tr').nth(n).waitFor({ timeout: T });
-      }
-      await counselor.locator('#timeline figure[data-chart="scores-phq9"] svg .dot').nth(1).waitFor({ timeout: T });
-      await counselor.selectOption('#instrument-select', '');
-
-      // A Kato isolation record: 4 months, out one day a week, impaired: pre-hikikomori, the early-consultation target.
-      await counselor.click('#record-isolation');
-      await counselor.fill('#iso-months', '4');
-      await counselor.selectOption('#iso-days', '1');
-      await counselor.check('#iso-impairment');
-      await counselor.click('#iso-save');
-      await counselor.locator('dialog .result-total', { hasText: 'preHikikomori' }).waitFor({ timeout: T });
-      await counselor.keyboard.press('Escape');
-      await counselor.locator('#timeline figure[data-chart="kato"] svg .seg').first().waitFor({ timeout: T });
+    for (const [n, answers] of [[1, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2, 1, 1, 0]].entries()) {
+      await counselor.selectOption('#instrument-select', 'phq9');
+      const items = counselor.locator('#assessment-entry fieldset.assessment-item');
+      assert.equal(await items.count(), 9);
+      for (let i = 0; i < 9; i++) await items.nth(i).locator(`input[value="${answers[i]}"]`).check();
+      await counselor.click('#assessment-save');
+      const total = answers.reduce((a, b) => a + b, 0);
+      await counselor.locator('#assessment-entry .result-total', { hasText: `PHQ-9: ${total}` }).waitFor({ timeout: T }).catch(async (e) => {
+        throw new Error(`${e.message}\nresult box: ${await counselor.locator('#assessment-entry .result-box').textContent()}`);
+      });
+      assert.equal(await counselor.locator('#assessment-entry .result-box .flag').count(), answers[8] > 0 ? 1 : 0, 'safety flag exactly when item 9 is above 0');
+      // The history above the form refreshes after a save; wait for it so nothing moves under the next clicks.
+      await counselor.locator('#assessment-history tbody tr').nth(n).waitFor({ timeout: T });
     }
+    await counselor.locator('#timeline figure[data-chart="scores-phq9"] svg .dot').nth(1).waitFor({ timeout: T });
+    await counselor.selectOption('#instrument-select', '');
+
+    // A Kato isolation record: 4 months, out one day a week, impaired: pre-hikikomori, the early-consultation target.
+    await counselor.click('#record-isolation');
+    await counselor.fill('#iso-months', '4');
+    await counselor.selectOption('#iso-days', '1');
+    await counselor.check('#iso-impairment');
+    await counselor.click('#iso-save');
+    await counselor.locator('dialog .result-total', { hasText: 'preHikikomori' }).waitFor({ timeout: T });
+    await counselor.keyboard.press('Escape');
+    await counselor.locator('#timeline figure[data-chart="kato"] svg .seg').first().waitFor({ timeout: T });
+
     await counselor.evaluate(() => {
       document.querySelectorAll('.toast').forEach((t) => t.remove());
       window.scrollTo(0, 0);
     });
     await screenshot(counselor, 'console-client-page', { fullPage: true });
 
-    if (hasInstruments) {
-      // The triage queue lists the client with its reasons in plain words (pre-hikikomori, PHQ-9 item 9, ...).
-      const clientId = await counselor.locator('#client-page').getAttribute('data-client-id');
-      await counselor.click('nav a[href="#/"]');
-      const entry = counselor.locator(`#triage-list li.triage-entry[data-client-id="${clientId}"]`);
-      await entry.waitFor({ timeout: T });
-      assert.ok((await entry.locator('.reasons li').count()) >= 1, 'at least one reason');
-      await screenshot(counselor, 'console-triage');
-      await counselor.goBack();
-      await counselor.locator('#client-page').waitFor({ timeout: T });
-    }
+    // The triage queue lists the client with its reasons in plain words (pre-hikikomori, PHQ-9 item 9, ...).
+    const clientId = await counselor.locator('#client-page').getAttribute('data-client-id');
+    await counselor.click('nav a[href="#/"]');
+    const entry = counselor.locator(`#triage-list li.triage-entry[data-client-id="${clientId}"]`);
+    await entry.waitFor({ timeout: T });
+    assert.ok((await entry.locator('.reasons li').count()) >= 1, 'at least one reason');
+    await screenshot(counselor, 'console-triage');
+    await counselor.goBack();
+    await counselor.locator('#client-page').waitFor({ timeout: T });
+
     const device = counselor.locator('#devices li').first();
     await device.waitFor({ timeout: T });
     counselor.once('dialog', (d) => d.accept());

@@ -1,6 +1,6 @@
 // The device's link to the server: the hub connection, finding and joining the open session, sending, and what
 // each incoming event changes. Rendering is left to the view; announcing new lines to the announcer.
-import { Api, ApiError, asList } from '../shared/api';
+import { Api, ApiError } from '../shared/api';
 import { HubClient, SessionChannel } from '../shared/hub';
 import { AssessmentKind, Hub, OpenStates, type ParticipantDto, type SessionDto, type SessionEventDto } from '../shared/contract';
 import type { InstrumentDefinition } from '../shared/instruments';
@@ -116,7 +116,7 @@ async function findSession(): Promise<void> {
   if (!state.device || channel) return;
   let sessions: SessionDto[] = [];
   try {
-    sessions = asList<SessionDto>(await api.get('/api/devices/me/sessions'), 'sessions');
+    sessions = await api.get<SessionDto[]>('/api/devices/me/sessions');
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return;
     schedulePoll(20000);
@@ -204,7 +204,7 @@ export function forgetDevice(revoked: boolean): void {
 export function sendProfile(): void {
   const value = JSON.stringify({ nickname: prefs.nickname(), look: selfAvatar.root.dataset.look });
   channel?.send('signal', { name: 'profile', value }).catch(() => {
-    /* optional: older servers may not accept profile signals */
+    /* not the client's concern: the nickname and look stay on this device and are sent again at the next join */
   });
 }
 
@@ -233,8 +233,7 @@ export function sendSignal(name: string, value: string): void {
 
 export async function loadInstruments(): Promise<InstrumentDefinition[]> {
   if (state.instruments) return state.instruments;
-  const data = await api.get<unknown>('/api/instruments');
-  state.instruments = asList<InstrumentDefinition>(data, 'instruments');
+  state.instruments = await api.get<InstrumentDefinition[]>('/api/instruments');
   return state.instruments;
 }
 

@@ -463,14 +463,16 @@ function openSettings(): void {
 async function openAssessment(key: string, requestId: string): Promise<void> {
   const t = state.t;
   let def: InstrumentDefinition | undefined;
+  let reason = '';
   try {
     def = findInstrument(await loadInstruments(), key);
-  } catch {
-    def = undefined;
+  } catch (err) {
+    reason = (err as Error).message;
   }
   if (!def || !state.device) {
+    // The client is told kindly, and the server's reason is there for the counselor to hear about.
     const ok = h('button', { class: 'primary', type: 'button' }, t.close);
-    const d = dialog(key.toUpperCase(), h('p', {}, t.assessmentUnavailable), [ok], 'assessment');
+    const d = dialog(key.toUpperCase(), h('div', {}, h('p', {}, t.assessmentUnavailable), reason ? h('p', { class: 'hint' }, reason) : null), [ok], 'assessment');
     ok.addEventListener('click', () => d.close());
     return;
   }
@@ -503,7 +505,7 @@ async function openAssessment(key: string, requestId: string): Promise<void> {
       renderLog();
     } catch (err) {
       submit.disabled = false;
-      msg.textContent = err instanceof ApiError && err.notAvailable ? t.assessmentUnavailable : (err as Error).message;
+      msg.textContent = (err as Error).message;
       msg.hidden = false;
       announcer.say(msg.textContent);
     }

@@ -1,12 +1,10 @@
 // A client's page: details, pairing codes, sessions, the timeline charts and assessments.
-import { ApiError, asList } from '../shared/api';
+import { ApiError } from '../shared/api';
 import { append, clear, formatDateTime, formatTime, h } from '../shared/dom';
-import type { ClientDto, PairingCodeResponse, SessionDto } from '../shared/contract';
-import { buildAssessmentForm, findInstrument, summarizeResult, text, totalRange, type InstrumentDefinition } from '../shared/instruments';
-import { barChart, lineChart, statusStrip, type Bar, type Point, type StatusSegment } from './charts';
-import { LanguageNames, StateLabels, knownSessions, rememberSession, unavailable, type ConsoleContext } from './context';
-
-type Json = Record<string, any>;
+import type { AssessmentRecord, ClientDto, IsolationRecordEntry, PairingCodeResponse, SessionDto, Timeline } from '../shared/contract';
+import { buildAssessmentForm, findInstrument, text, totalRange, type InstrumentDefinition } from '../shared/instruments';
+import { barChart, lineChart, statusStrip, type Bar, type StatusSegment } from './charts';
+import { LanguageNames, StateLabels, loadError, type ConsoleContext } from './context';
 
 export function clientPage(ctx: ConsoleContext, clientId: string): { element: HTMLElement; dispose: () => void } {
   const enc = encodeURIComponent(clientId);
@@ -16,7 +14,6 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
   const assessments = h('div', { id: 'assessments' }, h('p', { class: 'muted' }, 'Loading…'));
   const entry = h('div', { id: 'assessment-entry' });
   let instruments: InstrumentDefinition[] = [];
-  let history: Json[] = [];
   let client: ClientDto | null = null;
 
   const element = h('div', { class: 'client-page', id: 'client-page', dataset: { clientId } },
@@ -37,24 +34,26 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
       renderHead();
     } catch (e) {
       clear(head);
-      head.append(h('h2', {}, 'Client'), e instanceof ApiError && e.status === 404 ? h('p', { class: 'unavailable' }, 'No such client, or not one of yours.') : unavailable(e, 'This client'));
+      // The server answers 404 both for an unknown client and for one the caller may not see.
+      head.append(h('h2', {}, 'Client'), e instanceof ApiError && e.status === 404 ? h('p', { class: 'notice' }, 'No such client, or not one of yours.') : loadError(e, 'This client'));
       return;
     }
     void loadSessions();
+    void loadAssessments();
     try {
-      instruments = asList<InstrumentDefinition>(await ctx.api.get('/api/instruments'), 'instruments');
-    } catch {
-      instruments = [];
+      instruments = await ctx.api.get<InstrumentDefinition[]>('/api/instruments');
+      renderEntry();
+    } catch (e) {
+      entry.append(loadError(e, 'The instrument definitions'));
     }
-    await loadAssessments();
-    renderEntry();
+    // The score charts take their ranges and citations from the definitions, so they come after them.
     void loadTimeline();
   })();
 
   function renderHead(): void {
     if (!client) return;
     clear(head);
-    const devices = (client.devices ?? []).filter((d) => !d.revoked);
+    const devices = client.devices.filter((d) => !d.revoked);
     append(head, [
       h('div', { class: 'client-title' },
         h('div', {}, h('h2', { id: 'client-alias' }, client.alias),
@@ -62,7 +61,7 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
             h('span', { class: `status-pill s-${client.status}` }, client.status),
             h('span', {}, LanguageNames[client.language] ?? client.language),
             h('span', {}, client.timeZone),
-            h('span', { id: 'consents' }, client.consents?.length ? `Consent: ${client.consents.map((c) => `${c.scope} (${formatDateTime(c.givenAt).split(',')[0]})`).join(', ')}` : 'No consent recorded'))),
+            h('span', { id: 'consents' }, client.consents.length ? `Consent: ${client.consents.map((c) => `${c.scope} (${formatDateTime(c.givenAt).split(',')[0]})`).join(', ')}` : 'No consent recorded'))),
         h('button', { class: 'btn ghost', id: 'record-consent', onclick: consentDialog }, 'Record consent…')),
       devices.length ? h('ul', { class: 'device-list', id: 'devices' }, devices.map((d) => h('li', { dataset: { deviceId: d.deviceId } },
         h('span', { class: 'badge' }, d.kind), ` ${d.name} · paired ${formatDateTime(d.pairedAt)} `,
@@ -103,23 +102,20 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
   }
 
   async function loadSessions(): Promise<void> {
-    let list: SessionDto[] = [];
-    let note = '';
+    let list: SessionDto[];
     try {
-      list = asList<SessionDto>(await ctx.api.get(`/api/clients/${enc}/sessions`), 'sessions');
+      list = await ctx.api.get<SessionDto[]>(`/api/clients/${enc}/sessions`);
     } catch (e) {
-      if (!(e instanceof ApiError && e.notAvailable)) note = (e as Error).message;
-      // Fall back to the sessions this browser knows about.
-      const known = await Promise.all(knownSessions(clientId).map((id) => ctx.api.get<SessionDto>(`/api/sessions/${encodeURIComponent(id)}`).catch(() => null)));
-      list = known.filter((x): x is SessionDto => !!x);
-    }
-    clear(sessions);
-    if (note) sessions.append(h('p', { class: 'unavailable error' }, note));
-    if (!list.length) {
-      sessions.append(h('p', { class: 'muted empty' }, 'No sessions listed yet. Start one with “New session…”.'));
+      clear(sessions);
+      sessions.append(loadError(e, 'The sessions'));
       return;
     }
-    list.sort((a, b) => Date.parse(b.scheduledAt ?? b.createdAt ?? '') - Date.parse(a.scheduledAt ?? a.createdAt ?? ''));
+    clear(sessions);
+    if (!list.length) {
+      sessions.append(h('p', { class: 'muted empty' }, 'No sessions yet. Start one with “New session…”.'));
+      return;
+    }
+    list.sort((a, b) => Date.parse(b.scheduledAt ?? b.createdAt) - Date.parse(a.scheduledAt ?? a.createdAt));
     sessions.append(h('ul', { class: 'session-list' }, list.map((s) => h('li', { dataset: { sessionId: s.id } },
       h('span', { class: 'state-badge', dataset: { state: s.state } }, StateLabels[s.state] ?? s.state),
       h('span', {}, s.scheduledAt ? formatDateTime(s.scheduledAt) : `created ${formatDateTime(s.createdAt)}`),
@@ -167,10 +163,8 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
     go.addEventListener('click', async () => {
       go.disabled = true;
       try {
-        const body: Json = { clientId, familyOnly: family.checked };
-        if (when.value) body.scheduledAt = new Date(when.value).toISOString();
-        const s = await ctx.api.post<SessionDto>('/api/sessions', body);
-        rememberSession(clientId, s.id);
+        const scheduledAt = when.value ? new Date(when.value).toISOString() : null;
+        const s = await ctx.api.post<SessionDto>('/api/sessions', { clientId, familyOnly: family.checked, scheduledAt });
         d.close();
         ctx.navigate(`#/sessions/${encodeURIComponent(s.id)}`);
       } catch (e) {
@@ -204,7 +198,7 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
       out.hidden = false;
       out.className = 'result-box';
       try {
-        const res = await ctx.api.post<Json>(`/api/clients/${enc}/isolation-records`, {
+        const { classification: c } = await ctx.api.post<IsolationRecordEntry>(`/api/clients/${enc}/isolation-records`, {
           estimatedMonthsOfContinuousIsolation: Number(months.value),
           daysOutOfHomePerWeek: Number(days.value),
           rarelyLeavesOneRoom: room.checked,
@@ -212,59 +206,48 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
           distress: distress.checked,
           coOccurringConditions: conditions.value.split(',').map((c) => c.trim()).filter(Boolean),
         });
-        const c: Json = res.classification ?? res;
         clear(out);
         append(out, [
-          h('div', { class: 'result-total' }, String(c.status ?? ''), c.severity ? h('span', { class: 'band' }, String(c.severity)) : null),
-          h('ul', { class: 'small' }, (c.reasons ?? []).map((r: string) => h('li', {}, r))),
-          h('div', { class: 'muted small' }, `${c.label ?? 'Decision support, not a diagnosis.'} ${c.source ?? ''}`),
+          h('div', { class: 'result-total' }, c.status, c.severity ? h('span', { class: 'band' }, c.severity) : null),
+          h('ul', { class: 'small' }, c.reasons.map((r) => h('li', {}, r))),
+          h('div', { class: 'muted small' }, `${sentence(c.label)} ${c.source}`),
         ]);
         void loadTimeline();
       } catch (e) {
         out.classList.add('error');
-        out.textContent = e instanceof ApiError && e.notAvailable ? 'Recording isolation is not available on this server yet.' : (e as Error).message;
+        out.textContent = (e as Error).message;
       }
     });
   }
 
   async function loadAssessments(): Promise<void> {
-    clear(assessments);
+    let history: AssessmentRecord[];
     try {
-      history = asList<Json>(await ctx.api.get(`/api/clients/${enc}/assessments`), 'assessments');
+      history = await ctx.api.get<AssessmentRecord[]>(`/api/clients/${enc}/assessments`);
     } catch (e) {
-      assessments.append(unavailable(e, 'Assessment history'));
-      history = [];
+      clear(assessments);
+      assessments.append(loadError(e, 'The assessment history'));
       return;
     }
+    clear(assessments);
     if (!history.length) {
       assessments.append(h('p', { class: 'muted empty' }, 'No assessments yet.'));
       return;
     }
-    const sorted = [...history].sort((a, b) => Date.parse(dateOf(b)) - Date.parse(dateOf(a)));
+    // The server lists them newest first.
     assessments.append(h('table', { class: 'assess-table', id: 'assessment-history' },
       h('thead', {}, h('tr', {}, h('th', {}, 'When'), h('th', {}, 'Instrument'), h('th', {}, 'Score'), h('th', {}, 'Band'), h('th', {}, 'By'), h('th', {}, 'Flags'))),
-      h('tbody', {}, sorted.slice(0, 12).map((a) => {
-        const r = summarizeResult(a.result ?? a);
-        return h('tr', {},
-          h('td', { class: 'nowrap', title: formatDateTime(dateOf(a)) }, new Date(dateOf(a)).toLocaleDateString(undefined, { dateStyle: 'medium' })),
-          h('td', {}, a.instrumentName ?? instrumentName(a.instrument ?? a.instrumentId)),
-          h('td', { class: 'num' }, r.total === undefined ? '–' : String(r.total)),
-          h('td', {}, r.band ?? ''),
-          h('td', { class: 'muted' }, a.completedBy ?? ''),
-          h('td', {}, r.flags.map((f) => h('span', { class: 'flag' }, f))));
-      }))));
-  }
-
-  function instrumentName(id: string): string {
-    return findInstrument(instruments, String(id ?? ''))?.name ?? String(id ?? '');
+      h('tbody', {}, history.slice(0, 12).map((a) => h('tr', {},
+        h('td', { class: 'nowrap', title: formatDateTime(a.completedAt) }, new Date(a.completedAt).toLocaleDateString(undefined, { dateStyle: 'medium' })),
+        h('td', {}, a.instrumentName),
+        h('td', { class: 'num' }, a.total === null ? '–' : String(a.total)),
+        h('td', {}, a.bandText ?? ''),
+        h('td', { class: 'muted' }, a.completedBy),
+        h('td', {}, a.flags.map((f) => h('span', { class: 'flag' }, f.text))))))));
   }
 
   function renderEntry(): void {
     clear(entry);
-    if (!instruments.length) {
-      entry.append(h('p', { class: 'unavailable', dataset: { unavailable: 'instruments' } }, 'Instrument definitions are not available on this server yet, so no assessment can be entered here.'));
-      return;
-    }
     const select = h('select', { id: 'instrument-select', 'aria-label': 'Assessment to enter' }, h('option', { value: '' }, 'Enter an assessment…'), instruments.map((d) => h('option', { value: d.id }, d.name)));
     const by = h('select', { id: 'completed-by', 'aria-label': 'Completed by' }, h('option', { value: 'counselor' }, 'completed with counselor'), h('option', { value: 'client' }, 'by the client'), h('option', { value: 'family' }, 'by family'));
     const host = h('div', {});
@@ -277,7 +260,7 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
       const msg = h('div', { class: 'result-box', hidden: true });
       const submit = h('button', { class: 'btn primary', id: 'assessment-save', type: 'button' }, `Save ${def.name}`);
       host.append(
-        h('p', { class: 'muted small' }, `${text(def.title, 'en')} · ${def.source?.citation ?? ''}${def.labelStatus === 'placeholder' ? ' · item wording to be supplied by the clinic' : ''}`),
+        h('p', { class: 'muted small' }, `${text(def.title, 'en')} · ${def.source.citation}${def.labelStatus === 'placeholder' ? ' · item wording to be supplied by the clinic' : ''}`),
         form.element, msg, submit);
       submit.addEventListener('click', async () => {
         const { answers, missing } = form.collect();
@@ -290,14 +273,14 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
         }
         submit.disabled = true;
         try {
-          const res = await ctx.api.post<Json>(`/api/clients/${enc}/assessments`, { instrument: def.id, answers, completedBy: by.value });
-          const r = summarizeResult(res.result ?? res);
+          const r = await ctx.api.post<AssessmentRecord>(`/api/clients/${enc}/assessments`, { instrument: def.id, answers, completedBy: by.value });
+          const subscales = Object.entries(r.subscales);
           clear(msg);
           append(msg, [
-            h('div', { class: 'result-total' }, r.total !== undefined ? `${def.name}: ${r.total}` : def.name, r.band ? h('span', { class: 'band' }, r.band) : null),
-            r.subscales.length ? h('div', { class: 'muted' }, r.subscales.map(([k, v]) => `${k} ${v}`).join(' · ')) : null,
-            r.flags.length ? h('div', {}, r.flags.map((f) => h('span', { class: 'flag' }, f))) : null,
-            h('div', { class: 'muted small' }, `Decision support, not a diagnosis. ${r.source ?? def.source?.citation ?? ''}`)]);
+            h('div', { class: 'result-total' }, r.total !== null ? `${r.instrumentName}: ${r.total}` : r.instrumentName, r.bandText ? h('span', { class: 'band' }, r.bandText) : null),
+            subscales.length ? h('div', { class: 'muted' }, subscales.map(([k, v]) => `${k} ${v}`).join(' · ')) : null,
+            r.flags.length ? h('div', {}, r.flags.map((f) => h('span', { class: 'flag' }, f.text))) : null,
+            h('div', { class: 'muted small' }, `${sentence(r.label)} ${r.source}`)]);
           await loadAssessments();
           void loadTimeline();
         } catch (e) {
@@ -311,77 +294,43 @@ export function clientPage(ctx: ConsoleContext, clientId: string): { element: HT
   }
 
   async function loadTimeline(): Promise<void> {
-    let tl: Json | null = null;
-    let tlErr: unknown = null;
+    let tl: Timeline;
     try {
-      tl = await ctx.api.get<Json>(`/api/clients/${enc}/timeline`);
+      tl = await ctx.api.get<Timeline>(`/api/clients/${enc}/timeline`);
     } catch (e) {
-      tlErr = e;
-    }
-    clear(charts);
-    charts.append(...scoreCharts(tl));
-    if (!tl) {
-      charts.append(h('div', { class: 'chart-card wide' }, h('h4', {}, 'Engagement, activity by hour, Kato status'), unavailable(tlErr, 'The session-history timeline')));
+      clear(charts);
+      charts.append(loadError(e, 'The timeline'));
       return;
     }
-    const summary: Json = tl.summary && typeof tl.summary === 'object' ? tl.summary : tl;
-    charts.prepend(statTiles(summary));
-    const weeks = pickArray(tl, 'engagementByWeek', 'engagementPerWeek', 'engagement', 'weeks');
-    const wBars: Bar[] = weeks.map((w) => {
-      const start = w.weekStart ?? w.week ?? w.start ?? w.from;
-      const value = num(w.clientMessages ?? w.messages ?? w.count ?? w.value);
-      const extra = w.sessionsAttended !== undefined ? `, ${w.sessionsAttended} session(s) attended, ${w.noShows ?? 0} no-show(s)` : '';
-      return { label: start ? new Date(start).toLocaleDateString(undefined, { month: 'numeric', day: 'numeric' }) : '', value, title: `week of ${start}: ${value} client messages${extra}` };
-    });
+    clear(charts);
+    charts.append(statTiles(tl.summary), ...scoreCharts(tl.assessments));
+    const wBars: Bar[] = tl.engagementByWeek.map((w) => ({
+      label: new Date(w.weekStart).toLocaleDateString(undefined, { month: 'numeric', day: 'numeric' }),
+      value: w.clientMessages,
+      title: `week of ${w.weekStart}: ${w.clientMessages} client messages, ${w.sessionsAttended} session(s) attended, ${w.noShows} no-show(s)`,
+    }));
     charts.append(chartCard('Engagement per week', 'Client messages per week (hover a bar for sessions attended and no-shows)',
       wBars.some((b) => b.value > 0) ? barChart('Engagement per week', wBars, { everyLabel: Math.ceil(wBars.length / 8) }) : null, 'engagement'));
-    const hours = hourBuckets(tl);
-    const night = summary.recentNightShare ?? summary.nightShare;
-    charts.append(chartCard('Activity by hour of day', `Client activity by hour in the client's time zone (${tl.timeZoneId ?? 'local'}); 00:00–05:00 highlighted for sleep–wake reversal${typeof night === 'number' ? `. Night share ${(night * 100).toFixed(0)}%` : ''}`,
-      hours && hours.some((v) => v > 0) ? barChart('Activity by hour of day', hours.map((v, i) => ({ label: String(i), value: v, highlight: i < 5 })), { everyLabel: 3 }) : null, 'hours'));
-    const kato = pickArray(tl, 'katoHistory', 'kato', 'katoStatus');
-    const segs: StatusSegment[] = kato.map((k) => ({ from: new Date(k.at ?? k.recordedAt ?? k.date), status: String(k.status ?? ''), severity: k.severity ?? null }))
-      .filter((k) => !Number.isNaN(k.from.getTime()));
+    const hours = tl.activityByHour;
+    const night = tl.summary.recentNightShare;
+    charts.append(chartCard('Activity by hour of day', `Client activity by hour in the client's time zone (${tl.timeZoneId}); 00:00–05:00 highlighted for sleep–wake reversal${night !== null ? `. Night share over the last 28 days ${(night * 100).toFixed(0)}%` : ''}`,
+      hours.some((v) => v > 0) ? barChart('Activity by hour of day', hours.map((v, i) => ({ label: String(i), value: v, highlight: i < 5 })), { everyLabel: 3 }) : null, 'hours'));
+    const segs: StatusSegment[] = tl.katoHistory.map((k) => ({ from: new Date(k.at), status: k.status, severity: k.severity }));
     charts.append(chartCard('Kato status history', 'Proposed criteria (Kato, Kanba & Teo 2020): not met / pre-hikikomori (3 to under 6 months) / hikikomori, with severity by days out of the home', segs.length ? statusStrip('Kato status history', segs) : null, 'kato', true));
-    const sources: string[] = Array.isArray(tl.sources) ? tl.sources : [];
-    const label = String(tl.label ?? 'Decision support, not a diagnosis').replace(/\.?$/, '.');
-    charts.append(h('p', { class: 'muted small wide sources' }, `${label}${sources.length ? ` Sources: ${sources.join(' · ')}` : ''}`));
+    charts.append(h('p', { class: 'muted small wide sources' }, `${sentence(tl.label)}${tl.sources.length ? ` Sources: ${tl.sources.join(' · ')}` : ''}`));
   }
 
-  function scoreCharts(tl: Json | null): HTMLElement[] {
-    interface Series { id: string; name: string; points: Point[]; lines: { y: number; label: string }[]; max?: number }
-    const series: Series[] = [];
-    const fromTimeline = tl ? pickArray(tl, 'assessments') : [];
-    for (const a of fromTimeline) {
-      const points = (a.points ?? []).filter((p: Json) => typeof p.total === 'number').map((p: Json) => ({ x: new Date(p.at), y: p.total, label: p.band ?? undefined }));
-      series.push({ id: a.instrument, name: a.name ?? a.instrument, points, lines: (a.thresholds ?? []).map((t: Json) => ({ y: t.value, label: t.label })), max: a.maxTotal ?? undefined });
-    }
-    if (!series.length) {
-      // Without the timeline, chart the assessment history directly.
-      const byInstrument = new Map<string, Series>();
-      for (const a of history) {
-        const id = String(a.instrument ?? a.instrumentId ?? '');
-        const r = summarizeResult(a.result ?? a);
-        if (r.total === undefined || r.total === null) continue;
-        const def = findInstrument(instruments, id);
-        const entry = byInstrument.get(id) ?? { id, name: def?.name ?? id, points: [], lines: [] };
-        entry.points.push({ x: new Date(dateOf(a)), y: Number(r.total), label: r.band });
-        const cut = r.cutoff ?? def?.cutoff?.default ?? null;
-        if (cut !== null) entry.lines = [{ y: cut, label: `cut-off ${cut}` }];
-        else if (def?.bands?.length) entry.lines = def.bands.slice(1).map((b) => ({ y: b.min, label: text(b.labels, 'en') }));
-        byInstrument.set(id, entry);
-      }
-      series.push(...byInstrument.values());
-    }
-    const withPoints = series.filter((x) => x.points.length);
-    if (!withPoints.length) {
+  function scoreCharts(series: Timeline['assessments']): HTMLElement[] {
+    const charted = series.map((x) => ({ ...x, points: x.points.filter((p) => p.total !== null).map((p) => ({ x: new Date(p.at), y: p.total!, label: p.band ?? undefined })) }))
+      .filter((x) => x.points.length);
+    if (!charted.length) {
       return [chartCard('Assessment scores over time', 'Scores appear here once assessments are recorded.', null, 'scores')];
     }
-    return withPoints.map((x) => {
-      const def = findInstrument(instruments, x.id);
-      const [lo, hi] = def ? totalRange(def) : [0, x.max ?? Math.max(...x.points.map((p) => p.y)) * 1.2];
-      return chartCard(`${x.name} scores over time`, def?.source?.citation ?? '',
-        lineChart({ title: `${x.name} scores`, points: x.points, yMin: lo, yMax: x.max ?? hi, cutoffs: x.lines }), `scores-${x.id}`);
+    return charted.map((x) => {
+      const def = findInstrument(instruments, x.instrument);
+      const [lo, hi] = def ? totalRange(def) : [0, Math.max(...x.points.map((p) => p.y))];
+      return chartCard(`${x.name} scores over time`, def?.source.citation ?? '',
+        lineChart({ title: `${x.name} scores`, points: x.points, yMin: lo, yMax: x.maxTotal ?? hi, cutoffs: x.thresholds.map((t) => ({ y: t.value, label: t.label })) }), `scores-${x.instrument}`);
     });
   }
 
@@ -395,48 +344,27 @@ function chartCard(title: string, caption: string, chart: SVGSVGElement | null, 
     caption ? h('figcaption', { class: 'muted small' }, caption) : null);
 }
 
-function statTiles(summary: Json): HTMLElement {
-  const pct = (v: unknown) => (typeof v === 'number' ? `${Math.round(v * 100)}%` : '–');
-  const n = (v: unknown, digits = 0) => (typeof v === 'number' ? v.toFixed(digits) : '–');
-  const trend = summary.weeklyTrend?.relativeChange;
+function statTiles(summary: Timeline['summary']): HTMLElement {
+  const pct = (v: number | null) => (v === null ? '–' : `${Math.round(v * 100)}%`);
+  const n = (v: number | null, digits = 0) => (v === null ? '–' : v.toFixed(digits));
+  const trend = summary.weeklyTrend.relativeChange;
   const tiles: [string, string][] = [
     ['Sessions attended', n(summary.sessionsAttended)],
     ['Cancelled', n(summary.sessionsCancelled)],
     ['No-shows', n(summary.noShows)],
-    ['No-show streak', n(summary.currentNoShowStreak ?? summary.noShowStreak)],
+    ['No-show streak', n(summary.currentNoShowStreak)],
     ['Days since contact', n(summary.daysSinceLastContact)],
     ['Messages / session', n(summary.messagesPerSession, 1)],
     ['Median reply (min)', n(summary.medianReplyMinutes, 1)],
-    ['Night share 00–05', pct(summary.recentNightShare ?? summary.nightShare)],
-    ['4-week message trend', typeof trend === 'number' ? `${trend >= 0 ? '+' : ''}${Math.round(trend * 100)}%` : '–'],
+    ['Night share 00–05, 28 days', pct(summary.recentNightShare)],
+    ['4-week message trend', trend === null ? '–' : `${trend >= 0 ? '+' : ''}${Math.round(trend * 100)}%`],
   ];
   return h('div', { class: 'stat-tiles wide', id: 'timeline-summary' }, tiles.map(([k, v]) => h('div', { class: 'stat' }, h('div', { class: 'stat-value' }, v), h('div', { class: 'stat-label' }, k))));
 }
 
-function pickArray(o: Json, ...keys: string[]): Json[] {
-  for (const k of keys) {
-    const v = o[k] ?? o.series?.[k];
-    if (Array.isArray(v)) return v;
-  }
-  return [];
-}
-
-function hourBuckets(tl: Json): number[] | null {
-  const v = tl.activityByHour ?? tl.hourOfDay ?? tl.hours ?? tl.series?.activityByHour;
-  if (!Array.isArray(v)) return null;
-  if (v.length === 24 && v.every((x: unknown) => typeof x === 'number')) return v as number[];
-  const out = new Array(24).fill(0);
-  for (const x of v) if (x && typeof x.hour === 'number') out[x.hour] = num(x.count ?? x.value ?? x.events);
-  return out;
-}
-
-function num(v: unknown): number {
-  const n = Number(v);
-  return Number.isFinite(n) ? n : 0;
-}
-
-function dateOf(a: Json): string {
-  return a.completedAt ?? a.at ?? a.createdAt ?? a.recordedAt ?? a.date ?? '';
+/** The server's decision-support labels come without a full stop. */
+function sentence(label: string): string {
+  return label.replace(/\.?$/, '.');
 }
 
 function chunk(code: string): string[] {

@@ -1,13 +1,13 @@
 // Counselor console: sign in, triage, caseload, risk alerts, client pages and the session room.
 import './console.css';
 import '../shared/avatar.css';
-import { Api, ApiError, asList } from '../shared/api';
+import { Api, ApiError } from '../shared/api';
 import { $, clear, formatDateTime, formatTime, h } from '../shared/dom';
-import { HubClient } from '../shared/hub';
+import { HubClient, hubErrorMessage } from '../shared/hub';
 import { Hub, RiskAlertLevelText, type RiskAlertLevel, type ClientDto, type LoginResponse, type RiskAlertDto, type TriageQueueDto, type UserInfo } from '../shared/contract';
 import { armAudio, chime } from '../shared/sound';
 import { forgetAllStored } from '../shared/storage';
-import { LanguageNames, unavailable, type ConsoleContext } from './context';
+import { LanguageNames, loadError, type ConsoleContext } from './context';
 import { clientPage } from './client-page';
 import { sessionRoom } from './room';
 import { SessionRenewal, signOutOnServer } from '../shared/session-renewal';
@@ -58,7 +58,7 @@ function keepRenewed(): void {
 function signOut(message = ''): void {
   renewal.stop();
   if (auth) void signOutOnServer(auth.token);
-  // A shared computer keeps nothing: the sign-in, unsent message bodies and the recent-session lists all go.
+  // A shared computer keeps nothing: the sign-in and unsent message bodies go.
   forgetAllStored();
   auth = null;
   void ctx?.hub.stop();
@@ -226,7 +226,7 @@ function renderTriage(): void {
   if (!host) return;
   clear(host);
   if (triageError && !triage) {
-    host.append(unavailable(triageError, 'The triage queue'));
+    host.append(loadError(triageError, 'The triage queue'));
     return;
   }
   if (!triage) {
@@ -248,7 +248,7 @@ function renderTriage(): void {
         h('ul', { class: 'reasons' }, e.reasons.map((r) => h('li', { dataset: { code: r.code } },
           h('span', {}, r.text), r.data ? h('span', { class: 'reason-data' }, r.data) : null,
           h('span', { class: 'reason-weight' }, `+${r.weight.toFixed(1)}`)))))))));
-  host.append(h('p', { class: 'muted small' }, `${triage.label || 'Decision support for counselors, not a diagnosis.'} Updated ${formatTime(triage.updatedAt)}.`));
+  host.append(h('p', { class: 'muted small' }, `${triage.label} Updated ${formatTime(triage.updatedAt)}.`));
 }
 
 // Width through the CSSOM: the CSP forbids style attributes in markup.
@@ -285,10 +285,10 @@ function caseloadView(full: boolean): HTMLElement {
 async function loadCaseload(host: HTMLElement): Promise<void> {
   let clients: ClientDto[];
   try {
-    clients = asList<ClientDto>(await ctx!.api.get('/api/clients'), 'clients');
+    clients = await ctx!.api.get<ClientDto[]>('/api/clients');
   } catch (e) {
     clear(host);
-    host.append(unavailable(e, 'The caseload'));
+    host.append(loadError(e, 'The caseload'));
     return;
   }
   for (const c of clients) ctx!.clients.set(c.id, c);
@@ -303,7 +303,7 @@ async function loadCaseload(host: HTMLElement): Promise<void> {
       h('td', {}, h('a', { href: `#/clients/${encodeURIComponent(c.id)}`, class: 'alias' }, c.alias)),
       h('td', {}, h('span', { class: `status-pill s-${c.status}` }, c.status)),
       h('td', {}, LanguageNames[c.language] ?? c.language),
-      h('td', {}, String((c.devices ?? []).filter((d) => !d.revoked).length)),
+      h('td', {}, String(c.devices.filter((d) => !d.revoked).length)),
       h('td', { class: 'muted' }, formatDateTime(c.createdAt).split(',')[0]))))));
 }
 
@@ -311,12 +311,12 @@ async function loadCaseload(host: HTMLElement): Promise<void> {
 async function loadAlerts(): Promise<void> {
   if (!ctx) return;
   try {
-    const list = asList<RiskAlertDto>(await ctx.api.get('/api/alerts?status=open'), 'alerts');
+    const list = await ctx.api.get<RiskAlertDto[]>('/api/alerts?status=open');
     for (const a of list) upsertAlert(a, false);
     alertsNote = '';
   } catch (e) {
-    // Without a list endpoint the console still shows every alert pushed while it is open.
-    alertsNote = e instanceof ApiError && e.notAvailable ? 'Alerts raised while this console was closed cannot be listed by this server yet.' : '';
+    // Pushed alerts still arrive; the list is asked for again after the next (re)connection.
+    alertsNote = `Open alerts could not be listed: ${(e as Error).message} Alerts raised from now on still appear here.`;
   }
   renderAlerts();
 }
@@ -343,7 +343,6 @@ function renderAlerts(): void {
   clear(alertHost);
   document.body.classList.toggle('has-alerts', alerts.size > 0);
   document.title = alerts.size ? `⚠ ${alerts.size} risk alert${alerts.size > 1 ? 's' : ''} · HikiConsult` : 'HikiConsult · Counselor console';
-  if (!alerts.size) return;
   const sorted = [...alerts.values()].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
   for (const a of sorted) {
     const note = h('input', { class: 'ack-note', placeholder: 'Note: what you are doing about it', maxlength: '2000', 'aria-label': 'Acknowledgement note' });
@@ -353,9 +352,9 @@ function renderAlerts(): void {
       btn.disabled = true;
       try {
         const updated = await ctx!.hub.invoke<RiskAlertDto>(Hub.AcknowledgeAlert, a.alertId, note.value.trim());
-        upsertAlert(updated ?? { ...a, status: 'acknowledged' }, false);
+        upsertAlert(updated, false);
       } catch (ex) {
-        err.textContent = ex instanceof Error ? ex.message.replace(/^.*HubException:\s*/, '') : String(ex);
+        err.textContent = hubErrorMessage(ex);
         err.hidden = false;
         btn.disabled = false;
       }
@@ -370,9 +369,9 @@ function renderAlerts(): void {
         h('div', { class: 'risk-evidence' }, a.evidence.map((ev) => h('q', {}, ev))),
         // Why it fired, in words before codes: the level a screen reader reads first, then the pattern's id.
         h('div', { class: 'risk-why' },
-          h('span', { class: 'risk-why-label' }, 'Level: '), h('strong', { class: 'risk-level', dataset: { level: a.level ?? 'none' } }, RiskAlertLevelText[(a.level ?? 'none') as RiskAlertLevel] ?? a.level ?? ''),
-          h('span', { class: 'risk-why-label' }, ' · pattern: '), h('code', { class: 'risk-pattern' }, a.pattern ?? 'lexicon')),
-        h('div', { class: 'risk-source' }, `${a.label ?? 'Decision support, not a diagnosis'}. ${a.source}`)),
+          h('span', { class: 'risk-why-label' }, 'Level: '), h('strong', { class: 'risk-level', dataset: { level: a.level } }, RiskAlertLevelText[a.level as RiskAlertLevel] ?? a.level),
+          h('span', { class: 'risk-why-label' }, ' · pattern: '), h('code', { class: 'risk-pattern' }, a.pattern)),
+        h('div', { class: 'risk-source' }, `${a.label}. ${a.source}`)),
       h('div', { class: 'risk-actions' },
         a.sessionId ? h('a', { class: 'btn light', href: `#/sessions/${encodeURIComponent(a.sessionId)}` }, 'Open session') : null,
         note, btn, err)));

@@ -2,10 +2,9 @@
 import { $, clear, formatTime, h } from '../shared/dom';
 import { SessionChannel, hubErrorMessage, type PendingMessage } from '../shared/hub';
 import { SvgAvatar, lookById } from '../shared/avatar-svg';
-import { asList } from '../shared/api';
 import { AssessmentKind, Expressions, GazeTargets, Gestures, Hub, OpenStates, type ClientDto, type EventKind, type ParticipantDto, type RiskAlertDto, type SessionDto, type SessionEventDto } from '../shared/contract';
 import type { InstrumentDefinition } from '../shared/instruments';
-import { StateLabels, rememberSession, type ConsoleContext } from './context';
+import { StateLabels, type ConsoleContext } from './context';
 import { newId } from '../shared/ids';
 import { icon } from '../shared/icons';
 
@@ -66,7 +65,6 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
     },
     joined: (r) => {
       clientId = r.clientId;
-      rememberSession(r.clientId, sessionId);
       void loadClient();
       for (const p of channel.pendingMessages()) pending.set(p.clientMsgId, { p });
       renderPending();
@@ -84,8 +82,8 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
       try {
         c = await ctx.api.get<ClientDto>(`/api/clients/${encodeURIComponent(clientId)}`);
         ctx.clients.set(c.id, c);
-      } catch {
-        c = undefined;
+      } catch (e) {
+        ctx.toast(`The client could not be loaded: ${(e as Error).message}`, 'error');
       }
     }
     clear(title);
@@ -96,14 +94,18 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
   void ctx.api.get<SessionDto>(`/api/sessions/${encodeURIComponent(sessionId)}`).then((s) => {
     if (!state) {
       state = s.state;
-      participants = s.participants ?? [];
+      participants = s.participants;
       renderState();
     }
     if (!clientId) {
       clientId = s.clientId;
       void loadClient();
     }
-  }, () => {});
+  }, (e: Error) => {
+    if (clientId) return; // the hub join has brought the same and more
+    banner.textContent = `This session could not be loaded: ${e.message}`;
+    banner.hidden = false;
+  });
 
   function apply(ev: SessionEventDto): void {
     const b = (ev.body ?? {}) as Record<string, any>;
@@ -137,7 +139,8 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
     log.querySelector(`li[data-seq="${a.seq}"]`)?.classList.add('flagged');
   };
   ctx.hub.on(Hub.RiskAlert, markFlagged);
-  void ctx.api.get<unknown>(`/api/alerts?status=open`).then((d) => asList<RiskAlertDto>(d).forEach(markFlagged), () => {});
+  // Open alerts mark the messages that raised them; the alert banner itself reports a failed list.
+  void ctx.api.get<RiskAlertDto[]>(`/api/alerts?status=open`).then((list) => list.forEach(markFlagged), () => {});
 
   function renderEvent(ev: SessionEventDto): void {
     const li = eventItem(ev);
@@ -170,7 +173,7 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
       case AssessmentKind:
         return h('li', { class: 'cue', ...base }, `📋 questionnaire ${String(b.instrument ?? '').toUpperCase()} sent to the client`, time);
       case 'system':
-        return h('li', { class: 'system', ...base }, systemText(b, ev), ' ', time);
+        return h('li', { class: 'system', ...base }, systemText(b), ' ', time);
       default:
         return h('li', { class: 'cue', ...base }, `${ev.kind}`, time);
     }
@@ -222,10 +225,7 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
   }
 
   function send(kind: EventKind, body: Record<string, unknown>): void {
-    channel.send(kind, body).catch((err) => {
-      const msg = hubErrorMessage(err);
-      ctx.toast(kind === AssessmentKind && msg.includes(`'${AssessmentKind}'`) ? 'Asking for a self-report is not available on this server yet.' : msg, 'error');
-    });
+    channel.send(kind, body).catch((err) => ctx.toast(hubErrorMessage(err), 'error'));
   }
 
   function syncWeight(w: number): void {
@@ -241,13 +241,10 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
       weightLabel.textContent = `${slider.value}%`;
     });
     const sayInput = h('input', { id: 'speak-input', maxlength: '4000', placeholder: 'Say as the avatar…', 'aria-label': 'Say as the avatar' });
-    const instrumentSelect = h('select', { id: 'assessment-select', 'aria-label': 'Self-report questionnaire' }, h('option', { value: 'hq25m' }, 'HQ-25M'), h('option', { value: 'phq9' }, 'PHQ-9'));
-    void ctx.api.get<unknown>('/api/instruments').then((d) => {
-      const list = asList<InstrumentDefinition>(d, 'instruments');
-      if (!list.length) return;
-      clear(instrumentSelect);
+    const instrumentSelect = h('select', { id: 'assessment-select', 'aria-label': 'Self-report questionnaire' });
+    void ctx.api.get<InstrumentDefinition[]>('/api/instruments').then((list) => {
       for (const def of list) instrumentSelect.append(h('option', { value: def.id }, def.name));
-    }, () => {});
+    }, (e: Error) => ctx.toast(`The questionnaires could not be loaded: ${e.message}`, 'error'));
     return h('section', { class: 'panel control', id: 'avatar-control' },
       h('div', { class: 'panel-head' }, h('h3', {}, 'Avatar'), h('span', { class: 'muted small' }, 'What the client sees')),
       h('div', { class: 'preview-row' },
@@ -309,12 +306,13 @@ export function sessionRoom(ctx: ConsoleContext, sessionId: string): { element: 
     e.preventDefault();
     void (async () => {
       try {
+        // text/plain, so the answer is the text itself.
         const text = await ctx.api.get<string>(`/api/sessions/${encodeURIComponent(sessionId)}/transcript`);
         const w = window.open('', '_blank');
         if (w) {
           w.document.title = 'Transcript';
           const pre = w.document.createElement('pre');
-          pre.textContent = typeof text === 'string' ? text : JSON.stringify(text, null, 2);
+          pre.textContent = text;
           w.document.body.append(pre);
         }
       } catch (err) {
@@ -378,12 +376,8 @@ function signalText(b: Record<string, any>): string {
   }
 }
 
-function systemText(b: Record<string, any>, ev: SessionEventDto): string {
-  if (typeof b.text === 'string') return b.text;
-  if (typeof b.message === 'string') return b.message;
-  const what = b.event ?? b.type ?? b.action ?? '';
-  const who = b.displayName ?? b.participant?.displayName ?? b.role ?? '';
-  if (b.state) return `Session ${StateLabels[b.state]?.toLowerCase() ?? b.state}${b.note ? ` · note: ${b.note}` : ''}`;
-  return `${who} ${what}`.trim() || JSON.stringify(ev.body);
+/** The server's own events (docs/protocol.md): `{action: "joined" | "left", participant}` or `{action: "state", state, from?, by?}`. */
+function systemText(b: Record<string, any>): string {
+  if (b.action === 'state') return `Session ${(StateLabels[b.state] ?? b.state).toLowerCase()}`;
+  return `${b.participant.displayName} ${b.action}`;
 }
-

@@ -1,5 +1,6 @@
-// REST access with ProblemDetails errors. A missing endpoint (404 on a route, 405, 501) is reported as
-// "not available" so pages can show a clear state instead of breaking while parts of the server are still to come.
+// REST access. A refused call throws an ApiError whose message is the server's ProblemDetails (detail or title, and
+// the field errors of a validation problem), so pages can show the server's own reason.
+import type { ProblemDetails } from './contract';
 
 export class ApiError extends Error {
   constructor(
@@ -8,14 +9,6 @@ export class ApiError extends Error {
     readonly problem?: unknown,
   ) {
     super(message);
-  }
-
-  /**
-   * True when the server has no such endpoint. Callers ask this only about endpoints under a resource they could
-   * already read (or global ones), where a 404 cannot mean "not yours".
-   */
-  get notAvailable(): boolean {
-    return this.status === 404 || this.status === 405 || this.status === 501;
   }
 }
 
@@ -71,7 +64,7 @@ export class Api {
 
 export function problemMessage(status: number, problem: unknown): string {
   if (problem && typeof problem === 'object') {
-    const p = problem as { detail?: string; title?: string; errors?: Record<string, string[]> };
+    const p = problem as ProblemDetails;
     const parts: string[] = [];
     if (p.detail) parts.push(p.detail);
     else if (p.title) parts.push(p.title);
@@ -84,16 +77,4 @@ export function problemMessage(status: number, problem: unknown): string {
   if (status === 403 || status === 404) return 'Not found.';
   if (status === 429) return 'Too many attempts. Please wait a moment and try again.';
   return `The server answered ${status}.`;
-}
-
-/** Lists come either bare or wrapped ({items}, {sessions}, …); accept both. */
-export function asList<T>(data: unknown, ...keys: string[]): T[] {
-  if (Array.isArray(data)) return data as T[];
-  if (data && typeof data === 'object') {
-    for (const k of [...keys, 'items', 'entries', 'data']) {
-      const v = (data as Record<string, unknown>)[k];
-      if (Array.isArray(v)) return v as T[];
-    }
-  }
-  return [];
 }

@@ -36,6 +36,11 @@ export const RiskAlertLevelText: Record<RiskAlertLevel, string> = {
 export type TriageReasonDto = Schemas['TriageReasonDto'];
 export type TriageEntryDto = Schemas['TriageEntryDto'];
 export type TriageQueueDto = Schemas['TriageQueueDto'];
+export type AssessmentRecord = Schemas['AssessmentRecord'];
+export type IsolationRecordEntry = Schemas['IsolationRecordEntry'];
+export type Timeline = Schemas['Timeline'];
+/** A refused call's body (application/problem+json); `errors` only on a validation problem. */
+export type ProblemDetails = Schemas['HttpValidationProblemDetails'];
 
 export const Hub = {
   counselor: '/hubs/counselor',

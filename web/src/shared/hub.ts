@@ -186,8 +186,8 @@ export class SessionChannel {
       if (this.hub.connected) this.handlers.joinFailed?.(hubErrorMessage(err));
       return;
     }
-    this.setState(result.state, result.participants ?? []);
-    for (const ev of [...(result.events ?? [])].sort((a, b) => a.seq - b.seq)) this.ingest(ev);
+    this.setState(result.state, result.participants);
+    for (const ev of [...result.events].sort((a, b) => a.seq - b.seq)) this.ingest(ev);
     this.handlers.joined?.(result);
     await this.flushOutbox();
   }

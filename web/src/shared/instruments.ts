@@ -1,22 +1,24 @@
 // Assessment forms generated from the instrument definitions served at GET /api/instruments
-// (the JSON format of src/HikiConsult.Domain/Instruments, documented in docs/early-consultation.md).
+// (the JSON format of src/HikiConsult.Domain/Instruments, documented in docs/early-consultation.md). The OpenAPI
+// document does not describe that format, so its type is written out here; fields the server leaves out when they
+// are null are the optional ones.
 import { h } from './dom';
 
 type Texts = Record<string, string>;
 export interface AnswerScale { min: number; max: number; labels: Record<string, string[]> }
-export interface ItemDefinition { id: string; number: number; labels: Texts; answers?: AnswerScale | null }
+export interface ItemDefinition { id: string; number: number; labels: Texts; answers?: AnswerScale }
 export interface ItemCondition { item: number; atLeast: number }
 export interface SkipRule { items: number[]; askedWhen: ItemCondition }
 export interface InstrumentDefinition {
-  id: string; name: string; title?: Texts; period?: Texts; scoring?: string; answers: AnswerScale; items: ItemDefinition[];
-  reverseItems?: number[]; subscales?: { id: string; labels: Texts; items: number[] }[];
-  cutoff?: { default?: number | null; direction: string; positive: { id: string; labels: Texts }; negative: { id: string; labels: Texts } } | null;
-  bands?: { id: string; min: number; max: number; labels: Texts }[]; skipLogic?: SkipRule[];
-  source?: { citation: string; doi?: string | null; note?: string | null }; labelStatus?: string; decisionSupport?: boolean;
+  id: string; name: string; title: Texts; period: Texts; scoring: string; answers: AnswerScale; items: ItemDefinition[];
+  reverseItems: number[]; subscales: { id: string; labels: Texts; items: number[] }[];
+  cutoff?: { default?: number; direction: string; positive: { id: string; labels: Texts }; negative: { id: string; labels: Texts } };
+  bands: { id: string; min: number; max: number; labels: Texts }[]; skipLogic: SkipRule[];
+  source: { citation: string; doi?: string; note?: string }; labelStatus: string; decisionSupport: boolean;
 }
 
-export function text(t: Texts | undefined, lang: string): string {
-  if (!t) return '';
+/** A text in the page's language; definitions may lack a language, then English or the first one stands in. */
+export function text(t: Texts, lang: string): string {
   return t[lang] ?? t.en ?? Object.values(t)[0] ?? '';
 }
 
@@ -30,10 +32,9 @@ export function totalRange(def: InstrumentDefinition): [number, number] {
   return [min, max];
 }
 
-/** Finds a definition by id or display name, ignoring case and punctuation ("PHQ-9" = "phq9"). */
-export function findInstrument(list: InstrumentDefinition[], key: string): InstrumentDefinition | undefined {
-  const norm = (x: string) => x.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return list.find((d) => norm(d.id) === norm(key) || norm(d.name) === norm(key));
+/** The definition with this instrument id (`phq9`, `hq25m`, …), as events and records name it. */
+export function findInstrument(list: InstrumentDefinition[], id: string): InstrumentDefinition | undefined {
+  return list.find((d) => d.id === id);
 }
 
 export interface AssessmentForm {
@@ -71,7 +72,7 @@ export function buildAssessmentForm(def: InstrumentDefinition, lang: string, opt
     return checked ? Number(checked.value) : null;
   };
   const asked = (n: number): boolean => {
-    for (const rule of def.skipLogic ?? []) {
+    for (const rule of def.skipLogic) {
       if (rule.items.includes(n)) {
         const v = valueOf(rule.askedWhen.item);
         if (v === null || v < rule.askedWhen.atLeast) return false;
@@ -103,15 +104,4 @@ export function buildAssessmentForm(def: InstrumentDefinition, lang: string, opt
       return { answers, missing };
     },
   };
-}
-
-/** The parts of an assessment result worth showing, whatever exact shape the server returns. */
-export function summarizeResult(r: Record<string, any>): { total?: number; band?: string; cutoff?: number; flags: string[]; source?: string; subscales: [string, number][] } {
-  const band = r.bandText ?? r.bandLabel ?? r.band?.label ?? (typeof r.band === 'string' ? r.band : r.band?.id) ?? r.level;
-  const flags = (r.flags ?? []).map((f: any) => (typeof f === 'string' ? f : f.text ?? f.code));
-  const subs: [string, number][] = [];
-  if (Array.isArray(r.subscales)) for (const s of r.subscales) subs.push([s.label ?? s.id, s.score ?? s.total ?? s.value]);
-  else if (r.subscales && typeof r.subscales === 'object') for (const [k, v] of Object.entries(r.subscales)) subs.push([k, Number(v)]);
-  const source = typeof r.source === 'string' ? r.source : r.source?.citation;
-  return { total: r.total ?? r.score ?? undefined, band: band ?? undefined, cutoff: typeof r.cutoff === 'number' ? r.cutoff : undefined, flags, source, subscales: subs };
 }
