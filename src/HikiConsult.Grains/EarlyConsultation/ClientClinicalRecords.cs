@@ -18,7 +18,7 @@ internal sealed partial class ClientClinicalRecords(string clientId, IEarlyConsu
     {
         if (!CompletedBy.All.Contains(submission.CompletedBy))
         {
-            throw SessionRuleException.Invalid($"'completedBy' must be one of: {string.Join(", ", CompletedBy.All)}.");
+            throw ConsultationRuleException.Invalid($"'completedBy' must be one of: {string.Join(", ", CompletedBy.All)}.");
         }
 
         var result = catalog.Score(submission.Instrument, submission.Answers);

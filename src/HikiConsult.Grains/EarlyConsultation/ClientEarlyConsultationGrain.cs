@@ -444,7 +444,7 @@ public sealed class ClientEarlyConsultationGrain : Grain, IClientEarlyConsultati
         if (_client is null)
         {
             DeactivateOnIdle();
-            throw SessionRuleException.NotFound("The client");
+            throw ConsultationRuleException.NotFound("The client");
         }
     }
 

@@ -41,7 +41,7 @@ internal sealed partial class ClientRiskAlerts(string clientId, IEarlyConsultati
     {
         if (request.Matches.Count == 0)
         {
-            throw SessionRuleException.Invalid("An alert needs at least one match.");
+            throw ConsultationRuleException.Invalid("An alert needs at least one match.");
         }
 
         var primary = request.Matches.OrderBy(m => Urgency(m.Category)).First();
@@ -81,7 +81,7 @@ internal sealed partial class ClientRiskAlerts(string clientId, IEarlyConsultati
     /// Acknowledges an open or escalated alert. Changed is false when it was acknowledged already: it is returned as
     /// stored.
     /// </summary>
-    /// <exception cref="SessionRuleException">No such alert for this client (NotFound).</exception>
+    /// <exception cref="ConsultationRuleException">No such alert for this client (NotFound).</exception>
     public async Task<(RiskAlertDto Alert, bool Changed)> AcknowledgeAsync(string alertId, string acknowledgedBy, string? note, DateTimeOffset now)
     {
         var index = _unacknowledged.FindIndex(a => a.AlertId == alertId);
@@ -90,7 +90,7 @@ internal sealed partial class ClientRiskAlerts(string clientId, IEarlyConsultati
             var stored = await store.FindAlertAsync(alertId);
             return stored is { Status: RiskAlertStatuses.Acknowledged } && stored.ClientId == clientId
                 ? (stored, false)
-                : throw SessionRuleException.NotFound("The alert");
+                : throw ConsultationRuleException.NotFound("The alert");
         }
 
         var acknowledged = _unacknowledged[index] with

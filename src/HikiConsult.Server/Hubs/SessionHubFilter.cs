@@ -45,14 +45,14 @@ public sealed partial class SessionHubFilter(
         {
             return await InvokeRidingOutNodeLossAsync(invocationContext, next);
         }
-        catch (SessionRuleException ex)
+        catch (ConsultationRuleException ex)
         {
-            if (ex.Kind == SessionRuleKind.NotFound)
+            if (ex.Kind == ConsultationRuleKind.NotFound)
             {
                 await AuditDeniedAsync(invocationContext);
             }
 
-            throw new HubException(ex.Kind == SessionRuleKind.NotFound ? SessionHub.SessionNotFound : ex.Message);
+            throw new HubException(ex.Kind == ConsultationRuleKind.NotFound ? SessionHub.SessionNotFound : ex.Message);
         }
         catch (HubException ex)
         {
