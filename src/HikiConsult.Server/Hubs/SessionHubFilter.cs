@@ -14,7 +14,7 @@ namespace HikiConsult.Server.Hubs;
 /// carry message bodies).
 /// </summary>
 public sealed partial class SessionHubFilter(
-    IOptions<HubSettings> settings, PrincipalRateLimits limits, Audit.AuditLog audit, ILogger<SessionHubFilter> logger) : IHubFilter
+    IOptions<HubLimitsOptions> settings, PrincipalRateLimits limits, Audit.AuditLog audit, ILogger<SessionHubFilter> logger) : IHubFilter
 {
     private const string ConnectionLeaseKey = "hikiconsult.connection-lease";
 
@@ -98,7 +98,7 @@ public sealed partial class SessionHubFilter(
     private static readonly TimeSpan[] NodeLossRetryDelays =
         [.. new[] { 100, 200, 400, 800, 1600, 3200, 3200 }.Select(ms => TimeSpan.FromMilliseconds(ms))];
 
-    /// <summary>Refuses a connection beyond <see cref="HubSettings.MaxConnectionsPerPrincipal"/> for its token's principal.</summary>
+    /// <summary>Refuses a connection beyond <see cref="HubLimitsOptions.MaxConnectionsPerPrincipal"/> for its token's principal.</summary>
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
         var lease = limits.Connections.AttemptAcquire(PrincipalOf(context.Context));
