@@ -44,7 +44,7 @@ public static class EarlyConsultationExtensions
         services.Configure<HubOptions>(o => o.AddFilter(new EarlyConsultationHubFilter()));
 
         // After the grain host (registered by AddStorage): these call grains when they start.
-        services.AddHostedService<EarlyConsultationPushService>();
+        services.AddHostedService<EarlyConsultationSubscription>();
         services.AddHostedService<EarlyConsultationStartup>();
         return builder;
     }
