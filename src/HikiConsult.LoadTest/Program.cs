@@ -8,7 +8,7 @@ using HikiConsult.Server.Hosting;
 
 // The shared array pool size the server sets for itself, for this process too: it holds the other end of every
 // connection, and the bare relay runs in it. Read once, when the pool is first used.
-SharedArrayPoolSettings.Apply();
+SharedArrayPoolOptions.Apply();
 
 // Started again by itself as the bare relay's process: serve until the load tool kills it or ends (its input closes).
 if (args is [BareRelayHost.ServeArgument, var servePort])

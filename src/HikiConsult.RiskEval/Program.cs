@@ -9,6 +9,8 @@ var part = "both";
 var list = true;
 double? benchSeconds = null;
 var folder = RiskCorpus.DefaultFolder;
+var shipped = RiskDetector.LoadShipped();
+var lexiconsOnly = RiskDetector.LoadShippedLexiconsOnly();
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -17,7 +19,7 @@ for (var i = 0; i < args.Length; i++)
         case "--no-list": list = false; break;
         case "--corpus": folder = args[++i]; break;
         case "--inspect":
-            foreach (var m in RiskDetector.Default.Inspect(args[++i]))
+            foreach (var m in shipped.Inspect(args[++i]))
             {
                 Console.WriteLine($"{m.Pattern}\t{m.Level}\t{m.Category}\t\"{m.Evidence}\"{(m.Negated ? $"\tcancelled: {m.Reason} ({m.NegationCue})" : "")}");
             }
@@ -42,7 +44,7 @@ foreach (var p in parts)
     foreach (var g in RiskCorpus.LoadPart(folder, p).GroupBy(e => e.Language).OrderBy(g => g.Key, StringComparer.Ordinal))
     {
         var risk = g.Where(e => e.IsRisk).ToArray();
-        var paraphrases = risk.Count(e => RiskDetector.LexiconOnly.Inspect(e.Text).Count == 0);
+        var paraphrases = risk.Count(e => lexiconsOnly.Inspect(e.Text).Count == 0);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {p} | {g.Key} | {g.Count()} | {risk.Length} | {paraphrases} ({100.0 * paraphrases / risk.Length:0}%) | {g.Count(e => e.HardNegative is not null)} | {g.Count(e => !e.IsRisk && e.HardNegative is null)} |"));
     }
@@ -51,14 +53,14 @@ Console.WriteLine();
 foreach (var p in parts)
 {
     var entries = RiskCorpus.LoadPart(folder, p);
-    Console.WriteLine(RiskEvaluation.Format(RiskEvaluation.Evaluate(RiskDetector.Default, entries, p), list));
+    Console.WriteLine(RiskEvaluation.Format(RiskEvaluation.Evaluate(shipped, entries, p), list));
     // The test part holds two series written at different times: each is reported on its own too, from the same run.
     foreach (var series in entries.GroupBy(e => e.Id.Contains(RiskCorpus.TestSeriesMarker, StringComparison.Ordinal) ? "series 2" : "series 1").Where(_ => p == RiskCorpus.Test).OrderBy(g => g.Key, StringComparer.Ordinal))
     {
-        Console.WriteLine(RiskEvaluation.Format(RiskEvaluation.Evaluate(RiskDetector.Default, [.. series], $"{p}, {series.Key} only"), listErrors: false));
+        Console.WriteLine(RiskEvaluation.Format(RiskEvaluation.Evaluate(shipped, [.. series], $"{p}, {series.Key} only"), listErrors: false));
     }
     Console.WriteLine("Keyword lexicons alone, same part:");
-    Console.WriteLine(RiskEvaluation.Format(RiskEvaluation.Evaluate(RiskDetector.LexiconOnly, entries, p + " (lexicon only)"), listErrors: false));
+    Console.WriteLine(RiskEvaluation.Format(RiskEvaluation.Evaluate(lexiconsOnly, entries, p + " (lexicon only)"), listErrors: false));
 }
 
 if (benchSeconds is { } seconds)
@@ -68,7 +70,7 @@ if (benchSeconds is { } seconds)
     // CPU time as well as wall time: on a shared machine the wall clock measures the neighbours too.
     Console.WriteLine("| detector | messages/s (wall) | µs/message (wall) | CPU µs/message (process) | allocated bytes/message |");
     Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
-    foreach (var (name, detector) in new[] { ("keyword lexicons (before)", RiskDetector.LexiconOnly), ("lexicons + concepts (now)", RiskDetector.Default) })
+    foreach (var (name, detector) in new[] { ("keyword lexicons (before)", lexiconsOnly), ("lexicons + concepts (now)", shipped) })
     {
         foreach (var t in texts) detector.Detect(t);
         var count = 0L;

@@ -15,8 +15,8 @@ using HikiConsult.Server.Storage;
 using HikiConsult.Server.Validation;
 using HikiConsult.Server.Web;
 
-// Before anything rents from the shared array pool, which reads its size once (see SharedArrayPoolSettings).
-SharedArrayPoolSettings.Apply();
+// Before anything rents from the shared array pool, which reads its size once (see SharedArrayPoolOptions).
+SharedArrayPoolOptions.Apply();
 
 var builder = WebApplication.CreateBuilder(args);
 

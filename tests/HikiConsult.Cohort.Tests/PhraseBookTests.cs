@@ -6,6 +6,8 @@ namespace HikiConsult.Cohort.Tests;
 /// <summary>The synthetic lines are labelled as the shipped risk lexicons read them, so the cohort's truth is what it says.</summary>
 public sealed class PhraseBookTests
 {
+    private static readonly RiskDetector Detector = RiskDetector.LoadShipped();
+
     [Theory]
     [InlineData("en")]
     [InlineData("ja")]
@@ -16,12 +18,12 @@ public sealed class PhraseBookTests
 
         foreach (var risk in phrases.Risk)
         {
-            var matches = RiskDetector.Default.Detect(risk.Text);
+            var matches = Detector.Detect(risk.Text);
             Assert.True(matches.Any(m => JsonNamingPolicy.CamelCase.ConvertName(m.Category.ToString()) == risk.Category), $"'{risk.Text}' should raise {risk.Category}");
         }
 
         Assert.All(phrases.TransientHopelessness, text =>
-            Assert.Contains(RiskDetector.Default.Detect(text), m => m.Category == RiskCategory.Hopelessness));
+            Assert.Contains(Detector.Detect(text), m => m.Category == RiskCategory.Hopelessness));
     }
 
     [Theory]
@@ -32,11 +34,11 @@ public sealed class PhraseBookTests
     {
         var phrases = CohortFiles.Phrases.For(language);
 
-        Assert.All(phrases.Neutral.Concat(phrases.Counselor), text => Assert.Empty(RiskDetector.Default.Detect(text)));
+        Assert.All(phrases.Neutral.Concat(phrases.Counselor), text => Assert.Empty(Detector.Detect(text)));
         Assert.All(phrases.Negated, text =>
         {
-            Assert.Empty(RiskDetector.Default.Detect(text));
-            Assert.Contains(RiskDetector.Default.Inspect(text), m => m.Negated);
+            Assert.Empty(Detector.Detect(text));
+            Assert.Contains(Detector.Inspect(text), m => m.Negated);
         });
     }
 }

@@ -67,9 +67,17 @@ public sealed class SerializationTests
     [Fact]
     public void Rule_exceptions_keep_their_kind_and_message()
     {
-        var copy = RoundTrip(SessionRuleException.Conflict("Join the session before sending to it."));
-        Assert.Equal(SessionRuleKind.Conflict, copy.Kind);
+        var copy = RoundTrip(ConsultationRuleException.Conflict("Join the session before sending to it."));
+        Assert.Equal(ConsultationRuleKind.Conflict, copy.Kind);
         Assert.Equal("Join the session before sending to it.", copy.Message);
+    }
+
+    [Fact]
+    public void Rule_exceptions_keep_the_aliases_of_their_former_name()
+    {
+        // Renamed from SessionRule…: a silo of the previous version must still read them during a rolling upgrade.
+        Assert.Equal("hc.SessionRuleException", typeof(ConsultationRuleException).GetCustomAttribute<AliasAttribute>()!.Alias);
+        Assert.Equal("hc.SessionRuleKind", typeof(ConsultationRuleKind).GetCustomAttribute<AliasAttribute>()!.Alias);
     }
 
     [Fact]

@@ -17,14 +17,14 @@ public sealed class RiskDetector
     public const string Source = Sources.RiskLexicon;
     public const string Label = DecisionSupport.Label;
 
-    private static readonly Lazy<RiskDetector> s_default = new(() => new RiskDetector(RiskLexicon.LoadShipped(), ConceptRules.LoadShipped()));
-    private static readonly Lazy<RiskDetector> s_lexiconOnly = new(() => new RiskDetector(RiskLexicon.LoadShipped()));
+    /// <summary>
+    /// A detector over the shipped lexicons and concept rules. Loading compiles them: the server registers one in DI,
+    /// like the instrument catalog, and everything else keeps the one it loaded.
+    /// </summary>
+    public static RiskDetector LoadShipped() => new(RiskLexicon.LoadShipped(), ConceptRules.LoadShipped());
 
-    /// <summary>The detector over the shipped lexicons and concept rules.</summary>
-    public static RiskDetector Default => s_default.Value;
-
-    /// <summary>The keyword lexicons alone (the detector before concept rules), kept to compare against.</summary>
-    public static RiskDetector LexiconOnly => s_lexiconOnly.Value;
+    /// <summary>A detector over the shipped keyword lexicons alone (the detector before concept rules), to compare against.</summary>
+    public static RiskDetector LoadShippedLexiconsOnly() => new(RiskLexicon.LoadShipped());
 
     private readonly ConceptMatcher[] _concepts;
 

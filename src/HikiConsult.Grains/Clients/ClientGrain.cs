@@ -16,7 +16,7 @@ public sealed class ClientGrain(
         ArgumentNullException.ThrowIfNull(client);
         if (state.State.Created)
         {
-            throw SessionRuleException.Conflict("The client exists already.");
+            throw ConsultationRuleException.Conflict("The client exists already.");
         }
 
         var now = time.GetUtcNow();
@@ -154,7 +154,7 @@ public sealed class ClientGrain(
     {
         if (!state.State.Created)
         {
-            throw SessionRuleException.NotFound("The client");
+            throw ConsultationRuleException.NotFound("The client");
         }
     }
 

@@ -20,7 +20,7 @@ namespace HikiConsult.Grains.EarlyConsultation;
 /// Family-only sessions are scanned for risk but are not the client's engagement. Message text never leaves this
 /// method except as the matched evidence, and is never logged.
 /// </summary>
-public sealed partial class EarlyConsultationSessionSink(IGrainFactory grains, ILogger<EarlyConsultationSessionSink> logger) : ISessionEventSink
+public sealed partial class EarlyConsultationSessionSink(IGrainFactory grains, RiskDetector riskDetector, ILogger<EarlyConsultationSessionSink> logger) : ISessionEventSink
 {
     public async Task OnEventPersistedAsync(PersistedSessionEvent persisted, CancellationToken cancellationToken)
     {
@@ -46,7 +46,7 @@ public sealed partial class EarlyConsultationSessionSink(IGrainFactory grains, I
             return;
         }
 
-        var matches = RiskDetector.Default.Detect(textElement.GetString() ?? "");
+        var matches = riskDetector.Detect(textElement.GetString() ?? "");
         if (matches.Count == 0)
         {
             return;

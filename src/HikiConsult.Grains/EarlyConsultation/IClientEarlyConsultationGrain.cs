@@ -32,7 +32,7 @@ public interface IClientEarlyConsultationGrain : IGrainWithStringKey
     Task RecordSessionEvent(SessionEventDto sessionEvent);
 
     /// <summary>Acknowledges an open or escalated alert (idempotent).</summary>
-    /// <exception cref="SessionRuleException">No such alert for this client (NotFound).</exception>
+    /// <exception cref="ConsultationRuleException">No such alert for this client (NotFound).</exception>
     Task<RiskAlertDto> AcknowledgeAlert(string alertId, string acknowledgedBy, string? note);
 
     /// <summary>Scores and keeps an assessment; updates analytics and triage.</summary>

@@ -10,7 +10,7 @@ namespace HikiConsult.Grains.EarlyConsultation;
 /// speech, and every change of the session's state (the first makes the session known; attended, cancelled and
 /// no-show count; ended, cancelled and no-show close it). One rule for the live path
 /// (<see cref="EarlyConsultationSessionSink"/>) and for the replay of a log's tail after a restart
-/// (<see cref="ClientEarlyConsultationGrain"/>), so both count the same. Family-only sessions are not the client's
+/// (<see cref="ClientEngagementAnalytics"/>), so both count the same. Family-only sessions are not the client's
 /// engagement and never come here.
 /// </summary>
 internal static class SessionEngagement

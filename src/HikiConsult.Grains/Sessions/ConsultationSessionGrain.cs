@@ -135,7 +135,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         ArgumentNullException.ThrowIfNull(session);
         if (S.Created)
         {
-            throw SessionRuleException.Conflict("The session exists already.");
+            throw ConsultationRuleException.Conflict("The session exists already.");
         }
 
         _state.State = new ConsultationSessionState
@@ -192,7 +192,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         EnsureCreated();
         if (afterSeq < 0)
         {
-            throw SessionRuleException.Invalid("'afterSeq' must be 0 or more.");
+            throw ConsultationRuleException.Invalid("'afterSeq' must be 0 or more.");
         }
 
         await CatchUpWithLogAsync();
@@ -216,7 +216,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         EnsureCreated();
         if (message is null)
         {
-            throw SessionRuleException.Invalid("A message with 'clientMsgId', 'kind' and 'body' is required.");
+            throw ConsultationRuleException.Invalid("A message with 'clientMsgId', 'kind' and 'body' is required.");
         }
 
         SessionEventValidator.ValidateClientMsgId(message.ClientMsgId);
@@ -234,8 +234,8 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
             }
 
             throw IsOpen
-                ? SessionRuleException.Conflict("Join the session before sending to it.")
-                : SessionRuleException.Conflict($"The session is {S.State}; nothing more can be sent to it.");
+                ? ConsultationRuleException.Conflict("Join the session before sending to it.")
+                : ConsultationRuleException.Conflict($"The session is {S.State}; nothing more can be sent to it.");
         }
 
         var body = SessionEventValidator.Normalize(sender.Role, message.Kind, message.Body);
@@ -282,7 +282,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
                 return new SessionStateDto(SessionId, S.State, Participants());
             }
 
-            throw SessionRuleException.Conflict($"The session is {S.State} already.");
+            throw ConsultationRuleException.Conflict($"The session is {S.State} already.");
         }
 
         var next = S.ClientSideJoined ? SessionStates.Ended : SessionStates.NoShow;
@@ -303,7 +303,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
 
         if (S.State is not (SessionStates.Scheduled or SessionStates.Waiting))
         {
-            throw SessionRuleException.Conflict(S.State == SessionStates.Active
+            throw ConsultationRuleException.Conflict(S.State == SessionStates.Active
                 ? "The session is active: end it instead of cancelling it."
                 : $"The session is {S.State} already.");
         }
@@ -598,7 +598,7 @@ public sealed class ConsultationSessionGrain : Grain, IConsultationSessionGrain
         if (!S.Created)
         {
             DeactivateOnIdle();
-            throw SessionRuleException.NotFound("The session");
+            throw ConsultationRuleException.NotFound("The session");
         }
     }
 }

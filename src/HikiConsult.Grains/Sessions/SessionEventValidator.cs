@@ -38,25 +38,25 @@ public static class SessionEventValidator
     {
         if (string.IsNullOrWhiteSpace(clientMsgId))
         {
-            throw SessionRuleException.Invalid("'clientMsgId' is required: a unique id per message, reused only when resending it.");
+            throw ConsultationRuleException.Invalid("'clientMsgId' is required: a unique id per message, reused only when resending it.");
         }
 
         if (clientMsgId.Length > MaxClientMsgIdLength)
         {
-            throw SessionRuleException.Invalid($"'clientMsgId' is longer than {MaxClientMsgIdLength} characters.");
+            throw ConsultationRuleException.Invalid($"'clientMsgId' is longer than {MaxClientMsgIdLength} characters.");
         }
 
         foreach (var c in clientMsgId)
         {
             if (char.IsControl(c) || char.IsWhiteSpace(c))
             {
-                throw SessionRuleException.Invalid("'clientMsgId' may not contain spaces or control characters.");
+                throw ConsultationRuleException.Invalid("'clientMsgId' may not contain spaces or control characters.");
             }
         }
 
         if (TextRules.Problem(clientMsgId, multiline: false) is { } problem)
         {
-            throw SessionRuleException.Invalid($"'clientMsgId' {problem}.");
+            throw ConsultationRuleException.Invalid($"'clientMsgId' {problem}.");
         }
     }
 
@@ -65,25 +65,25 @@ public static class SessionEventValidator
     {
         if (string.IsNullOrEmpty(kind))
         {
-            throw SessionRuleException.Invalid("'kind' is required.");
+            throw ConsultationRuleException.Invalid("'kind' is required.");
         }
 
         if (!KnownKinds.Contains(kind))
         {
-            throw SessionRuleException.Invalid($"Unknown kind '{Clip(kind)}'. Known kinds: {string.Join(", ", KnownKinds.Where(k => k != EventKinds.System))}.");
+            throw ConsultationRuleException.Invalid($"Unknown kind '{Clip(kind)}'. Known kinds: {string.Join(", ", KnownKinds.Where(k => k != EventKinds.System))}.");
         }
 
         var allowed = KindsFor(senderRole);
         if (!allowed.Contains(kind))
         {
-            throw SessionRuleException.Invalid(allowed.Count == 0
+            throw ConsultationRuleException.Invalid(allowed.Count == 0
                 ? $"The role '{senderRole}' may not send events."
                 : $"A sender with role '{senderRole}' may not send '{kind}'. Allowed: {string.Join(", ", allowed)}.");
         }
 
         if (body.ValueKind != JsonValueKind.Object)
         {
-            throw SessionRuleException.Invalid("'body' must be a JSON object.");
+            throw ConsultationRuleException.Invalid("'body' must be a JSON object.");
         }
 
         return kind switch
@@ -95,7 +95,7 @@ public static class SessionEventValidator
             EventKinds.Gaze => Named(body, "target", AvatarVocabulary.GazeTargets, "gaze target"),
             EventKinds.Signal => Signal(body),
             EventKinds.Assessment => AssessmentRequest(body),
-            _ => throw SessionRuleException.Invalid($"Kind '{kind}' cannot be sent."),
+            _ => throw ConsultationRuleException.Invalid($"Kind '{kind}' cannot be sent."),
         };
     }
 
@@ -109,13 +109,13 @@ public static class SessionEventValidator
 
         if (note.Length > MaxTextLength)
         {
-            throw SessionRuleException.Invalid($"'{field}' is longer than {MaxTextLength} characters ({note.Length}).");
+            throw ConsultationRuleException.Invalid($"'{field}' is longer than {MaxTextLength} characters ({note.Length}).");
         }
 
         note = TextRules.NormalizeNewlines(note);
         if (TextRules.Problem(note, multiline: true) is { } problem)
         {
-            throw SessionRuleException.Invalid($"'{field}' {problem}.");
+            throw ConsultationRuleException.Invalid($"'{field}' {problem}.");
         }
 
         return TextRules.IsBlank(note) ? null : note;
@@ -135,13 +135,13 @@ public static class SessionEventValidator
         {
             if (v.ValueKind != JsonValueKind.String)
             {
-                throw SessionRuleException.Invalid("'voice' must be a string.");
+                throw ConsultationRuleException.Invalid("'voice' must be a string.");
             }
 
             voice = ReadString(v, "voice");
             if (voice.Length > MaxVoiceLength)
             {
-                throw SessionRuleException.Invalid($"'voice' is longer than {MaxVoiceLength} characters.");
+                throw ConsultationRuleException.Invalid($"'voice' is longer than {MaxVoiceLength} characters.");
             }
 
             OneLine(voice, "voice");
@@ -165,7 +165,7 @@ public static class SessionEventValidator
         {
             if (w.ValueKind != JsonValueKind.Number || !w.TryGetDouble(out weight) || !double.IsFinite(weight) || weight < 0 || weight > 1)
             {
-                throw SessionRuleException.Invalid("'weight' must be a number from 0 to 1.");
+                throw ConsultationRuleException.Invalid("'weight' must be a number from 0 to 1.");
             }
         }
 
@@ -188,13 +188,13 @@ public static class SessionEventValidator
         var instrument = RequiredText(body, "instrument");
         if (instrument.Length > MaxInstrumentIdLength || !instrument.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
         {
-            throw SessionRuleException.Invalid($"'instrument' must be an instrument id (lower-case letters, digits and '-', at most {MaxInstrumentIdLength} characters).");
+            throw ConsultationRuleException.Invalid($"'instrument' must be an instrument id (lower-case letters, digits and '-', at most {MaxInstrumentIdLength} characters).");
         }
 
         var requestId = RequiredText(body, "requestId");
         if (requestId.Length > MaxClientMsgIdLength)
         {
-            throw SessionRuleException.Invalid($"'requestId' is longer than {MaxClientMsgIdLength} characters.");
+            throw ConsultationRuleException.Invalid($"'requestId' is longer than {MaxClientMsgIdLength} characters.");
         }
 
         OneLine(requestId, "requestId");
@@ -211,7 +211,7 @@ public static class SessionEventValidator
         var name = RequiredName(body, "name", AvatarVocabulary.Signals, "signal");
         if (!body.TryGetProperty("value", out var value) || value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
-            throw SessionRuleException.Invalid("'value' is required for a signal (a string, a number or true/false).");
+            throw ConsultationRuleException.Invalid("'value' is required for a signal (a string, a number or true/false).");
         }
 
         switch (value.ValueKind)
@@ -220,7 +220,7 @@ public static class SessionEventValidator
                 var s = ReadString(value, "value");
                 if (s.Length > MaxSignalValueLength)
                 {
-                    throw SessionRuleException.Invalid($"'value' is longer than {MaxSignalValueLength} characters.");
+                    throw ConsultationRuleException.Invalid($"'value' is longer than {MaxSignalValueLength} characters.");
                 }
 
                 OneLine(s, "value");
@@ -229,7 +229,7 @@ public static class SessionEventValidator
             case JsonValueKind.Number:
                 if (!value.TryGetDouble(out var d) || !double.IsFinite(d))
                 {
-                    throw SessionRuleException.Invalid("'value' must be a finite number.");
+                    throw ConsultationRuleException.Invalid("'value' must be a finite number.");
                 }
 
                 return NormalizedBody.Write(w => { w.WriteString("name", name); w.WriteNumber("value", d); });
@@ -238,7 +238,7 @@ public static class SessionEventValidator
                 var b = value.GetBoolean();
                 return NormalizedBody.Write(w => { w.WriteString("name", name); w.WriteBoolean("value", b); });
             default:
-                throw SessionRuleException.Invalid("'value' must be a string, a number or true/false.");
+                throw ConsultationRuleException.Invalid("'value' must be a string, a number or true/false.");
         }
     }
 
@@ -246,25 +246,25 @@ public static class SessionEventValidator
     {
         if (!body.TryGetProperty(property, out var t) || t.ValueKind != JsonValueKind.String)
         {
-            throw SessionRuleException.Invalid($"'{property}' is required and must be a string.");
+            throw ConsultationRuleException.Invalid($"'{property}' is required and must be a string.");
         }
 
         var text = TextRules.NormalizeNewlines(ReadString(t, property));
         if (text.Length > MaxTextLength)
         {
-            throw SessionRuleException.Invalid($"'{property}' is longer than {MaxTextLength} characters ({text.Length}).");
+            throw ConsultationRuleException.Invalid($"'{property}' is longer than {MaxTextLength} characters ({text.Length}).");
         }
 
         // A message may keep its line breaks and tabs; controls would forge or garble the transcript.
         if (TextRules.Problem(text, multiline: true) is { } problem)
         {
-            throw SessionRuleException.Invalid($"'{property}' {problem}.");
+            throw ConsultationRuleException.Invalid($"'{property}' {problem}.");
         }
 
         // Only spaces or zero-width characters: nothing a reader would see.
         if (TextRules.IsBlank(text))
         {
-            throw SessionRuleException.Invalid($"'{property}' must not be empty.");
+            throw ConsultationRuleException.Invalid($"'{property}' must not be empty.");
         }
 
         return text;
@@ -279,7 +279,7 @@ public static class SessionEventValidator
         }
         catch (InvalidOperationException)
         {
-            throw SessionRuleException.Invalid($"'{property}' contains an unpaired surrogate (invalid UTF-16).");
+            throw ConsultationRuleException.Invalid($"'{property}' contains an unpaired surrogate (invalid UTF-16).");
         }
     }
 
@@ -287,7 +287,7 @@ public static class SessionEventValidator
     {
         if (TextRules.Problem(value, multiline: false) is { } problem)
         {
-            throw SessionRuleException.Invalid($"'{property}' {problem}.");
+            throw ConsultationRuleException.Invalid($"'{property}' {problem}.");
         }
     }
 
@@ -295,13 +295,13 @@ public static class SessionEventValidator
     {
         if (!body.TryGetProperty(property, out var n) || n.ValueKind != JsonValueKind.String)
         {
-            throw SessionRuleException.Invalid($"'{property}' is required and must be a string.");
+            throw ConsultationRuleException.Invalid($"'{property}' is required and must be a string.");
         }
 
         var name = ReadString(n, property);
         if (!allowed.Contains(name))
         {
-            throw SessionRuleException.Invalid($"Unknown {what} '{Clip(name)}'. Known: {string.Join(", ", allowed)}.");
+            throw ConsultationRuleException.Invalid($"Unknown {what} '{Clip(name)}'. Known: {string.Join(", ", allowed)}.");
         }
 
         return name;

@@ -8,6 +8,9 @@ namespace HikiConsult.LoadTest.Load;
 /// </summary>
 public static class RiskPhrases
 {
+    /// <summary>The tool's own copy of the server's detector, loaded once for the phrase checks.</summary>
+    private static readonly RiskDetector Detector = RiskDetector.LoadShipped();
+
     public static IReadOnlyList<(string Language, string Text)> All { get; } =
     [
         ("en", "I want to die"),
@@ -22,7 +25,7 @@ public static class RiskPhrases
     /// Whether the shipped detector raises an alert for <paramref name="text"/>. Checked for every phrase before a
     /// run: a phrase it no longer flags would show up as missing alerts, a fault of the tool, not of the server.
     /// </summary>
-    public static bool IsFlagged(string text) => RiskDetector.Default.Detect(text).Count > 0;
+    public static bool IsFlagged(string text) => Detector.Detect(text).Count > 0;
 
     /// <summary>The first phrase the detector does not flag inside a device's load message, if any.</summary>
     public static (string Language, string Text)? FirstUnflagged() =>

@@ -45,7 +45,7 @@ public sealed partial class CounselorHub
         {
             return await GrainFactory.GetGrain<IClientEarlyConsultationGrain>(alert.ClientId).AcknowledgeAlert(alertId, caller.Id, note);
         }
-        catch (SessionRuleException ex) when (ex.Kind == SessionRuleKind.NotFound)
+        catch (ConsultationRuleException ex) when (ex.Kind == ConsultationRuleKind.NotFound)
         {
             throw new HubException(AlertNotFound);
         }

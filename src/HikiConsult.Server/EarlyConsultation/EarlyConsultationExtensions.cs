@@ -1,4 +1,5 @@
 using HikiConsult.Domain.Instruments;
+using HikiConsult.Domain.Risk;
 using HikiConsult.Domain.Triage;
 using HikiConsult.Grains.EarlyConsultation;
 using HikiConsult.Grains.Sessions;
@@ -33,6 +34,7 @@ public static class EarlyConsultationExtensions
             }
         });
         services.AddSingleton(sp => InstrumentCatalog.Load(sp.GetRequiredService<IOptions<InstrumentOptions>>().Value));
+        services.AddSingleton(_ => RiskDetector.LoadShipped());
 
         services.AddSingleton<IEarlyConsultationStore, EarlyConsultationStore>();
         services.AddSingleton<EarlyConsultationAccess>();
@@ -42,7 +44,7 @@ public static class EarlyConsultationExtensions
         services.Configure<HubOptions>(o => o.AddFilter(new EarlyConsultationHubFilter()));
 
         // After the grain host (registered by AddStorage): these call grains when they start.
-        services.AddHostedService<EarlyConsultationPushService>();
+        services.AddHostedService<EarlyConsultationSubscription>();
         services.AddHostedService<EarlyConsultationStartup>();
         return builder;
     }

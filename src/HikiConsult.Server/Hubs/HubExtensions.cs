@@ -10,7 +10,7 @@ public static class HubExtensions
     public static WebApplicationBuilder AddHubs(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<HubSettings>().BindConfiguration(HubSettings.SectionName);
+        services.AddOptions<HubLimitsOptions>().BindConfiguration(HubLimitsOptions.SectionName);
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<PrincipalRateLimits>();
         services.AddSingleton<SessionHubFilter>();
@@ -25,9 +25,9 @@ public static class HubExtensions
         services.AddSingleton<IHubActivator<CounselorHub>, HubActivator<CounselorHub>>();
         services.AddSingleton<IHubActivator<AvatarHub>, HubActivator<AvatarHub>>();
         services.AddOptions<HubOptions>()
-            .Configure<IOptions<HubSettings>, SessionHubFilter>((o, settings, filter) =>
+            .Configure<IOptions<HubLimitsOptions>, SessionHubFilter>((o, limits, filter) =>
             {
-                o.MaximumReceiveMessageSize = settings.Value.MaximumReceiveMessageSize;
+                o.MaximumReceiveMessageSize = limits.Value.MaximumReceiveMessageSize;
 
                 // The one instance, not AddFilter<T>: by type, SignalR resolves the filter and wraps it in a state
                 // machine of its own on every call (half a kilobyte per relayed message). It keeps no state.

@@ -9,7 +9,7 @@ namespace HikiConsult.Server.Hubs;
 /// </summary>
 public sealed class PrincipalRateLimits : IDisposable
 {
-    public PrincipalRateLimits(IOptions<HubSettings> options, TimeProvider time)
+    public PrincipalRateLimits(IOptions<HubLimitsOptions> options, TimeProvider time)
     {
         var settings = options.Value;
         Sends = PartitionedRateLimiter.Create<string, string>(id =>

@@ -14,7 +14,7 @@ namespace HikiConsult.Server.Hubs;
 /// carry message bodies).
 /// </summary>
 public sealed partial class SessionHubFilter(
-    IOptions<HubSettings> settings, PrincipalRateLimits limits, Audit.AuditLog audit, ILogger<SessionHubFilter> logger) : IHubFilter
+    IOptions<HubLimitsOptions> settings, PrincipalRateLimits limits, Audit.AuditLog audit, ILogger<SessionHubFilter> logger) : IHubFilter
 {
     private const string ConnectionLeaseKey = "hikiconsult.connection-lease";
 
@@ -45,14 +45,14 @@ public sealed partial class SessionHubFilter(
         {
             return await InvokeRidingOutNodeLossAsync(invocationContext, next);
         }
-        catch (SessionRuleException ex)
+        catch (ConsultationRuleException ex)
         {
-            if (ex.Kind == SessionRuleKind.NotFound)
+            if (ex.Kind == ConsultationRuleKind.NotFound)
             {
                 await AuditDeniedAsync(invocationContext);
             }
 
-            throw new HubException(ex.Kind == SessionRuleKind.NotFound ? SessionHub.SessionNotFound : ex.Message);
+            throw new HubException(ex.Kind == ConsultationRuleKind.NotFound ? SessionHub.SessionNotFound : ex.Message);
         }
         catch (HubException ex)
         {
@@ -98,7 +98,7 @@ public sealed partial class SessionHubFilter(
     private static readonly TimeSpan[] NodeLossRetryDelays =
         [.. new[] { 100, 200, 400, 800, 1600, 3200, 3200 }.Select(ms => TimeSpan.FromMilliseconds(ms))];
 
-    /// <summary>Refuses a connection beyond <see cref="HubSettings.MaxConnectionsPerPrincipal"/> for its token's principal.</summary>
+    /// <summary>Refuses a connection beyond <see cref="HubLimitsOptions.MaxConnectionsPerPrincipal"/> for its token's principal.</summary>
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
         var lease = limits.Connections.AttemptAcquire(PrincipalOf(context.Context));

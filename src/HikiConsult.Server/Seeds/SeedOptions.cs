@@ -14,9 +14,10 @@ public sealed class SeedOptions
     /// <summary>The demo seed file. Default: seeds/demo.json next to the server's binaries.</summary>
     public string? DemoFile { get; set; }
 
-    /// <summary>With <see cref="BootstrapAdminPassword"/>: creates this admin account in a database without accounts (for Production).</summary>
+    /// <summary>With <see cref="BootstrapAdminPassword"/>: creates this admin account in a database without accounts (for Production). Default none.</summary>
     public string? BootstrapAdminUsername { get; set; }
 
+    /// <summary>The password of <see cref="BootstrapAdminUsername"/>. Default none.</summary>
     public string? BootstrapAdminPassword { get; set; }
 }
 

@@ -128,7 +128,7 @@ public static class SessionEndpoints
         {
             return TypedResults.Ok(await grains.GetGrain<IConsultationSessionGrain>(id).Cancel(caller.ToSender()));
         }
-        catch (SessionRuleException ex) when (ex.Kind == SessionRuleKind.Conflict)
+        catch (ConsultationRuleException ex) when (ex.Kind == ConsultationRuleKind.Conflict)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Cannot cancel", detail: ex.Message);
         }

@@ -5,7 +5,7 @@ namespace HikiConsult.Domain.Tests.Risk;
 /// <summary>Concept combinations: what fires, at which level, and why a look-alike is cancelled.</summary>
 public sealed class ConceptDetectionTests
 {
-    private static readonly RiskDetector Detector = RiskDetector.Default;
+    private static readonly RiskDetector Detector = RiskDetector.LoadShipped();
 
     [Theory]
     [InlineData("honestly i hope i never wake up again", "en.wish-not-alive", RiskLevel.WishToBeDead)]

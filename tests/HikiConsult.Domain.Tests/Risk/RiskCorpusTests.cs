@@ -9,6 +9,7 @@ public sealed class RiskCorpusTests
     private static readonly IReadOnlyList<RiskCorpusEntry> Dev = RiskCorpus.LoadPart(RiskCorpus.DefaultFolder, RiskCorpus.Dev);
     private static readonly IReadOnlyList<RiskCorpusEntry> Test = RiskCorpus.LoadPart(RiskCorpus.DefaultFolder, RiskCorpus.Test);
     private static readonly RiskCorpusEntry[] All = [.. Dev, .. Test];
+    private static readonly RiskDetector LexiconsOnly = RiskDetector.LoadShippedLexiconsOnly();
 
     [Fact]
     public void The_corpus_has_at_least_600_messages_and_200_per_language()
@@ -50,11 +51,11 @@ public sealed class RiskCorpusTests
     {
         // A paraphrase: the keyword lexicons find none of their phrases in it, negated or not.
         var risk = All.Where(e => e.IsRisk).ToArray();
-        var paraphrases = risk.Count(e => RiskDetector.LexiconOnly.Inspect(e.Text).Count == 0);
+        var paraphrases = risk.Count(e => LexiconsOnly.Inspect(e.Text).Count == 0);
 
         Assert.True(paraphrases >= 0.4 * risk.Length, $"{paraphrases} of {risk.Length} risk messages are paraphrases");
         Assert.All(risk.GroupBy(e => e.Language), g =>
-            Assert.True(g.Count(e => RiskDetector.LexiconOnly.Inspect(e.Text).Count == 0) >= 0.4 * g.Count(), $"{g.Key}"));
+            Assert.True(g.Count(e => LexiconsOnly.Inspect(e.Text).Count == 0) >= 0.4 * g.Count(), $"{g.Key}"));
     }
 
     [Fact]

@@ -4,7 +4,7 @@ namespace HikiConsult.Domain.Tests.Risk;
 
 public sealed class RiskDetectorTests
 {
-    private static readonly RiskDetector Detector = RiskDetector.Default;
+    private static readonly RiskDetector Detector = RiskDetector.LoadShipped();
 
     // ---------------- English ----------------
 

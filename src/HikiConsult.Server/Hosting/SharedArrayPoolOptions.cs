@@ -8,12 +8,13 @@ namespace HikiConsult.Server.Hosting;
 /// 16.9 KB allocated per relayed message (docs/performance.md). The runtime reads the limit from the environment
 /// once, when the pool is first used, so <see cref="Apply()"/> runs first thing in the process, and an operator's
 /// own value wins. Arrays the pool keeps but no longer needs are trimmed by the runtime after garbage collections.
+/// An option of the process environment (<see cref="MaxArraysPerPartitionVariable"/>), not of a configuration section.
 /// </summary>
-internal static class SharedArrayPoolSettings
+internal static class SharedArrayPoolOptions
 {
     public const string MaxArraysPerPartitionVariable = "DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION";
 
-    /// <summary>Arrays of each size kept per core: 1,024 (4 MiB of 4 KiB buffers per core at most).</summary>
+    /// <summary>Arrays of each size kept per core. Default 1,024 (4 MiB of 4 KiB buffers per core at most).</summary>
     public const int MaxArraysPerPartition = 1024;
 
     /// <summary>Sets the limit in this process's environment unless it is set already.</summary>

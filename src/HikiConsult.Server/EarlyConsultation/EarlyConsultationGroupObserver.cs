@@ -5,8 +5,13 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace HikiConsult.Server.EarlyConsultation;
 
-/// <summary>This node's receiver of early consultation pushes: forwards them to the counselor hub groups here.</summary>
-internal sealed class EarlyConsultationObserver(IHubContext<CounselorHub> hub) : IEarlyConsultationObserver
+/// <summary>
+/// This node's receiver of early consultation pushes: sends each to the SignalR groups of its audience on the counselor
+/// hub (<see cref="EarlyConsultationGroups"/>), not to connections one by one as session pushes are: an alert or a
+/// triage queue is the same for every connection of a counselor, carries no seq and needs no per-connection order or
+/// history, so the groups that <see cref="EarlyConsultationHubFilter"/> puts each connection in are all it needs.
+/// </summary>
+internal sealed class EarlyConsultationGroupObserver(IHubContext<CounselorHub> hub) : IEarlyConsultationObserver
 {
     public Task OnRiskAlert(RiskAlertDto alert, IReadOnlyList<string> counselorIds) =>
         hub.Clients.Groups(EarlyConsultationGroups.ForClient(counselorIds)).SendAsync(EarlyConsultationHubMethods.RiskAlert, alert);
