@@ -25,9 +25,11 @@ namespace HikiConsult.Grains.EarlyConsultation;
 /// client's triage result changes. Calls to other grains that could call back are one way, so no call cycle can wait
 /// on itself.
 /// </summary>
-[GrainType("client-early-consultation")]
+[GrainType(GrainTypeName)]
 public sealed class ClientEarlyConsultationGrain : Grain, IClientEarlyConsultationGrain, IRemindable
 {
+    public const string GrainTypeName = "client-early-consultation";
+
     public const int MaxListLimit = 500;
 
     /// <summary>The reminder that wakes the grain for escalation when its activation (and so its timer) was lost.</summary>

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Orleans;
+using Orleans.Metadata;
+using Orleans.Runtime;
 using HikiConsult.Contracts;
 using HikiConsult.Domain.Risk;
 using HikiConsult.Grains.Sessions;
@@ -20,8 +22,13 @@ namespace HikiConsult.Grains.EarlyConsultation;
 /// Family-only sessions are scanned for risk but are not the client's engagement. Message text never leaves this
 /// method except as the matched evidence, and is never logged.
 /// </summary>
-public sealed partial class EarlyConsultationSessionSink(IGrainFactory grains, RiskDetector riskDetector, ILogger<EarlyConsultationSessionSink> logger) : ISessionEventSink
+public sealed partial class EarlyConsultationSessionSink(
+    IGrainFactory grains, GrainInterfaceTypeResolver interfaces, RiskDetector riskDetector, ILogger<EarlyConsultationSessionSink> logger) : ISessionEventSink
 {
+    // GetGrain<T>(key) reads the interface's attributes by reflection on every call, and the sink runs for every
+    // event: the interface type is resolved once.
+    private readonly GrainInterfaceType _clientInterface = interfaces.GetGrainInterfaceType(typeof(IClientEarlyConsultationGrain));
+
     public async Task OnEventPersistedAsync(PersistedSessionEvent persisted, CancellationToken cancellationToken)
     {
         var e = persisted.Event;
@@ -64,7 +71,7 @@ public sealed partial class EarlyConsultationSessionSink(IGrainFactory grains, R
     }
 
     private IClientEarlyConsultationGrain Client(PersistedSessionEvent persisted) =>
-        grains.GetGrain<IClientEarlyConsultationGrain>(persisted.ClientId);
+        (IClientEarlyConsultationGrain)grains.GetGrain(GrainId.Create(ClientEarlyConsultationGrain.GrainTypeName, persisted.ClientId), _clientInterface);
 
     [LoggerMessage(1, LogLevel.Error, "Risk match on {SessionId}/{Seq} but client {ClientId} has no record: no alert raised")]
     private static partial void NoClient(ILogger logger, string clientId, string sessionId, long seq);
