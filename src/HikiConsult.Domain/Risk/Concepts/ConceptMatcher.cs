@@ -259,7 +259,7 @@ internal sealed partial class ConceptMatcher
         {
             for (var i = 0; i < m.Tokens.Count; i++)
             {
-                foreach (var term in terms.StartingWithStem(ctx.Stems[i]))
+                foreach (var term in terms.StartingWithWord(m.Tokens[i].Word, ctx.Stems[i]))
                 {
                     var end = MatchWords(ctx, term, 0, i);
                     if (end > 0)
@@ -346,7 +346,7 @@ internal sealed partial class ConceptMatcher
         return pos;
     }
 
-    private TermSet Compile(IEnumerable<string> terms) => new([.. terms.Select(CompileTerm)]);
+    private TermSet Compile(IEnumerable<string> terms) => new(_rules.Language, [.. terms.Select(CompileTerm)]);
 
     private CompiledTerm CompileTerm(string term)
     {
@@ -394,7 +394,7 @@ internal sealed partial class ConceptMatcher
     private sealed record Element(bool GapBefore, WordTest[][] Words, string[] Texts)
     {
         /// <summary>Token index after the longest alternative matching at token <paramref name="i"/>; 0 if none.</summary>
-        public int MatchWords(IReadOnlyList<MessageAnalysis.Token> tokens, string[] stems, int i)
+        public int MatchWords(List<MessageAnalysis.Token> tokens, string[] stems, int i)
         {
             foreach (var alternative in Words)
             {
