@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using HikiConsult.Cohort.Evaluation;
 using HikiConsult.Cohort.Generation;
@@ -20,6 +21,19 @@ public sealed class GeneratorTests
 
         Assert.Equal(first, again);
         Assert.NotEqual(first, other);
+    }
+
+    /// <summary>
+    /// The shipped cohort (seeds/cohort) pinned by a digest of its clients and events, so that reshaping the generator
+    /// cannot change it unnoticed. Change the digest only with a deliberate change of the model, and say so in the commit.
+    /// </summary>
+    [Fact]
+    public void The_shipped_cohort_is_the_one_its_seed_has_always_given()
+    {
+        var plan = CohortGenerator.Generate(CohortFiles.Parameters, CohortFiles.Phrases);
+        var cohort = JsonSerializer.SerializeToUtf8Bytes(new { plan.Clients, plan.Actions }, ReportWriter.Json);
+
+        Assert.Equal("b83ad198fb5681eb2bb4643404dce8434396ebdc72747097d1ca84ccf0b70144", Convert.ToHexStringLower(SHA256.HashData(cohort)));
     }
 
     [Fact]
