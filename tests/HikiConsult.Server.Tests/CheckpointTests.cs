@@ -41,15 +41,8 @@ public sealed class CheckpointTests : IAsyncLifetime
         var last = await device.SendTextAsync(s.Session.Id, "Checked into the main file.");
 
         // Only the main file, copied without its -wal: it holds what checkpoints have copied so far, nothing more.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        long inMainFile;
-        do
-        {
-            await Task.Delay(50);
-            inMainFile = CountInMainFileOnly(s.Session.Id);
-        }
-        while (inMainFile < last.Seq && DateTime.UtcNow < deadline);
-
+        long inMainFile = 0;
+        await Poll.UntilAsync(() => (inMainFile = CountInMainFileOnly(s.Session.Id)) >= last.Seq, "the last message in the main file", TimeSpan.FromSeconds(30));
         Assert.Equal(last.Seq, inMainFile);
     }
 
