@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using HikiConsult.Cohort.Evaluation;
 using HikiConsult.Cohort.Generation;
@@ -20,6 +21,19 @@ public sealed class GeneratorTests
 
         Assert.Equal(first, again);
         Assert.NotEqual(first, other);
+    }
+
+    /// <summary>
+    /// The shipped cohort (seeds/cohort) pinned by a digest of its clients and events, so that reshaping the generator
+    /// cannot change it unnoticed. Change the digest only with a deliberate change of the model, and say so in the commit.
+    /// </summary>
+    [Fact]
+    public void The_shipped_cohort_is_the_one_its_seed_has_always_given()
+    {
+        var plan = CohortGenerator.Generate(CohortFiles.Parameters, CohortFiles.Phrases);
+        var cohort = JsonSerializer.SerializeToUtf8Bytes(new { plan.Clients, plan.Actions }, ReportWriter.Json);
+
+        Assert.Equal("b83ad198fb5681eb2bb4643404dce8434396ebdc72747097d1ca84ccf0b70144", Convert.ToHexStringLower(SHA256.HashData(cohort)));
     }
 
     [Fact]
@@ -68,7 +82,7 @@ public sealed class GeneratorTests
 
         Assert.All(risky, s => Assert.Equal(Trajectory.Deteriorating, plan.Clients[s.Client].Trajectory));
         Assert.All(risky, s => Assert.Equal(SessionOutcome.Attended, s.Outcome));
-        Assert.All(risky, s => Assert.Equal(CohortGenerator.CssrsScreener, s.CounselorScreener?.Instrument));
+        Assert.All(risky, s => Assert.Equal(InstrumentAnswers.CssrsScreener, s.CounselorScreener?.Instrument));
         var languages = plan.Clients.Where(c => c.Trajectory == Trajectory.Deteriorating).Select(c => c.Language).Distinct().Order();
         Assert.Equal(languages, risky.Select(s => plan.Clients[s.Client].Language).Distinct().Order());
         Assert.DoesNotContain(sessions, s => s.Outcome != SessionOutcome.Attended && s.Messages.Count > 0);
@@ -80,15 +94,15 @@ public sealed class GeneratorTests
         var plan = CohortGenerator.Generate(CohortFiles.Parameters, CohortFiles.Phrases);
 
         Assert.All(plan.Actions, a => Assert.InRange(a.At, plan.SetupAt.AddDays(1), plan.End));
-        foreach (var a in plan.Actions.OfType<PlannedAssessment>().Where(a => a.Instrument == CohortGenerator.Hq25))
+        foreach (var a in plan.Actions.OfType<PlannedAssessment>().Where(a => a.Instrument == InstrumentAnswers.Hq25))
         {
             Assert.Equal(25, a.Answers.Count);
             Assert.All(a.Answers, x => Assert.InRange(x!.Value, 0, 4));
-            var total = a.Answers.Select((x, i) => CohortGenerator.Hq25ReverseItems.Contains(i + 1) ? 4 - x!.Value : x!.Value).Sum();
+            var total = a.Answers.Select((x, i) => InstrumentAnswers.Hq25ReverseItems.Contains(i + 1) ? 4 - x!.Value : x!.Value).Sum();
             Assert.Equal(a.ExpectedTotal, total);
         }
 
-        foreach (var a in plan.Actions.OfType<PlannedAssessment>().Where(a => a.Instrument == CohortGenerator.Phq9))
+        foreach (var a in plan.Actions.OfType<PlannedAssessment>().Where(a => a.Instrument == InstrumentAnswers.Phq9))
         {
             Assert.Equal(9, a.Answers.Count);
             Assert.All(a.Answers, x => Assert.InRange(x!.Value, 0, 3));

@@ -70,6 +70,12 @@ public sealed class AcknowledgeTests(SharedServer server) : IClassFixture<Shared
         Assert.Contains(await App.GetJsonAsync<List<RiskAlertDto>>("/api/alerts", flow.Scenario.Counselor.Token), a => a.AlertId == flow.Alert.AlertId && a.Status == RiskAlertStatuses.Open);
         var acknowledged = await flow.Counselor.AcknowledgeAsync(flow.Alert.AlertId, "");
         Assert.Equal(RiskAlertStatuses.Acknowledged, acknowledged.Status);
+
+        // The update reached its counselor; one fan-out writes it to every connection it goes to, so a round trip on
+        // each other connection after that would come behind it.
+        await flow.Counselor.WaitForAlertUpdateAsync(a => a.AlertId == flow.Alert.AlertId && a.Status == RiskAlertStatuses.Acknowledged);
+        await otherHub.RoundTripAsync();
+        await adminHub.RoundTripAsync();
         Assert.Empty(otherHub.AlertUpdates);
         Assert.Empty(adminHub.AlertUpdates);
     }

@@ -100,18 +100,9 @@ public sealed class EscalationTests
         await using var supervisorHub = await app.ConnectAsync(HubPaths.Counselor, supervisor.Token);
 
         // Escalated on start (the push may have gone out before this connection existed): the stored alert says so.
-        await WaitUntilAsync(async () => (await app.GetJsonAsync<List<RiskAlertDto>>("/api/alerts", supervisor.Token))
-            .Any(a => a.AlertId == alert.AlertId && a.Status == RiskAlertStatuses.Escalated));
-    }
-
-    /// <summary>Polls a condition that the server makes true in the background; never a fixed sleep.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + HubClient.Timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold in time.");
-            await Task.Delay(20);
-        }
+        await Poll.UntilAsync(
+            async () => (await app.GetJsonAsync<List<RiskAlertDto>>("/api/alerts", supervisor.Token))
+                .Any(a => a.AlertId == alert.AlertId && a.Status == RiskAlertStatuses.Escalated),
+            "the alert stored as escalated after the start");
     }
 }

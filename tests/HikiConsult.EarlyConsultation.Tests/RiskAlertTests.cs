@@ -65,8 +65,20 @@ public sealed class RiskAlertTests(SharedServer server, ITestOutputHelper output
         Assert.Contains(firstEvidence, first.Evidence);
         Assert.Equal("suicide", first.Category);
 
-        // Not for a counselor of other clients, nor for an admin.
-        Assert.Empty(otherHub.RiskAlerts);
+        // Not for a counselor of other clients, nor for an admin. The other counselor's sentinel: an alert of their own
+        // client, raised after these and fanned out the same way, so a push of this client's alerts would come first.
+        // An admin gets no push at all: its sentinel is a round trip on its connection, which every push the same fan-out
+        // wrote to it would precede.
+        var others = await Scenario.CreateAsync(App, language, counselor: otherCounselor);
+        await using (var othersDevice = await App.ConnectAsync(HubPaths.Avatar, others.Device.AccessToken))
+        {
+            await othersDevice.JoinAsync(others.Session.Id);
+            var sentinel = await othersDevice.SendTextAsync(others.Session.Id, phrases[0]);
+            await otherHub.WaitForRiskAlertAsync(a => a.SessionId == others.Session.Id && a.Seq == sentinel.Seq);
+        }
+
+        await adminHub.RoundTripAsync();
+        Assert.Equal([others.Client.Id], otherHub.RiskAlerts.Select(a => a.Value.ClientId));
         Assert.Empty(adminHub.RiskAlerts);
 
         // Listed as open for the counselor and supervisor, not for the other counselor.

@@ -1,32 +1,18 @@
-
 namespace HikiConsult.EarlyConsultation.Tests;
 
 /// <summary>
-/// The tests' clock starts in the daytime of the test clients' zone, whatever the hour the suite runs at, so that
-/// no scenario gains the night-time activity reason by accident.
+/// The tests' clock starts at one fixed instant in the daytime of the test clients' zone, whatever the time the suite
+/// runs at, so that no scenario gains the night-time activity reason by accident and every run sees the same times.
 /// </summary>
 public sealed class TestClockTests
 {
     [Fact]
-    public void Every_hour_of_the_day_starts_between_06_00_and_23_00_in_the_clients_zone_and_never_later_than_now()
+    public async Task Every_test_server_starts_at_the_same_instant_in_the_daytime_of_the_clients_zone()
     {
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(TestServerApp.ClientTimeZone);
-        var midnightUtc = new DateTimeOffset(2026, 12, 4, 0, 0, 0, TimeSpan.Zero);
-        for (var minutes = 0; minutes < 24 * 60; minutes += 15)
-        {
-            var now = midnightUtc.AddMinutes(minutes);
-            var start = TestServerApp.DaytimeStart(now);
+        await using var app = new TestServerApp();
+        var local = TimeZoneInfo.ConvertTime(app.Clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(TestServerApp.ClientTimeZone));
 
-            Assert.InRange(TimeZoneInfo.ConvertTime(start, zone).Hour, 6, 22);
-            Assert.InRange(now - start, TimeSpan.Zero, TimeSpan.FromHours(8));
-        }
-    }
-
-    [Fact]
-    public void A_daytime_start_is_the_real_time()
-    {
-        // 03:00 UTC is 12:00 in Tokyo.
-        var now = new DateTimeOffset(2026, 12, 4, 3, 0, 0, 123, TimeSpan.Zero);
-        Assert.Equal(now, TestServerApp.DaytimeStart(now));
+        Assert.Equal(TestServerApp.ClockStart, app.Clock.GetUtcNow());
+        Assert.InRange(local.Hour, 6, 22);
     }
 }

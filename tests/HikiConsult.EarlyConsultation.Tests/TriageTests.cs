@@ -191,12 +191,14 @@ public sealed class TriageRefreshTests
         // The sink updates the analytics after each ack: wait until all six are counted before moving the clock, or a
         // message still on its way would be counted (or time out) fifteen days later.
         var counted = 0;
-        for (var deadline = DateTime.UtcNow.AddSeconds(15); counted < 6 && DateTime.UtcNow < deadline; await Task.Delay(10))
-        {
-            var timeline = await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
-            counted = timeline.GetProperty("engagementByWeek").EnumerateArray().Sum(w => w.GetProperty("clientMessages").GetInt32());
-        }
-
+        await Poll.UntilAsync(
+            async () =>
+            {
+                var timeline = await app.GetJsonAsync<JsonElement>($"/api/clients/{s.Client.Id}/timeline", s.Counselor.Token);
+                counted = timeline.GetProperty("engagementByWeek").EnumerateArray().Sum(w => w.GetProperty("clientMessages").GetInt32());
+                return counted >= 6;
+            },
+            "the six messages counted in the client's timeline");
         Assert.Equal(6, counted);
         Assert.DoesNotContain((await app.GetJsonAsync<TriageQueueDto>("/api/triage", s.Counselor.Token)).Entries, e => e.ClientId == s.Client.Id);
 

@@ -1,4 +1,6 @@
+using HikiConsult.Server.Storage;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HikiConsult.Server.Tests;
 
@@ -41,15 +43,8 @@ public sealed class CheckpointTests : IAsyncLifetime
         var last = await device.SendTextAsync(s.Session.Id, "Checked into the main file.");
 
         // Only the main file, copied without its -wal: it holds what checkpoints have copied so far, nothing more.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        long inMainFile;
-        do
-        {
-            await Task.Delay(50);
-            inMainFile = CountInMainFileOnly(s.Session.Id);
-        }
-        while (inMainFile < last.Seq && DateTime.UtcNow < deadline);
-
+        long inMainFile = 0;
+        await Poll.UntilAsync(() => (inMainFile = CountInMainFileOnly(s.Session.Id)) >= last.Seq, "the last message in the main file", TimeSpan.FromSeconds(30));
         Assert.Equal(last.Seq, inMainFile);
     }
 
@@ -106,7 +101,7 @@ public sealed class CheckpointTests : IAsyncLifetime
             }
 
             var idleFrom = Resets();
-            await Task.Delay(TimeSpan.FromMilliseconds(400));
+            await TicksAsync(8);
             Assert.InRange(Resets() - idleFrom, 0, 1);
         }
     }
@@ -135,12 +130,12 @@ public sealed class CheckpointTests : IAsyncLifetime
         do
         {
             idleFrom = Flushes();
-            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            await TicksAsync(6);
         }
         while (Flushes() != idleFrom && ++settling < 30);
 
         idleFrom = Flushes();
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        await TicksAsync(10);
         Assert.Equal(idleFrom, Flushes());
     }
 
@@ -220,6 +215,17 @@ public sealed class CheckpointTests : IAsyncLifetime
         await using var app = new TestServerApp(new Dictionary<string, string?> { [key] = value });
         var error = Assert.ThrowsAny<Exception>(() => app.Start());
         Assert.Contains(named, error.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Returns once the checkpointer has finished <paramref name="count"/> more ticks (the one under way, if any, and
+    /// then whole ones): whatever they would have done (a flush, a reset, and its log line) is done.
+    /// </summary>
+    private Task TicksAsync(int count)
+    {
+        var checkpointer = _app.Services.GetRequiredService<WalCheckpointer>();
+        var until = checkpointer.TicksCompleted + count;
+        return Poll.UntilAsync(() => checkpointer.TicksCompleted >= until, $"{count} checkpoint ticks");
     }
 
     private int Flushes() => DebugLines("Database file flushed");

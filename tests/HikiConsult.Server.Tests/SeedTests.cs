@@ -28,7 +28,7 @@ public sealed class SeedTests
             Assert.True(session.ScheduledAt > app.Clock.GetUtcNow());
         }
 
-        await WaitForLogAsync(app, "Sign in at");
+        await Poll.UntilAsync(() => app.Logs.Lines.Any(l => l.Contains("Sign in at")), "the demo seed's log line with 'Sign in at'");
         Assert.Contains(app.Logs.Lines, l => l.Contains("demo.counselor") && l.Contains("demo-password"));
 
         // A restart on the same database does not load it again.
@@ -62,14 +62,4 @@ public sealed class SeedTests
 
     private static Task<LoginResponse> SignInAsync(TestServerApp app, string username) =>
         app.ExpectAsync<LoginResponse>(200, HttpMethod.Post, "/api/auth/login", body: new LoginRequest(username, "demo-password"));
-
-    private static async Task WaitForLogAsync(TestServerApp app, string text)
-    {
-        var deadline = DateTime.UtcNow + HubClient.Timeout;
-        while (!app.Logs.Lines.Any(l => l.Contains(text)))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"No log line with '{text}'.");
-            await Task.Delay(20);
-        }
-    }
 }

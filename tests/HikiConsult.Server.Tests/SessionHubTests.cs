@@ -423,7 +423,7 @@ public sealed class SessionHubTests(SharedServer shared) : IClassFixture<SharedS
             Assert.DoesNotContain(s.Session.Id, (await counselorGrain.GetSummary()).OpenSessionIds);
         }
 
-        await WaitForAsync(async () => !(await counselorGrain.GetSummary()).Present);
+        await Poll.UntilAsync(async () => !(await counselorGrain.GetSummary()).Present, "the counselor grain to see the counselor gone");
     }
 
     [Fact]
@@ -513,14 +513,4 @@ public sealed class SessionHubTests(SharedServer shared) : IClassFixture<SharedS
     internal static string Describe(SessionEventDto e) =>
         e.Kind != EventKinds.System ? e.Kind
         : e.Body.GetProperty("action").GetString() == "state" ? e.Body.GetProperty("state").GetString()! : e.Body.GetProperty("action").GetString()!;
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + HubClient.Timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true in time.");
-            await Task.Delay(20);
-        }
-    }
 }

@@ -55,7 +55,13 @@ public sealed class HubClient : IAsyncDisposable
     /// Returns once the server has finished setting up this connection (a hub call is dispatched only after the
     /// connection's start-up, including joining the push groups).
     /// </summary>
-    public Task ReadyAsync() => Connection.InvokeAsync(HubMethods.LeaveSession, "se_ready");
+    public Task ReadyAsync() => RoundTripAsync();
+
+    /// <summary>
+    /// A call that changes nothing: returns once every push the server wrote to this connection before it has arrived
+    /// (its result comes behind them). The sentinel for a connection that is to get no push at all.
+    /// </summary>
+    public Task RoundTripAsync() => Connection.InvokeAsync(HubMethods.LeaveSession, "se_ready");
 
     public Task<JoinSessionResult> JoinAsync(string sessionId, long afterSeq = 0) =>
         Connection.InvokeAsync<JoinSessionResult>(HubMethods.JoinSession, sessionId, afterSeq);

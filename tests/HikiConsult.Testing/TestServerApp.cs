@@ -30,6 +30,14 @@ public sealed class TestServerApp : IAsyncDisposable
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// Where every test server's clock starts, whatever the time the suite runs at: Monday 10:00 in the test clients'
+    /// time zone (<see cref="ClientTimeZone"/>). Daytime there, because triage counts activity between 00:00 and 05:00
+    /// as a reason of its own (night-time activity), which no scenario should gain without asking for it. The server
+    /// checks its tokens against this clock too, so it need not be near the real time.
+    /// </summary>
+    public static readonly DateTimeOffset ClockStart = new(2026, 12, 7, 1, 0, 0, TimeSpan.Zero);
+
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
     private readonly bool _ownsDirectory;
@@ -115,14 +123,8 @@ public sealed class TestServerApp : IAsyncDisposable
         return [.. bytes];
     }
 
-    /// <summary>
-    /// Starts at the real time, moved back 8 hours when that is between 23:00 and 06:00 in the test clients' time
-    /// zone (<see cref="ClientTimeZone"/>): triage counts activity between 00:00 and 05:00 as a reason of its own
-    /// (night-time activity), which a scenario run at night there, or crossing midnight by its minutes, would gain
-    /// without asking for it. Never after the real time and at most 8 hours before it: tokens issued by this clock
-    /// (12 hours for staff) are checked against the real clock.
-    /// </summary>
-    public ManualClock Clock { get; } = new(DaytimeStart(DateTimeOffset.UtcNow));
+    /// <summary>Starts at <see cref="ClockStart"/>; moves only when a test moves it.</summary>
+    public ManualClock Clock { get; } = new(ClockStart);
 
     public LogCapture Logs { get; } = new();
 
@@ -131,14 +133,6 @@ public sealed class TestServerApp : IAsyncDisposable
     public TestServer Server => _factory.Server;
 
     public HttpClient Http => _http ?? throw new InvalidOperationException("The server is not started: call Start() first.");
-
-    public static DateTimeOffset DaytimeStart(DateTimeOffset now)
-    {
-        // Whole milliseconds, as the store keeps them.
-        now = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
-        var localHour = TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(ClientTimeZone)).Hour;
-        return localHour is >= 23 or < 6 ? now.AddHours(-8) : now;
-    }
 
     /// <summary>Starts the server now; throws what the start-up throws.</summary>
     public TestServerApp Start()

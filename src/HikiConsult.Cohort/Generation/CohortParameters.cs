@@ -58,6 +58,9 @@ public sealed record CohortParameters
 
     public double CancelledSessionProbability { get; init; } = 0.04;
 
+    /// <summary>The numbers of the synthetic model behind the trajectories, signs and confounders (defaults documented there).</summary>
+    public CohortModel Model { get; init; } = new();
+
     public int Clients => Deteriorating + Stable + Improving;
 
     public static CohortParameters Load(string path)

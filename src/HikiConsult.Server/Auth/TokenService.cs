@@ -33,12 +33,17 @@ public sealed class TokenService(SigningKeyProvider keys, IOptions<AuthOptions> 
 
     private (string Token, DateTimeOffset ExpiresAt) Issue(TimeSpan lifetime, IEnumerable<Claim> claims)
     {
-        var expiresAt = time.GetUtcNow() + lifetime;
+        var issuedAt = time.GetUtcNow();
+        var expiresAt = issuedAt + lifetime;
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = options.Value.Issuer,
             Audience = options.Value.Audience,
             Subject = new ClaimsIdentity(claims.Append(new Claim("jti", Guid.NewGuid().ToString("N")))),
+
+            // All three from the clock that validates them (left out, iat and nbf would come from the system clock).
+            IssuedAt = issuedAt.UtcDateTime,
+            NotBefore = issuedAt.UtcDateTime,
             Expires = expiresAt.UtcDateTime,
             SigningCredentials = new SigningCredentials(keys.Key, SecurityAlgorithms.HmacSha256),
         });

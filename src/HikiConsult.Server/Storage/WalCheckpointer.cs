@@ -56,6 +56,11 @@ internal sealed partial class WalCheckpointer(
     private bool _flushUnavailable;
     private (long LogFrames, long CopiedFrames) _lastFlushed;
 
+    private long _ticksCompleted;
+
+    /// <summary>Background ticks finished so far: a test that asserts a tick did nothing waits for ticks, not for time.</summary>
+    internal long TicksCompleted => Interlocked.Read(ref _ticksCompleted);
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _thread = new Thread(Run) { IsBackground = true, Name = "SQLite checkpointer" };
@@ -88,31 +93,37 @@ internal sealed partial class WalCheckpointer(
     {
         while (!_stopping.Wait(settings.CheckpointInterval))
         {
-            if (!status.IsReady || Checkpoint("PASSIVE") is not { LogFrames: var frames } result)
-            {
-                continue;
-            }
+            Tick();
+            Interlocked.Increment(ref _ticksCompleted);
+        }
+    }
 
-            FlushDatabaseFile(result);
+    private void Tick()
+    {
+        if (!status.IsReady || Checkpoint("PASSIVE") is not { LogFrames: var frames } result)
+        {
+            return;
+        }
 
-            // Started over, the log holds only what was written since (far less than it held); not started over (a
-            // reader that began before the copy still read it at the next write), it holds at least as much.
-            if (_checkStartOver)
-            {
-                _checkStartOver = false;
-                if (frames > _framesAtLastReset)
-                {
-                    _waitForReaders = true;
-                    LogKeptByReaders(logger, frames);
-                }
-            }
+        FlushDatabaseFile(result);
 
-            // The result counts only the frames that existed when the checkpoint began: "all copied" says nothing
-            // about those written meanwhile, so the size alone decides.
-            if (_waitForReaders || (frames >= settings.WalResetPages && !(frames == _framesAtLastReset && result.CheckpointedFrames == frames)))
+        // Started over, the log holds only what was written since (far less than it held); not started over (a
+        // reader that began before the copy still read it at the next write), it holds at least as much.
+        if (_checkStartOver)
+        {
+            _checkStartOver = false;
+            if (frames > _framesAtLastReset)
             {
-                ResetOnWriter();
+                _waitForReaders = true;
+                LogKeptByReaders(logger, frames);
             }
+        }
+
+        // The result counts only the frames that existed when the checkpoint began: "all copied" says nothing
+        // about those written meanwhile, so the size alone decides.
+        if (_waitForReaders || (frames >= settings.WalResetPages && !(frames == _framesAtLastReset && result.CheckpointedFrames == frames)))
+        {
+            ResetOnWriter();
         }
     }
 
