@@ -3,9 +3,8 @@ namespace HikiConsult.Server.Hosting;
 /// <summary>
 /// How many arrays of each size the process's shared array pool keeps per core. SignalR's WebSocket transport and
 /// its connection pipes rent their receive buffers and message segments from that pool and hold them while a
-/// connection is busy. The runtime's default (32 per size and core) is far below what 2,000 busy connections hold at
-/// once: at saturation most rents missed and allocated a fresh array, and most returns were dropped, 9.7 of the
-/// 16.9 KB allocated per relayed message (docs/performance.md). The runtime reads the limit from the environment
+/// connection is busy. The runtime's default (32 per size and core) is far below what thousands of busy connections
+/// hold at once, so rents miss and allocate and returns are dropped. The runtime reads the limit from the environment
 /// once, when the pool is first used, so <see cref="Apply()"/> runs first thing in the process, and an operator's
 /// own value wins. Arrays the pool keeps but no longer needs are trimmed by the runtime after garbage collections.
 /// An option of the process environment (<see cref="MaxArraysPerPartitionVariable"/>), not of a configuration section.

@@ -4,8 +4,8 @@ namespace HikiConsult.Server.Hubs;
 
 /// <summary>
 /// Creates a hub for each invocation from the application's services. SignalR's own activator is scoped, so every
-/// invocation resolved it into the invocation's scope (a dictionary of resolved services per relayed message, a
-/// fifth of a kilobyte); the hubs depend on singletons only, so one activator serves the application. A scoped
+/// invocation would resolve it into a scope of its own; the hubs depend on singletons only, so one activator serves
+/// the application. A scoped
 /// service added to a hub's constructor fails at its first call where scopes are validated (Development, the
 /// tests) instead of being shared.
 /// </summary>

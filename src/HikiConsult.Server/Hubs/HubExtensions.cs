@@ -30,7 +30,7 @@ public static class HubExtensions
                 o.MaximumReceiveMessageSize = limits.Value.MaximumReceiveMessageSize;
 
                 // The one instance, not AddFilter<T>: by type, SignalR resolves the filter and wraps it in a state
-                // machine of its own on every call (half a kilobyte per relayed message). It keeps no state.
+                // machine of its own on every call. It keeps no state.
                 o.AddFilter(filter);
             });
         return builder;

@@ -47,8 +47,7 @@ public sealed class StorageOptions
     /// written meanwhile itself, between two transactions, so that the log starts over from its beginning and the
     /// file stops growing. Default 32,768 (128 MiB): under 2,000 messages a second (~18 MiB of log a second) that is
     /// every ~7 s. Each time the writer is held, however few frames are left to copy, by the sync of the database
-    /// file, which SQLite does only in a checkpoint that reaches the end of the log: 4.5–12 ms measured, as the
-    /// checkpointer flushes the file after each of its own checkpoints (7–33 ms without that). Must be below
+    /// file, which SQLite does only in a checkpoint that reaches the end of the log. Must be below
     /// <see cref="WalAutoCheckpointPages"/>.
     /// </summary>
     public int WalResetPages { get; set; } = 32_768;

@@ -15,10 +15,10 @@ namespace HikiConsult.Server.Storage;
 /// between two transactions (<see cref="SqliteWriteQueue.CheckpointAsync"/>), and the log starts over (if readers
 /// that always overlap keep it from that, the writer's next copy waits briefly for them: <see cref="ReaderWait"/>). Without
 /// that the log would grow until a commit crossed SQLite's autocheckpoint threshold and copied and synced
-/// everything on the commit path (measured: every send stalled 40–65 ms every ~9 s under load). SQLite syncs the
+/// everything on the commit path, stalling every send. SQLite syncs the
 /// database file only in a checkpoint that reaches the end of the log, the writer's; so that this sync, which holds
 /// the writer, finds little left to flush, the database file is flushed here after each background checkpoint that
-/// copied frames (measured under load: the writer held 4.5–12 ms instead of 7–33 ms). On shutdown,
+/// copied frames. On shutdown,
 /// one last checkpoint truncates the log so that the file at rest is a single database file. Wall-clock time on
 /// purpose: this is upkeep of the file, not product time.
 /// </summary>
