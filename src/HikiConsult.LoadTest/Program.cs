@@ -67,7 +67,7 @@ try
             await using var bare = await BareRelayHost.StartAsync(LoopbackPorts.GetFree());
             await using var runner = await LoadRunner.ConnectAsync(new LoadTarget("bare relay", bare.BaseAddress, sessions), options.ConnectParallelism, log, stop.Token);
             await log.WriteLineAsync($"Bare relay (in this process): {runner.Connections} connections joined.");
-            await RunPhasesAsync(runner, null);
+            await RunPhasesAsync(runner, null, null);
         }
         else
         {
@@ -75,7 +75,7 @@ try
             using var runtimeHttp = new HttpClient { BaseAddress = bare.BaseAddress };
             await using var runner = await ConnectToProcessAsync(new LoadTarget("bare relay", bare.BaseAddress, sessions), bare, runtimeHttp);
             await log.WriteLineAsync($"Bare relay (process {bare.ProcessId}): {runner.Connections} connections joined.");
-            await RunPhasesAsync(runner, bare);
+            await RunPhasesAsync(runner, () => bare.TotalProcessorTime, null);
         }
     }
 
@@ -130,7 +130,7 @@ try
             runtimeHttp.DefaultRequestHeaders.Authorization = new("Bearer", admin.AccessToken);
             await using var runner = await ConnectToProcessAsync(new LoadTarget("server", server.BaseAddress, sessions, DetectsRisk: true), server.Process, runtimeHttp);
             await log.WriteLineAsync($"Server: {runner.Connections} connections joined in {clock.Elapsed.TotalSeconds:0.0} s.");
-            await RunPhasesAsync(runner, server.Process);
+            await RunPhasesAsync(runner, () => server.Process.TotalProcessorTime, null);
             notes.Add("Other pushes received by the server's clients during its phases: "
                 + (runner.OtherPushes.Count == 0 ? "none." : string.Join(", ", runner.OtherPushes.Select(p => $"{p.Value} × {p.Key}")) + "."));
 
@@ -146,18 +146,26 @@ try
         }
     }
 
+    if (options.TargetUrl is { } targetUrl)
+    {
+        await RunAgainstRunningTargetAsync(targetUrl);
+    }
+
+    // The issue's targets are checked on the server the tool started, or on the running target it was pointed at.
+    var measured = options.TargetUrl is null ? "server" : options.TargetName;
     PhaseResult? Find(string target, string kind) => results.FirstOrDefault(r => r.Target == target && r.Phase.StartsWith(kind, StringComparison.Ordinal));
 
     var markdown =
         $"### Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: {options.Sessions} sessions ({options.SessionsPerCounselor} per counselor), {options.Rate:0} msg/s, {options.Duration.TotalSeconds:0} s measured after {options.Warmup.TotalSeconds:0} s warmup, {Environment.ProcessorCount} cores" +
-        (options.Bare ? (options.BareRelayInProcess ? ", bare relay in the load tool's process" : ", bare relay in a process of its own") : "") + "\n\n" +
+        (options.Bare ? (options.BareRelayInProcess ? ", bare relay in the load tool's process" : ", bare relay in a process of its own") : "") +
+        (options.TargetUrl is { } runningTarget ? $", {options.TargetName} at {runningTarget} (already running)" : "") + "\n\n" +
         $"Machine load average (1, 5, 15 min) at start: {loadAtStart}; at end: {LoadAverage()}. Latencies in ms.\n\n" +
         Report.Table(results) + "\n" +
         string.Concat(notes.Select(n => "- " + n + "\n")) + "\n" +
         Report.CpuTable(results) + "\n" +
         (Report.RuntimeTable(results) is { Length: > 0 } runtimeTable ? runtimeTable + "\n" : "") +
         Report.AlertTable(results, options.RiskShare) + "\n" +
-        Report.Verdict(Find("server", "open"), Find("bare relay", "open"), Find("server", "closed"), Find("bare relay", "closed"), options.Rate, options.Sessions) +
+        Report.Verdict(Find(measured, "open"), Find("bare relay", "open"), Find(measured, "closed"), Find("bare relay", "closed"), options.Rate, options.Sessions) +
         Report.AlertVerdict(results, options.RiskShare) +
         (Report.Errors(results) is { Length: > 0 } errors ? "\nErrors:\n" + errors : "");
 
@@ -191,19 +199,70 @@ Task<LoadRunner> ConnectToProcessAsync(LoadTarget target, ChildProcess process, 
         () => process.TotalProcessorTime,
         ct => RuntimeReading.ReadAsync(runtimeHttp, ct));
 
-async Task RunPhasesAsync(LoadRunner runner, ChildProcess? target)
+// A server or cluster that was already running: provisioned like the tool's own server; its CPU is that of the
+// processes it was given (summed, children included), and a database server's in a column of its own.
+async Task RunAgainstRunningTargetAsync(Uri targetUrl)
 {
-    if (target is not null)
+    var targetCpu = options.TargetPids.Count > 0 ? new ProcessTreeCpu(options.TargetPids) : null;
+    var databaseCpu = options.DatabasePid is { } databasePid ? new ProcessTreeCpu([databasePid]) : null;
+    var watched = (targetCpu is null ? "no target CPU (no --target-pids)" : $"target CPU summed over processes {string.Join(", ", targetCpu.Roots)} and their children")
+        + (databaseCpu is null ? "" : $"; database CPU of process {databaseCpu.Roots[0]} and every process under it")
+        + (options.TargetNodes.Count == 0 ? "" : $"; collections summed over {string.Join(", ", options.TargetNodes)}");
+    notes.Add($"{options.TargetName} at {targetUrl}: {watched}.");
+    await log.WriteLineAsync($"Loading {options.TargetName} at {targetUrl}: {watched}.");
+
+    var clock = Stopwatch.StartNew();
+    var sessions = await Provisioner.ProvisionAsync(targetUrl, options.Sessions, options.SessionsPerCounselor, 8, log, stop.Token);
+    await log.WriteLineAsync($"Provisioned {sessions.Count} clients, devices and sessions in {clock.Elapsed.TotalSeconds:0.0} s.");
+    clock.Restart();
+    CollectLeftovers();
+
+    // Each node's collections, read on its own address as its admin would (one signing key: a token is good on all).
+    var nodes = options.TargetNodes.Select(node => new HttpClient { BaseAddress = node }).ToList();
+    try
+    {
+        Func<CancellationToken, Task<RuntimeReading>>? runtime = null;
+        if (nodes.Count > 0)
+        {
+            using var signIn = new HttpClient { BaseAddress = targetUrl };
+            var admin = new HikiConsultApi(signIn);
+            await admin.LoginAsync(Provisioner.Admin, Provisioner.DemoPassword, stop.Token);
+            nodes.ForEach(node => node.DefaultRequestHeaders.Authorization = new("Bearer", admin.AccessToken));
+            runtime = async ct => (await Task.WhenAll(nodes.Select(node => RuntimeReading.ReadAsync(node, ct)))).Aggregate((sum, next) => sum.Plus(next));
+        }
+
+        await using var runner = await LoadRunner.ConnectAsync(
+            new LoadTarget(options.TargetName, targetUrl, sessions, DetectsRisk: true),
+            options.ConnectParallelism,
+            log,
+            stop.Token,
+            targetCpu is null ? null : targetCpu.Read,
+            runtime,
+            databaseCpu is null ? null : databaseCpu.Read);
+        await log.WriteLineAsync($"{options.TargetName}: {runner.Connections} connections joined in {clock.Elapsed.TotalSeconds:0.0} s.");
+        await RunPhasesAsync(runner, targetCpu is null ? null : targetCpu.Read, databaseCpu is null ? null : databaseCpu.Read);
+        notes.Add($"Other pushes received by the {options.TargetName}'s clients during its phases: "
+            + (runner.OtherPushes.Count == 0 ? "none." : string.Join(", ", runner.OtherPushes.Select(p => $"{p.Value} × {p.Key}")) + "."));
+    }
+    finally
+    {
+        nodes.ForEach(node => node.Dispose());
+    }
+}
+
+async Task RunPhasesAsync(LoadRunner runner, Func<TimeSpan>? targetCpu, Func<TimeSpan>? databaseCpu)
+{
+    if (targetCpu is not null)
     {
         // Joins set off background work in the target (the server's presence and triage); measure the steady state after it.
-        var settled = await SettleAsync(runner.Name, target, TimeSpan.FromMinutes(2), stop.Token);
+        var settled = await SettleAsync(runner.Name, targetCpu, TimeSpan.FromMinutes(2), stop.Token);
         notes.Add(settled);
         await log.WriteLineAsync(settled);
     }
 
     // What the target costs with every connection open and no messages: background work shows up here.
     var pushesBefore = runner.OtherPushes;
-    var idle = await MeasureIdleAsync(runner.Name, target, TimeSpan.FromSeconds(5), stop.Token);
+    var idle = await MeasureIdleAsync(runner.Name, targetCpu, databaseCpu, TimeSpan.FromSeconds(5), stop.Token);
     var pushes = runner.OtherPushes.Select(p => (p.Key, Count: p.Value - pushesBefore.GetValueOrDefault(p.Key))).Where(p => p.Count > 0).ToList();
     if (pushes.Count > 0)
     {
@@ -231,28 +290,30 @@ async Task Phase(Func<Task<PhaseResult>> run)
     }
 }
 
-static async Task<string> MeasureIdleAsync(string target, ChildProcess? targetProcess, TimeSpan period, CancellationToken cancellationToken)
+static async Task<string> MeasureIdleAsync(string target, Func<TimeSpan>? targetCpu, Func<TimeSpan>? databaseCpu, TimeSpan period, CancellationToken cancellationToken)
 {
     using var self = Process.GetCurrentProcess();
     var toolStart = self.TotalProcessorTime;
-    var targetStart = targetProcess?.TotalProcessorTime ?? TimeSpan.Zero;
+    var targetStart = targetCpu?.Invoke() ?? TimeSpan.Zero;
+    var databaseStart = databaseCpu?.Invoke() ?? TimeSpan.Zero;
     await Task.Delay(period, cancellationToken);
     self.Refresh();
     var tool = (self.TotalProcessorTime - toolStart) / period;
-    var targetPart = targetProcess is null ? "" : FormattableString.Invariant($"{target} process {(targetProcess.TotalProcessorTime - targetStart) / period:0.00} cores, ");
-    return FormattableString.Invariant($"{target}, idle for {period.TotalSeconds:0} s with all connections open: {targetPart}load tool {tool:0.00} cores.");
+    var targetPart = targetCpu is null ? "" : FormattableString.Invariant($"{target} process {(targetCpu() - targetStart) / period:0.00} cores, ");
+    var databasePart = databaseCpu is null ? "" : FormattableString.Invariant($"database {(databaseCpu() - databaseStart) / period:0.00} cores, ");
+    return FormattableString.Invariant($"{target}, idle for {period.TotalSeconds:0} s with all connections open: {targetPart}{databasePart}load tool {tool:0.00} cores.");
 }
 
-static async Task<string> SettleAsync(string target, ChildProcess targetProcess, TimeSpan limit, CancellationToken cancellationToken)
+static async Task<string> SettleAsync(string target, Func<TimeSpan> targetCpu, TimeSpan limit, CancellationToken cancellationToken)
 {
     var clock = Stopwatch.StartNew();
     var window = TimeSpan.FromSeconds(2);
     double cores;
     do
     {
-        var before = targetProcess.TotalProcessorTime;
+        var before = targetCpu();
         await Task.Delay(window, cancellationToken);
-        cores = (targetProcess.TotalProcessorTime - before) / window;
+        cores = (targetCpu() - before) / window;
     }
     while (cores > 0.2 && clock.Elapsed < limit);
 

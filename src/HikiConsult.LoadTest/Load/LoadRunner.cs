@@ -20,6 +20,7 @@ public sealed class LoadRunner : IAsyncDisposable
     private readonly Participant[] _participants;
     private readonly Func<TimeSpan>? _targetCpu;
     private readonly Func<CancellationToken, Task<RuntimeReading>>? _targetRuntime;
+    private readonly Func<TimeSpan>? _databaseCpu;
     private PhaseTracker? _phase;
     private long _connectionsLost;
     private int _runs;
@@ -28,12 +29,14 @@ public sealed class LoadRunner : IAsyncDisposable
     /// <summary>Pushes other than session events received so far, by hub method (state changes, triage, alerts).</summary>
     public IReadOnlyDictionary<string, long> OtherPushes => new Dictionary<string, long>(_otherPushes);
 
-    private LoadRunner(LoadTarget target, Participant[] participants, Func<TimeSpan>? targetCpu, Func<CancellationToken, Task<RuntimeReading>>? targetRuntime)
+    private LoadRunner(
+        LoadTarget target, Participant[] participants, Func<TimeSpan>? targetCpu, Func<CancellationToken, Task<RuntimeReading>>? targetRuntime, Func<TimeSpan>? databaseCpu)
     {
         _target = target;
         _participants = participants;
         _targetCpu = targetCpu;
         _targetRuntime = targetRuntime;
+        _databaseCpu = databaseCpu;
     }
 
     public int Connections => _participants.Length;
@@ -42,13 +45,15 @@ public sealed class LoadRunner : IAsyncDisposable
 
     /// <param name="targetCpu">Reads the CPU time of the target's process, when the target runs in its own process.</param>
     /// <param name="targetRuntime">Reads the target process's runtime counters (garbage collection), when it offers them.</param>
+    /// <param name="databaseCpu">Reads the CPU time of a database server the target uses, when it runs in processes of its own.</param>
     public static async Task<LoadRunner> ConnectAsync(
         LoadTarget target,
         int parallelism,
         TextWriter log,
         CancellationToken cancellationToken,
         Func<TimeSpan>? targetCpu = null,
-        Func<CancellationToken, Task<RuntimeReading>>? targetRuntime = null)
+        Func<CancellationToken, Task<RuntimeReading>>? targetRuntime = null,
+        Func<TimeSpan>? databaseCpu = null)
     {
         var participants = new Participant[target.Sessions.Count * 2];
         for (var i = 0; i < target.Sessions.Count; i++)
@@ -58,7 +63,7 @@ public sealed class LoadRunner : IAsyncDisposable
             participants[(2 * i) + 1] = new Participant(session.SessionId, isCounselor: false);
         }
 
-        var runner = new LoadRunner(target, participants, targetCpu, targetRuntime);
+        var runner = new LoadRunner(target, participants, targetCpu, targetRuntime, databaseCpu);
         var started = Stopwatch.StartNew();
         var connected = 0;
         await Parallel.ForEachAsync(
@@ -185,7 +190,7 @@ public sealed class LoadRunner : IAsyncDisposable
         Interlocked.Read(ref _connectionsLost),
         await ReadRuntimeAsync(cancellationToken),
         RuntimeReading.OfThisProcess(),
-        CpuMeter.Start(_targetCpu));
+        CpuMeter.Start(_targetCpu, _databaseCpu));
 
     /// <summary>Drains the phase, then reads the counters again and summarizes it.</summary>
     private async Task<PhaseResult> EndPhaseAsync(

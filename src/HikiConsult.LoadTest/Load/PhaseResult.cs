@@ -40,16 +40,17 @@ public sealed record PhaseResult(
 
 /// <summary>
 /// CPU time used during a phase (load and drain) by this tool's process (the load clients, plus the bare relay when
-/// it is the target) and by the target's own process when it has one. Unlike latency, CPU per message hardly
+/// it is the target), by the target's own process (or processes: a cluster's nodes) when it has one, and by a
+/// separate database server's processes when one is watched (NaN otherwise). Unlike latency, CPU per message hardly
 /// depends on what else the machine is doing.
 /// </summary>
-public sealed record CpuCost(double ToolMs, double TargetMs, double WallMs)
+public sealed record CpuCost(double ToolMs, double TargetMs, double WallMs, double DatabaseMs = double.NaN)
 {
     public static readonly CpuCost None = new(double.NaN, double.NaN, double.NaN);
 
     /// <summary>Cores kept busy on average during the phase.</summary>
     public double CoresBusy => TotalMs / WallMs;
 
-    /// <summary>Everything spent on the phase: clients, relay, server.</summary>
-    public double TotalMs => ToolMs + (double.IsNaN(TargetMs) ? 0 : TargetMs);
+    /// <summary>Everything spent on the phase: clients, relay, server, database.</summary>
+    public double TotalMs => ToolMs + (double.IsNaN(TargetMs) ? 0 : TargetMs) + (double.IsNaN(DatabaseMs) ? 0 : DatabaseMs);
 }

@@ -62,19 +62,24 @@ public static class Report
     /// </summary>
     public static string CpuTable(IReadOnlyList<PhaseResult> results)
     {
+        // A database server in processes of its own (a cluster's PostgreSQL) has a column when it was watched.
+        var database = results.Any(r => !double.IsNaN(r.Cpu.DatabaseMs));
         var text = new StringBuilder();
         text.AppendLine("CPU time per acknowledged message, in ms (each message is one send, one ack and two pushes):");
         text.AppendLine();
-        text.AppendLine("| target | phase | load tool process | target process | total | cores busy | implied CPU-bound ceiling |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+        text.AppendLine(database
+            ? "| target | phase | load tool process | target process | database processes | total | cores busy | implied CPU-bound ceiling |"
+            : "| target | phase | load tool process | target process | total | cores busy | implied CPU-bound ceiling |");
+        text.AppendLine(database ? "|---|---|---:|---:|---:|---:|---:|---:|" : "|---|---|---:|---:|---:|---:|---:|");
         foreach (var r in results.Where(r => r.Acked > 0 && !double.IsNaN(r.Cpu.ToolMs)))
         {
             var total = r.Cpu.TotalMs / r.Acked;
 
             // Only a saturated phase says what a message costs; at a fixed rate idle work (pings, timers) is included.
             var ceiling = r.Phase.StartsWith("closed", StringComparison.Ordinal) ? Invariant($"{Environment.ProcessorCount * 1000 / total:0} msg/s") : "–";
+            var databaseCell = database ? Invariant($" {Ms(r.Cpu.DatabaseMs / r.Acked)} |") : "";
             text.AppendLine(Invariant(
-                $"| {r.Target} | {r.Phase} | {Ms(r.Cpu.ToolMs / r.Acked)} | {Ms(r.Cpu.TargetMs / r.Acked)} | {Ms(total)} | {r.Cpu.CoresBusy:0.00} | {ceiling} |"));
+                $"| {r.Target} | {r.Phase} | {Ms(r.Cpu.ToolMs / r.Acked)} | {Ms(r.Cpu.TargetMs / r.Acked)} |{databaseCell} {Ms(total)} | {r.Cpu.CoresBusy:0.00} | {ceiling} |"));
         }
 
         return text.ToString();

@@ -24,6 +24,19 @@ public sealed record RuntimeReading(
         GC.GetTotalPauseDuration().TotalMilliseconds,
         ThreadPool.CompletedWorkItemCount);
 
+    /// <summary>The counters of several processes added up (the nodes of a cluster).</summary>
+    public RuntimeReading Plus(RuntimeReading other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return new(
+            AllocatedBytes + other.AllocatedBytes,
+            Gen0Collections + other.Gen0Collections,
+            Gen1Collections + other.Gen1Collections,
+            Gen2Collections + other.Gen2Collections,
+            GcPauseMilliseconds + other.GcPauseMilliseconds,
+            ThreadPoolCompletedWorkItems + other.ThreadPoolCompletedWorkItems);
+    }
+
     /// <summary>Reads <c>GET /api/runtime</c> with <paramref name="http"/> (its base address and credentials).</summary>
     public static async Task<RuntimeReading> ReadAsync(HttpClient http, CancellationToken cancellationToken)
     {

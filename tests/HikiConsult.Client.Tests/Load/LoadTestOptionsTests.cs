@@ -2,7 +2,7 @@ using HikiConsult.LoadTest;
 
 namespace HikiConsult.Client.Tests.Load;
 
-/// <summary>The load tool's command line: runtime settings for the server process alone, where the bare relay runs.</summary>
+/// <summary>The load tool's command line: runtime settings for the server process alone, where the bare relay runs, a running target.</summary>
 public sealed class LoadTestOptionsTests
 {
     [Fact]
@@ -52,5 +52,39 @@ public sealed class LoadTestOptionsTests
         Assert.True(LoadTestOptions.Parse(["--bare-relay", "in-process"]).BareRelayInProcess);
         var error = Assert.Throws<ArgumentException>(() => LoadTestOptions.Parse(["--bare-relay", "inline"]));
         Assert.Contains("process or in-process", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_running_target_replaces_the_tools_own_targets_and_names_the_processes_whose_cpu_is_summed()
+    {
+        var options = LoadTestOptions.Parse([
+            "--target-url", "http://127.0.0.1:5180", "--target-name", "cluster", "--target-pids", "101,102, 103", "--database-pid", "99",
+            "--target-nodes", "http://127.0.0.1:5181,http://127.0.0.1:5182",
+        ]);
+
+        Assert.Equal(new Uri("http://127.0.0.1:5180"), options.TargetUrl);
+        Assert.Equal("cluster", options.TargetName);
+        Assert.Equal([101, 102, 103], options.TargetPids);
+        Assert.Equal(99, options.DatabasePid);
+        Assert.Equal([new Uri("http://127.0.0.1:5181"), new Uri("http://127.0.0.1:5182")], options.TargetNodes);
+        Assert.False(options.Server);
+        Assert.False(options.Bare);
+
+        // Without one, the tool's own targets as before.
+        var own = LoadTestOptions.Parse([]);
+        Assert.Null(own.TargetUrl);
+        Assert.True(own.Server && own.Bare);
+    }
+
+    [Theory]
+    [InlineData("--target-url", "http://127.0.0.1:5180", "--targets", "server", "leave out --targets")]
+    [InlineData("--target-pids", "101", "--sessions", "10", "give its --target-url")]
+    [InlineData("--target-url", "http://127.0.0.1:5180", "--target-pids", "101,x", "'x' is not a process id")]
+    [InlineData("--target-url", "127.0.0.1:5180", "--sessions", "10", "An http(s) address")]
+    [InlineData("--target-url", "http://127.0.0.1:5180", "--database-pid", "1,2", "one process id")]
+    public void A_running_target_is_described_consistently(string option1, string value1, string option2, string value2, string message)
+    {
+        var error = Assert.Throws<ArgumentException>(() => LoadTestOptions.Parse([option1, value1, option2, value2]));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 }
