@@ -2,9 +2,10 @@ using Microsoft.AspNetCore.Http.Json;
 
 namespace HikiConsult.Server.Web;
 
+/// <summary>ProblemDetails for every error, the OpenAPI document, the security headers and the static pages.</summary>
 public static class WebExtensions
 {
-    /// <summary>ProblemDetails for every error, the OpenAPI document, and the static pages.</summary>
+    /// <summary>Where the embedded default listens when no URL or port is configured.</summary>
     public const string DefaultUrl = "http://localhost:5080";
 
     public static WebApplicationBuilder AddWeb(this WebApplicationBuilder builder)
