@@ -67,7 +67,7 @@ try
             await using var bare = await BareRelayHost.StartAsync(LoopbackPorts.GetFree());
             await using var runner = await LoadRunner.ConnectAsync(new LoadTarget("bare relay", bare.BaseAddress, sessions), options.ConnectParallelism, log, stop.Token);
             await log.WriteLineAsync($"Bare relay (in this process): {runner.Connections} connections joined.");
-            await RunPhasesAsync(runner, null, null);
+            await RunPhasesAsync(runner);
         }
         else
         {
@@ -75,7 +75,7 @@ try
             using var runtimeHttp = new HttpClient { BaseAddress = bare.BaseAddress };
             await using var runner = await ConnectToProcessAsync(new LoadTarget("bare relay", bare.BaseAddress, sessions), bare, runtimeHttp);
             await log.WriteLineAsync($"Bare relay (process {bare.ProcessId}): {runner.Connections} connections joined.");
-            await RunPhasesAsync(runner, () => bare.TotalProcessorTime, null);
+            await RunPhasesAsync(runner);
         }
     }
 
@@ -130,9 +130,8 @@ try
             runtimeHttp.DefaultRequestHeaders.Authorization = new("Bearer", admin.AccessToken);
             await using var runner = await ConnectToProcessAsync(new LoadTarget("server", server.BaseAddress, sessions, DetectsRisk: true), server.Process, runtimeHttp);
             await log.WriteLineAsync($"Server: {runner.Connections} connections joined in {clock.Elapsed.TotalSeconds:0.0} s.");
-            await RunPhasesAsync(runner, () => server.Process.TotalProcessorTime, null);
-            notes.Add("Other pushes received by the server's clients during its phases: "
-                + (runner.OtherPushes.Count == 0 ? "none." : string.Join(", ", runner.OtherPushes.Select(p => $"{p.Value} × {p.Key}")) + "."));
+            await RunPhasesAsync(runner);
+            NoteOtherPushes(runner);
 
             if (results.Any(r => r.Target == "server" && (r.Lost > 0 || r.ConnectionsLost > 0)))
             {
@@ -240,9 +239,8 @@ async Task RunAgainstRunningTargetAsync(Uri targetUrl)
             runtime,
             databaseCpu is null ? null : databaseCpu.Read);
         await log.WriteLineAsync($"{options.TargetName}: {runner.Connections} connections joined in {clock.Elapsed.TotalSeconds:0.0} s.");
-        await RunPhasesAsync(runner, targetCpu is null ? null : targetCpu.Read, databaseCpu is null ? null : databaseCpu.Read);
-        notes.Add($"Other pushes received by the {options.TargetName}'s clients during its phases: "
-            + (runner.OtherPushes.Count == 0 ? "none." : string.Join(", ", runner.OtherPushes.Select(p => $"{p.Value} × {p.Key}")) + "."));
+        await RunPhasesAsync(runner);
+        NoteOtherPushes(runner);
     }
     finally
     {
@@ -250,9 +248,13 @@ async Task RunAgainstRunningTargetAsync(Uri targetUrl)
     }
 }
 
-async Task RunPhasesAsync(LoadRunner runner, Func<TimeSpan>? targetCpu, Func<TimeSpan>? databaseCpu)
+void NoteOtherPushes(LoadRunner runner) =>
+    notes.Add($"Other pushes received by the {runner.Name}'s clients during its phases: "
+        + (runner.OtherPushes.Count == 0 ? "none." : string.Join(", ", runner.OtherPushes.Select(p => $"{p.Value} × {p.Key}")) + "."));
+
+async Task RunPhasesAsync(LoadRunner runner)
 {
-    if (targetCpu is not null)
+    if (runner.TargetCpu is { } targetCpu)
     {
         // Joins set off background work in the target (the server's presence and triage); measure the steady state after it.
         var settled = await SettleAsync(runner.Name, targetCpu, TimeSpan.FromMinutes(2), stop.Token);
@@ -262,7 +264,7 @@ async Task RunPhasesAsync(LoadRunner runner, Func<TimeSpan>? targetCpu, Func<Tim
 
     // What the target costs with every connection open and no messages: background work shows up here.
     var pushesBefore = runner.OtherPushes;
-    var idle = await MeasureIdleAsync(runner.Name, targetCpu, databaseCpu, TimeSpan.FromSeconds(5), stop.Token);
+    var idle = await MeasureIdleAsync(runner, TimeSpan.FromSeconds(5), stop.Token);
     var pushes = runner.OtherPushes.Select(p => (p.Key, Count: p.Value - pushesBefore.GetValueOrDefault(p.Key))).Where(p => p.Count > 0).ToList();
     if (pushes.Count > 0)
     {
@@ -290,18 +292,15 @@ async Task Phase(Func<Task<PhaseResult>> run)
     }
 }
 
-static async Task<string> MeasureIdleAsync(string target, Func<TimeSpan>? targetCpu, Func<TimeSpan>? databaseCpu, TimeSpan period, CancellationToken cancellationToken)
+static async Task<string> MeasureIdleAsync(LoadRunner runner, TimeSpan period, CancellationToken cancellationToken)
 {
-    using var self = Process.GetCurrentProcess();
-    var toolStart = self.TotalProcessorTime;
-    var targetStart = targetCpu?.Invoke() ?? TimeSpan.Zero;
-    var databaseStart = databaseCpu?.Invoke() ?? TimeSpan.Zero;
+    var meter = CpuMeter.Start(runner.TargetCpu, runner.DatabaseCpu);
     await Task.Delay(period, cancellationToken);
-    self.Refresh();
-    var tool = (self.TotalProcessorTime - toolStart) / period;
-    var targetPart = targetCpu is null ? "" : FormattableString.Invariant($"{target} process {(targetCpu() - targetStart) / period:0.00} cores, ");
-    var databasePart = databaseCpu is null ? "" : FormattableString.Invariant($"database {(databaseCpu() - databaseStart) / period:0.00} cores, ");
-    return FormattableString.Invariant($"{target}, idle for {period.TotalSeconds:0} s with all connections open: {targetPart}{databasePart}load tool {tool:0.00} cores.");
+    var cost = meter.Read();
+    double Cores(double ms) => ms / period.TotalMilliseconds;
+    var targetPart = runner.TargetCpu is null ? "" : FormattableString.Invariant($"{runner.Name} process {Cores(cost.TargetMs):0.00} cores, ");
+    var databasePart = runner.DatabaseCpu is null ? "" : FormattableString.Invariant($"database {Cores(cost.DatabaseMs):0.00} cores, ");
+    return FormattableString.Invariant($"{runner.Name}, idle for {period.TotalSeconds:0} s with all connections open: {targetPart}{databasePart}load tool {Cores(cost.ToolMs):0.00} cores.");
 }
 
 static async Task<string> SettleAsync(string target, Func<TimeSpan> targetCpu, TimeSpan limit, CancellationToken cancellationToken)

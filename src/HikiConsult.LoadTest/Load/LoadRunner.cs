@@ -43,6 +43,12 @@ public sealed class LoadRunner : IAsyncDisposable
 
     public string Name => _target.Name;
 
+    /// <summary>Reads the CPU time of the target's processes, when they are watched.</summary>
+    public Func<TimeSpan>? TargetCpu => _targetCpu;
+
+    /// <summary>Reads the CPU time of the target's database server, when it is watched.</summary>
+    public Func<TimeSpan>? DatabaseCpu => _databaseCpu;
+
     /// <param name="targetCpu">Reads the CPU time of the target's process, when the target runs in its own process.</param>
     /// <param name="targetRuntime">Reads the target process's runtime counters (garbage collection), when it offers them.</param>
     /// <param name="databaseCpu">Reads the CPU time of a database server the target uses, when it runs in processes of its own.</param>
