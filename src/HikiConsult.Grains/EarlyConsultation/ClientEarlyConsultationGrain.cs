@@ -427,7 +427,7 @@ public sealed class ClientEarlyConsultationGrain : Grain, IClientEarlyConsultati
     {
         if (refreshClient)
         {
-            _client = await GrainFactory.GetGrain<IClientGrain>(ClientId).Get() ?? _client;
+            await RefreshClientAsync();
         }
 
         return _triage.Subject(_client!, _alerts.Unacknowledged, S.Phq9Item9, _analytics.Current, Now());
@@ -435,11 +435,10 @@ public sealed class ClientEarlyConsultationGrain : Grain, IClientEarlyConsultati
 
     // ---- Helpers ----
 
-    private async Task<IReadOnlyList<string>> AssignedCounselorsAsync()
-    {
-        _client = await GrainFactory.GetGrain<IClientGrain>(ClientId).Get() ?? _client;
-        return _client?.AssignedCounselorIds ?? [];
-    }
+    private async Task<IReadOnlyList<string>> AssignedCounselorsAsync() => (await RefreshClientAsync())?.AssignedCounselorIds ?? [];
+
+    /// <summary>Reads the client's record again (assignments and alias change); keeps the one held if it is gone.</summary>
+    private async Task<ClientDto?> RefreshClientAsync() => _client = await GrainFactory.GetGrain<IClientGrain>(ClientId).Get() ?? _client;
 
     private void EnsureClient()
     {
